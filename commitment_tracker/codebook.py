@@ -1,0 +1,69 @@
+"""The codebook: a Markdown description of every resource and field, derived from datapackage.json.
+
+README.md embeds it between markers so the documentation cannot drift from the schema; a test
+regenerates it and fails on any difference.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+BEGIN = "<!-- codebook:begin (generated from datapackage.json by `python cli.py codebook`; do not edit) -->"
+END = "<!-- codebook:end -->"
+
+
+def _constraints(field: dict) -> str:
+    c = field.get("constraints", {})
+    parts = []
+    if c.get("required"):
+        parts.append("required")
+    if c.get("unique"):
+        parts.append("unique")
+    if "enum" in c:
+        parts.append("one of " + ", ".join(f"`{v}`" for v in c["enum"]))
+    if "pattern" in c:
+        parts.append(f"pattern `{c['pattern']}`")
+    for key in ("minimum", "maximum", "minLength", "maxLength"):
+        if key in c:
+            parts.append(f"{key} {c[key]}")
+    return "; ".join(parts)
+
+
+def render(descriptor: dict) -> str:
+    """Markdown tables, one per resource, in datapackage order."""
+    out = [BEGIN, ""]
+    for res in descriptor["resources"]:
+        schema = res["schema"]
+        out.append(f"### `{res['name']}` ({res['path']})")
+        out.append("")
+        out.append(res.get("description", ""))
+        out.append("")
+        pk = ", ".join(schema["primaryKey"])
+        out.append(f"Primary key: `{pk}`.")
+        for fk in schema.get("foreignKeys", []):
+            target = fk["reference"]["resource"] or res["name"]
+            out.append(
+                f"Foreign key: `{', '.join(fk['fields'])}` → `{target}({', '.join(fk['reference']['fields'])})`."
+            )
+        out.append("")
+        out.append("| column | type | constraints | meaning |")
+        out.append("|---|---|---|---|")
+        for f in schema["fields"]:
+            desc = f["description"].replace("|", "\\|")
+            out.append(f"| `{f['name']}` | {f['type']} | {_constraints(f)} | {desc} |")
+        out.append("")
+    out.append(END)
+    return "\n".join(out)
+
+
+def render_for(root: Path) -> str:
+    with open(root / "datapackage.json", encoding="utf-8") as fh:
+        return render(json.load(fh))
+
+
+def embed(readme_text: str, codebook: str) -> str:
+    """Replace the text between the markers (inclusive) with a fresh codebook."""
+    start = readme_text.index(BEGIN)
+    end = readme_text.index(END) + len(END)
+    return readme_text[:start] + codebook + readme_text[end:]
