@@ -1,0 +1,36 @@
+# `make` sets up .venv from the pinned requirements, validates the package and prints its summary.
+# `make test` sets up the same way and runs the tests. Works from a fresh clone (needs python3 >= 3.11).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: all setup validate summary test lint clean
+
+all: validate summary
+
+setup: $(STAMP)
+
+# Reinstall only when the pins or the project metadata change.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/python cli.py validate
+
+summary: $(STAMP)
+	$(BIN)/python cli.py summary
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

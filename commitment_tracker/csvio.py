@@ -1,0 +1,196 @@
+"""The package's CSV dialect, in one place: how tables are read, typed and written.
+
+Canonical form (the data contract of issue 3): UTF-8 without BOM, comma, one header row, ``\\n``
+line ends, quotes only where needed (a field holding a comma, a quote or a line break), an empty
+field for a missing value, columns in schema order, rows sorted by primary key. Sorting compares the
+raw text of the key columns by code point, which is the natural order for slugs and ISO dates.
+
+Reading is all-text first (``infer_schema=False``) so values stay byte-exact; typed frames are cast
+from that text with the dtypes schema.py derives from the Table Schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import polars as pl
+
+from commitment_tracker import schema as schema_mod
+from commitment_tracker.schema import Package, Resource
+
+ENCODING = "utf-8"
+LINE_TERMINATOR = "\n"
+TRUE_VALUES = ("true", "True", "TRUE", "1")
+FALSE_VALUES = ("false", "False", "FALSE", "0")
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class TableReadError(Exception):
+    """A table cannot be read or typed; the message names the file and says what to fix."""
+
+
+def read_text_frame(path: Path) -> pl.DataFrame:
+    """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``)."""
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise TableReadError(f"{path} does not exist") from None
+    try:
+        data.decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        raise TableReadError(f"{path} is not valid UTF-8 (byte {exc.start})") from None
+    if not data.strip():
+        raise TableReadError(f"{path} is empty: it needs at least the header row")
+    try:
+        return pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
+    except pl.exceptions.PolarsError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise TableReadError(f"{path} cannot be parsed as CSV: {first_line}") from None
+
+
+def read_table(root: Path, resource: Resource) -> pl.DataFrame:
+    """All-text frame of a resource, columns checked against the schema."""
+    df = read_text_frame(resource.file(root))
+    expected = resource.field_names
+    if df.columns != expected:
+        raise TableReadError(
+            f"{resource.path}: header {df.columns} does not match the schema's fields {expected}"
+        )
+    return df
+
+
+def cast_to_schema(df: pl.DataFrame, resource: Resource, strict: bool = True) -> pl.DataFrame:
+    """Cast an all-text frame to the Table Schema's types (dtypes come from schema.py).
+
+    ``strict=False`` turns values that do not parse into nulls instead of raising: for checks that
+    must still run on a table whose type errors the structure layer has already reported.
+    """
+    columns = []
+    for f in resource.fields:
+        col = pl.col(f.name)
+        if f.type == "date":
+            expr = col.str.to_date(DATE_FORMAT, strict=strict)
+        elif f.type == "boolean":
+            mapping = {v: True for v in TRUE_VALUES} | {v: False for v in FALSE_VALUES}
+            expr = col.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+        else:
+            expr = col.cast(f.polars_dtype, strict=strict)
+        columns.append(expr.alias(f.name))
+    try:
+        return df.select(columns)
+    except pl.exceptions.PolarsError as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        raise TableReadError(
+            f"{resource.path}: a value does not match its declared type ({first_line}); "
+            "run `commitments validate` to find it"
+        ) from None
+
+
+def read_typed_table(root: Path, resource: Resource) -> pl.DataFrame:
+    return cast_to_schema(read_table(root, resource), resource)
+
+
+def read_tables(root: Path, package: Package | None = None, typed: bool = True) -> dict[str, pl.DataFrame]:
+    """Every resource of the package, by name (typed by default)."""
+    package = package or schema_mod.load_package(root)
+    reader = read_typed_table if typed else read_table
+    return {r.name: reader(root, r) for r in package.resources}
+
+
+def _text_column(df: pl.DataFrame, name: str) -> pl.Expr:
+    """An expression rendering one column as the text the CSV should hold."""
+    col = pl.col(name)
+    dtype = df.schema[name]
+    if dtype == pl.String:
+        text = col
+    elif dtype.is_float():
+        # 11000000000.0 is written 11000000000: amounts are plain numbers in the base unit.
+        integral = col.is_finite() & (col == col.floor()) & (col.abs() < 2**53)
+        text = pl.when(integral).then(col.cast(pl.Int64).cast(pl.String)).otherwise(col.cast(pl.String))
+    elif dtype == pl.Date:
+        text = col.dt.strftime(DATE_FORMAT)
+    elif dtype == pl.Boolean:
+        text = pl.when(col).then(pl.lit("true")).otherwise(pl.lit("false"))
+    else:
+        text = col.cast(pl.String)
+    # An empty string and a missing value are the same thing in this package.
+    return pl.when(text == "").then(None).otherwise(text).cast(pl.String).alias(name)
+
+
+def to_canonical_text(df: pl.DataFrame, resource: Resource) -> pl.DataFrame:
+    """Text frame in schema column order, sorted by primary key."""
+    missing = [n for n in resource.field_names if n not in df.columns]
+    extra = [n for n in df.columns if n not in resource.field_names]
+    if missing or extra:
+        raise TableReadError(
+            f"{resource.name}: columns differ from the schema (missing {missing}, unexpected {extra})"
+        )
+    text = df.select([_text_column(df, n) for n in resource.field_names])
+    key = list(resource.primary_key) or resource.field_names
+    return text.sort(key, nulls_last=True, maintain_order=True)
+
+
+def canonical_bytes(df: pl.DataFrame, resource: Resource) -> bytes:
+    """The exact bytes the package stores for this table."""
+    text = to_canonical_text(df, resource)
+    out = text.write_csv(
+        None,
+        separator=",",
+        line_terminator=LINE_TERMINATOR,
+        quote_char='"',
+        quote_style="necessary",
+        null_value="",
+        include_header=True,
+    )
+    return out.encode(ENCODING)
+
+
+def canonical_file_bytes(root: Path, resource: Resource) -> bytes:
+    """What the resource's file would hold if rewritten canonically (compare with the disk)."""
+    return canonical_bytes(read_table(root, resource), resource)
+
+
+def write_table(root: Path, resource: Resource, df: pl.DataFrame) -> None:
+    """Write one table canonically (atomically)."""
+    write_tables_atomically(root, {resource.name: df}, resources={resource.name: resource})
+
+
+def write_tables_atomically(
+    root: Path,
+    tables: Mapping[str, pl.DataFrame],
+    package: Package | None = None,
+    resources: Mapping[str, Resource] | None = None,
+) -> None:
+    """Write several tables canonically so that either all change or none does.
+
+    Every table is rendered first (a rendering error leaves the disk untouched), each into a temp
+    file beside its target, then all temp files are moved into place with ``os.replace``. On any
+    failure the temp files are removed and the original files stay as they were.
+    """
+    if resources is None:
+        package = package or schema_mod.load_package(root)
+        resources = {name: package.resource(name) for name in tables}
+    rendered = {name: canonical_bytes(df, resources[name]) for name, df in tables.items()}
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for name, data in rendered.items():
+            target = resources[name].file(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            temps.append((Path(tmp), target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for tmp, target in temps:
+            os.replace(tmp, target)
+    except BaseException:
+        for tmp, _ in temps:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+        raise

@@ -1,0 +1,49 @@
+"""Where things live inside a package root.
+
+The root is always passed in explicitly; nothing here looks at the current directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DESCRIPTOR_NAME = "datapackage.json"
+SEEDS_DIRNAME = "seeds"
+DATA_DIRNAME = "data"
+
+
+def default_root() -> Path:
+    """The repository this package was imported from: the parent of ``commitment_tracker/``."""
+    return Path(__file__).resolve().parent.parent
+
+
+def descriptor_path(root: Path) -> Path:
+    return Path(root) / DESCRIPTOR_NAME
+
+
+def seeds_dir(root: Path) -> Path:
+    return Path(root) / SEEDS_DIRNAME
+
+
+def data_dir(root: Path) -> Path:
+    return Path(root) / DATA_DIRNAME
+
+
+def resolve(root: Path, relative: str) -> Path:
+    """Resolve a package-relative path (as written in datapackage.json or sources.csv).
+
+    Raises ValueError for absolute paths or paths that climb out of the root, which the Data
+    Package spec forbids and which would let a descriptor read arbitrary files.
+    """
+    rel = Path(relative)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise ValueError(f"path {relative!r} must be relative to the package root, without '..'")
+    return Path(root) / rel
+
+
+def relative_to_root(root: Path, path: Path) -> str:
+    """A path for messages: relative to the root when possible, with forward slashes."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return str(path)

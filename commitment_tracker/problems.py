@@ -1,0 +1,174 @@
+"""Problems found by validation, grouped by check, and the two ways of printing them.
+
+JSON report (``commitments validate --format json``), schema version 1::
+
+    {
+      "report_version": 1,
+      "package": "<name>",  "package_version": "<version>",
+      "valid": true | false,
+      "summary": {"checks": N, "failed": N, "skipped": N, "problems": N},
+      "checks": [
+        {"layer": "structure" | "content" | "provenance", "check": "<id>",
+         "description": "<what it verifies>",
+         "status": "passed" | "failed" | "skipped",
+         "checked": <int, how many items were looked at>, "unit": "<what they are>",
+         "problem_count": <int>, "skipped_reason": "<text>" | null}
+      ],
+      "problems": [
+        {"layer": ..., "check": ..., "resource": "<resource name or file>" | null,
+         "row": <int> | null, "column": "<field name(s)>" | null,
+         "rule": "<machine id of the rule broken>", "message": "<explanation and fix hint>",
+         "value": "<offending value>" | null}
+      ]
+    }
+
+Rows are numbered as frictionless numbers them: the header is row 1, the first record row 2 (a
+record whose quoted cell spans lines still counts as one row). Keys keep this order; new keys may be
+added, existing ones will not change meaning without bumping ``report_version``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+REPORT_VERSION = 1
+DEFAULT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    layer: str
+    check: str
+    rule: str
+    message: str
+    resource: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def location(self) -> str:
+        parts = [self.resource or "datapackage.json"]
+        if self.row is not None:
+            parts.append(str(self.row))
+        if self.column:
+            parts.append(self.column)
+        return ":".join(parts)
+
+
+@dataclass
+class CheckResult:
+    layer: str
+    check: str
+    description: str
+    checked: int = 0
+    unit: str = "items"
+    problems: list[Problem] = field(default_factory=list)
+    skipped_reason: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.skipped_reason is not None:
+            return "skipped"
+        return "failed" if self.problems else "passed"
+
+    def problem(self, rule: str, message: str, **where: object) -> Problem:
+        """Record a problem for this check and return it."""
+        p = Problem(layer=self.layer, check=self.check, rule=rule, message=message, **where)  # type: ignore[arg-type]
+        self.problems.append(p)
+        return p
+
+
+@dataclass
+class Report:
+    package: str = ""
+    package_version: str = ""
+    checks: list[CheckResult] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for c in self.checks for p in c.problems]
+
+    @property
+    def valid(self) -> bool:
+        # A skipped check has not shown the package is sound, so it makes the package invalid too;
+        # checks are only skipped when an earlier problem already made it invalid.
+        return all(c.status == "passed" for c in self.checks)
+
+    def to_dict(self) -> dict:
+        return {
+            "report_version": REPORT_VERSION,
+            "package": self.package,
+            "package_version": self.package_version,
+            "valid": self.valid,
+            "summary": {
+                "checks": len(self.checks),
+                "failed": sum(c.status == "failed" for c in self.checks),
+                "skipped": sum(c.status == "skipped" for c in self.checks),
+                "problems": len(self.problems),
+            },
+            "checks": [
+                {
+                    "layer": c.layer,
+                    "check": c.check,
+                    "description": c.description,
+                    "status": c.status,
+                    "checked": c.checked,
+                    "unit": c.unit,
+                    "problem_count": len(c.problems),
+                    "skipped_reason": c.skipped_reason,
+                }
+                for c in self.checks
+            ],
+            "problems": [asdict(p) for p in self.problems],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    def to_text(self, limit: int = DEFAULT_LIMIT) -> str:
+        """Human report: one line per check, then the failures of each failed check."""
+        lines = [f"Validating {self.package or 'package'} {self.package_version}".rstrip()]
+        width = max((len(f"{c.layer}/{c.check}") for c in self.checks), default=0)
+        for c in self.checks:
+            name = f"{c.layer}/{c.check}".ljust(width)
+            if c.status == "passed":
+                lines.append(f"✓ {name}  {c.checked} {c.unit} ok — {c.description}")
+            elif c.status == "skipped":
+                lines.append(f"- {name}  skipped: {c.skipped_reason}")
+            else:
+                n = len(c.problems)
+                lines.append(
+                    f"✗ {name}  {n} problem{'s' if n != 1 else ''} in {c.checked} {c.unit} — {c.description}"
+                )
+        for c in self.checks:
+            if c.status != "failed":
+                continue
+            lines.append("")
+            lines.append(f"✗ {c.layer}/{c.check}:")
+            shown = c.problems if limit <= 0 else c.problems[:limit]
+            for p in shown:
+                value = f" — {_quote(p.value)}" if p.value is not None else ""
+                lines.append(f"  {p.location()}: {p.rule}{value}")
+                lines.append(f"      {p.message}")
+            hidden = len(c.problems) - len(shown)
+            if hidden:
+                lines.append(f"  … and {hidden} more (use --limit 0 or --format json to see all)")
+        lines.append("")
+        n = len(self.problems)
+        if self.valid:
+            lines.append(f"VALID: {len(self.checks)} checks passed.")
+        else:
+            failed = sum(c.status == "failed" for c in self.checks)
+            skipped = sum(c.status == "skipped" for c in self.checks)
+            lines.append(
+                f"INVALID: {n} problem{'s' if n != 1 else ''} in {failed} check{'s' if failed != 1 else ''}"
+                + (f", {skipped} skipped" if skipped else "")
+                + "."
+            )
+        return "\n".join(lines) + "\n"
+
+
+def _quote(value: str, width: int = 120) -> str:
+    text = value if len(value) <= width else value[: width - 1] + "…"
+    return repr(text)

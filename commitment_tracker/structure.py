@@ -1,0 +1,238 @@
+"""Structure layer: the files themselves, then Frictionless, then canonical form.
+
+Frictionless judges metadata, headers, types, constraints, primary and foreign keys exactly as
+``frictionless validate datapackage.json`` does. Before it runs, the file checks catch what
+Frictionless passes silently or reports badly (a missing file, bad UTF-8, a BOM, CRLF line ends,
+ragged rows); resources that cannot be read are recorded in ``ctx.unreadable`` so later layers skip
+them instead of crashing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from commitment_tracker import csvio
+from commitment_tracker.context import ValidationContext
+from commitment_tracker.problems import CheckResult, Problem
+
+LAYER = "structure"
+BOM = b"\xef\xbb\xbf"
+
+# Frictionless errors that only restate what the file checks already reported for that resource.
+_RESTATED = {
+    "file-missing": {"scheme-error", "source-error", "encoding-error"},
+    "empty-file": {"source-error", "scheme-error"},
+    "encoding": {"encoding-error", "source-error"},
+    "ragged-row": {"extra-cell", "missing-cell"},
+    "csv-syntax": {"source-error", "format-error"},
+}
+_LOAD_ERRORS = {"scheme-error", "source-error", "encoding-error", "format-error", "io-error"}
+
+
+def run(ctx: ValidationContext) -> list[CheckResult]:
+    files = check_files(ctx)
+    rules_by_resource: dict[str, set[str]] = {}
+    for p in files.problems:
+        if p.resource:
+            rules_by_resource.setdefault(p.resource, set()).add(p.rule)
+    return [files, check_frictionless(ctx, rules_by_resource), check_canonical(ctx, rules_by_resource)]
+
+
+def check_files(ctx: ValidationContext) -> CheckResult:
+    result = CheckResult(
+        LAYER,
+        "files",
+        "each data file exists, is UTF-8 without BOM, ends lines with \\n and has no ragged rows",
+        unit="files",
+    )
+    for resource in ctx.package.resources:
+        result.checked += 1
+        try:
+            path = resource.file(ctx.root)
+        except ValueError as exc:
+            result.problem("bad-path", str(exc), resource=resource.name, value=resource.path)
+            ctx.unreadable[resource.name] = str(exc)
+            continue
+        reason = _inspect_file(result, resource.name, resource.path, path)
+        if reason:
+            ctx.unreadable[resource.name] = reason
+    return result
+
+
+def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> str | None:
+    """Report format problems of one file; return why it is unreadable, or None."""
+    if not path.is_file():
+        result.problem(
+            "file-missing",
+            f"{relpath} does not exist: create it (header row at least) or fix 'path' in datapackage.json",
+            resource=name,
+            value=relpath,
+        )
+        return "file missing"
+    data = path.read_bytes()
+    if data.startswith(BOM):
+        result.problem(
+            "bom",
+            f"{relpath} starts with a UTF-8 byte-order mark; save it as UTF-8 without BOM",
+            resource=name,
+            row=1,
+        )
+        data = data[len(BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.end]
+        result.problem(
+            "encoding",
+            f"invalid UTF-8 byte {bad.hex(' ')} at byte {exc.start} (line {line}); re-save the file as UTF-8",
+            resource=name,
+            row=line,
+            value=data[max(0, exc.start - 20) : exc.end + 20].decode("utf-8", "replace"),
+        )
+        return "not valid UTF-8"
+    if not text.strip():
+        result.problem("empty-file", f"{relpath} is empty: it needs at least the header row", resource=name)
+        return "empty file"
+    lines = data.split(b"\n")
+    crlf = [i for i, line in enumerate(lines, start=1) if line.endswith(b"\r")]
+    if crlf:
+        result.problem(
+            "line-ending",
+            f"{len(crlf)} line{'s' if len(crlf) != 1 else ''} end with CRLF (first: line {crlf[0]}); "
+            "the package uses \\n line ends only",
+            resource=name,
+            row=crlf[0],
+        )
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        result.problem("csv-syntax", f"{relpath} is not well-formed CSV: {exc}", resource=name)
+        return "malformed CSV"
+    width = len(records[0])
+    ragged = False
+    for row_number, record in enumerate(records[1:], start=2):
+        if record and len(record) != width:
+            ragged = True
+            result.problem(
+                "ragged-row",
+                f"row has {len(record)} fields, the header has {width}: "
+                "a missing or extra comma, or an unquoted comma inside a value",
+                resource=name,
+                row=row_number,
+                value=",".join(record),
+            )
+    return "ragged rows" if ragged else None
+
+
+def check_frictionless(ctx: ValidationContext, rules_by_resource: dict[str, set[str]]) -> CheckResult:
+    result = CheckResult(
+        LAYER,
+        "frictionless",
+        "metadata, headers, types, constraints, primary and foreign keys (frictionless validate)",
+        unit="rows",
+    )
+    import frictionless  # slow import: only when validating
+
+    try:
+        report = frictionless.validate(str(ctx.root / "datapackage.json"))
+    except Exception as exc:  # frictionless raises on some broken descriptors; report, never crash
+        result.problem("frictionless-error", f"frictionless could not validate the package: {exc}")
+        return result
+    for error in report.errors:
+        d = error.to_descriptor()
+        result.problem(d.get("type", "package-error"), d.get("note") or d.get("message", ""))
+    for task in report.tasks:
+        name = task.name
+        result.checked += int((task.stats or {}).get("rows") or 0)
+        own_rules = rules_by_resource.get(name, set())
+        restated = set().union(*(_RESTATED.get(rule, set()) for rule in own_rules)) if own_rules else set()
+        for error in task.errors:
+            d = error.to_descriptor()
+            kind = d.get("type", "error")
+            if kind in restated:
+                continue
+            if kind in _LOAD_ERRORS:
+                # Frictionless loads referenced tables for foreign keys, so one unreadable file
+                # stops the validation of every resource pointing at it.
+                result.problem(
+                    "not-validated",
+                    "frictionless could not validate this resource (fix the file problems above first): "
+                    + d.get("message", ""),
+                    resource=name,
+                )
+                continue
+            result.problems.append(_problem_from_error(result, name, d))
+    return result
+
+
+def _problem_from_error(result: CheckResult, resource: str, d: dict) -> Problem:
+    column = d.get("fieldName") or ", ".join(d.get("fieldNames") or []) or d.get("label") or None
+    value = d.get("cell")
+    if value is None and d.get("fieldCells"):
+        value = ", ".join(str(c) for c in d["fieldCells"])
+    if value is None and d.get("label") is not None:
+        value = d.get("label")
+    row = d.get("rowNumber")
+    if row is None and "#header" in (d.get("tags") or []):
+        row = 1
+    return Problem(
+        layer=result.layer,
+        check=result.check,
+        rule=d.get("type", "error"),
+        message=d.get("note") or d.get("message", ""),
+        resource=resource,
+        row=row,
+        column=column or None,
+        value=value,
+    )
+
+
+def check_canonical(ctx: ValidationContext, rules_by_resource: dict[str, set[str]]) -> CheckResult:
+    result = CheckResult(
+        LAYER,
+        "canonical-format",
+        "each file is byte-identical to its canonical rewrite (quoting, sort by primary key, \\n)",
+        unit="files",
+    )
+    for resource in ctx.package.resources:
+        if resource.name in ctx.unreadable or rules_by_resource.get(resource.name, set()) & {
+            "bom",
+            "line-ending",
+        }:
+            continue  # already reported; canonical form would only restate it
+        try:
+            expected = csvio.canonical_file_bytes(ctx.root, resource)
+        except csvio.TableReadError:
+            continue  # header or parse problems: frictionless reports them with locations
+        result.checked += 1
+        actual = resource.file(ctx.root).read_bytes()
+        if actual != expected:
+            result.problem(**_describe_difference(resource, actual, expected))
+    return result
+
+
+def _describe_difference(resource, actual: bytes, expected: bytes) -> dict:
+    got = actual.decode("utf-8").split("\n")
+    want = expected.decode("utf-8").split("\n")
+    fix = "rewrite it with commitment_tracker.csvio.write_tables_atomically"
+    if sorted(got) == sorted(want):
+        key = ", ".join(resource.primary_key)
+        return {
+            "rule": "sort-order",
+            "message": f"rows are not sorted by primary key ({key}); {fix}",
+            "resource": resource.name,
+        }
+    line = next((i for i, (a, b) in enumerate(zip(got, want, strict=False), start=1) if a != b), None)
+    if line is None:
+        line = min(len(got), len(want))
+        detail = "missing final newline" if len(got) < len(want) else "extra blank lines at the end"
+        return {"rule": "canonical-format", "message": f"{detail}; {fix}", "resource": resource.name}
+    return {
+        "rule": "canonical-format",
+        "message": f"line {line} differs from canonical form, expected {want[line - 1][:200]!r}; {fix}",
+        "resource": resource.name,
+        "value": got[line - 1],
+    }

@@ -1,0 +1,61 @@
+"""Run every validation layer over a package and collect one report.
+
+Layers run in order and each runs even when an earlier one found problems; a check that cannot run
+(its table is unreadable) is reported as skipped with the reason, never as a crash.
+
+Adding a layer: write a module with ``run(ctx: ValidationContext) -> list[CheckResult]`` and insert
+it into ``LAYERS``. The Great Expectations content layer goes between structure and provenance::
+
+    from commitment_tracker import content
+    LAYERS = (("structure", structure.run), ("content", content.run), ("provenance", provenance.run))
+
+A layer reads tables through ``ctx.text_table(name)`` / ``ctx.typed_table(name)`` (loaded once per
+run, typed from the Table Schema; ``TableUnavailable`` when the structure layer found the file
+unreadable), compares dates with ``ctx.today``, and records problems with ``CheckResult.problem``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from commitment_tracker import provenance, structure
+from commitment_tracker.context import ValidationContext, today_from_env
+from commitment_tracker.problems import CheckResult, Report
+from commitment_tracker.schema import DescriptorError, load_package
+
+Layer = Callable[[ValidationContext], list[CheckResult]]
+
+LAYERS: tuple[tuple[str, Layer], ...] = (
+    ("structure", structure.run),
+    # ("content", content.run),  <- Great Expectations suites plug in here (issue 4)
+    ("provenance", provenance.run),
+)
+
+
+def validate(
+    root: Path,
+    layers: Sequence[tuple[str, Layer]] = LAYERS,
+    today: dt.date | None = None,
+) -> Report:
+    """Validate the package at ``root``; the report says valid or lists every problem."""
+    root = Path(root)
+    descriptor = CheckResult(
+        "structure", "descriptor", "datapackage.json is JSON with a usable resource list", unit="files"
+    )
+    descriptor.checked = 1
+    try:
+        package = load_package(root)
+    except DescriptorError as exc:
+        descriptor.problem("descriptor", f"{exc}; fix datapackage.json (no other check can run without it)")
+        skipped = [
+            CheckResult(name, "all", f"the {name} layer", skipped_reason="datapackage.json is unusable")
+            for name, _ in layers
+        ]
+        return Report(checks=[descriptor, *skipped])
+    ctx = ValidationContext(root=root, package=package, today=today or today_from_env())
+    report = Report(package=package.name, package_version=package.version, checks=[descriptor])
+    for _name, run in layers:
+        report.checks.extend(run(ctx))
+    return report
