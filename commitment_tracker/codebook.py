@@ -43,9 +43,8 @@ def render(descriptor: dict) -> str:
         out.append(f"Primary key: `{pk}`.")
         for fk in schema.get("foreignKeys", []):
             target = fk["reference"]["resource"] or res["name"]
-            out.append(
-                f"Foreign key: `{', '.join(fk['fields'])}` → `{target}({', '.join(fk['reference']['fields'])})`."
-            )
+            fields, ref_fields = ", ".join(fk["fields"]), ", ".join(fk["reference"]["fields"])
+            out.append(f"Foreign key: `{fields}` → `{target}({ref_fields})`.")
         out.append("")
         out.append("| column | type | constraints | meaning |")
         out.append("|---|---|---|---|")
