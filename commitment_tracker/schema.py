@@ -6,14 +6,16 @@ module about resources, fields and keys instead of restating the schema.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from commitment_tracker import paths
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class DescriptorError(Exception):
@@ -21,16 +23,22 @@ class DescriptorError(Exception):
 
 
 # Table Schema type -> polars dtype. Types the package does not use yet are mapped to text so a new
-# field never crashes a reader; add a real mapping here when one is adopted.
-POLARS_TYPES: dict[str, pl.DataType] = {
-    "string": pl.String(),
-    "integer": pl.Int64(),
-    "number": pl.Float64(),
-    "boolean": pl.Boolean(),
-    "date": pl.Date(),
-    "datetime": pl.Datetime("us"),
-    "year": pl.Int64(),
-}
+# field never crashes a reader; add a real mapping here when one is adopted. Built on first use
+# (see __getattr__ below) so that the DuckDB query path never pays for importing polars.
+@functools.cache
+def polars_types() -> dict[str, pl.DataType]:
+    import polars as pl
+
+    return {
+        "string": pl.String(),
+        "integer": pl.Int64(),
+        "number": pl.Float64(),
+        "boolean": pl.Boolean(),
+        "date": pl.Date(),
+        "datetime": pl.Datetime("us"),
+        "year": pl.Int64(),
+    }
+
 
 DUCKDB_TYPES: dict[str, str] = {
     "string": "VARCHAR",
@@ -43,6 +51,13 @@ DUCKDB_TYPES: dict[str, str] = {
 }
 
 DEFAULT_TEXT_TYPE = "string"
+
+
+def __getattr__(name: str) -> Any:
+    # POLARS_TYPES stays a module constant for its readers while polars is imported lazily.
+    if name == "POLARS_TYPES":
+        return polars_types()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +78,8 @@ class Field:
 
     @property
     def polars_dtype(self) -> pl.DataType:
-        return POLARS_TYPES.get(self.type, POLARS_TYPES[DEFAULT_TEXT_TYPE])
+        types = polars_types()
+        return types.get(self.type, types[DEFAULT_TEXT_TYPE])
 
     @property
     def duckdb_type(self) -> str:
