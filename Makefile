@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup validate summary test lint clean
+.PHONY: all setup validate summary test lint bench clean
 
 all: validate summary
 
@@ -27,6 +27,10 @@ summary: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Benchmarks (not part of `make test`): BENCH_ARGS="--sizes real,1000,10000" to choose sizes.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
