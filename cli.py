@@ -146,6 +146,224 @@ def codebook(root: Path, write: bool) -> None:
         click.echo(f"{readme} already up to date")
 
 
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "jsonl", "markdown", "parquet"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv, json, jsonl, markdown or parquet (needs --output) for tools.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the result to this file instead of standard output.",
+)
+width_option = click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="In table format, cut longer cells with '…' (0 never cuts; other formats never cut).",
+)
+
+
+def _query_connection(root: Path):
+    from commitment_tracker import schema
+    from commitment_tracker.load import LoadError, connect
+
+    try:
+        return connect(root)
+    except (schema.DescriptorError, LoadError) as exc:
+        raise click.ClickException(f"{exc}") from None
+
+
+def _emit(con, sql: str, params: dict, output_format: str, output: Path | None, width: int) -> None:
+    from commitment_tracker import output as output_mod
+    from commitment_tracker import queries
+
+    if output_format == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+        output_mod.write_parquet(queries.run_arrow(con, sql, params), output)
+        click.echo(f"wrote {output}", err=True)
+        return
+    text = output_mod.render(queries.run(con, sql, params), output_format, max_width=width)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command("queries")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal; markdown for the README's list.",
+)
+def list_queries(output_format: str) -> None:
+    """List the named queries in queries/ with what each answers and its parameters.
+
+    Example:
+
+        commitments queries
+    """
+    from commitment_tracker import queries
+
+    try:
+        found = queries.discover()
+    except queries.QueryDefinitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(queries.describe(found, markdown=output_format == "markdown"), nl=False)
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "param_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the query (repeatable); `commitments queries` lists them.",
+)
+@format_option
+@output_option
+@width_option
+@root_option
+def query_command(
+    name: str, param_options: tuple[str, ...], output_format: str, output: Path | None, width: int, root: Path
+) -> None:
+    """Run a named query from queries/ over the package (read-only; parameters bound by DuckDB).
+
+    Example:
+
+        commitments query due-by --param year=2030
+
+        commitments query evidence-trail -p commitment=digital-jobs-2030 --format json
+    """
+    from commitment_tracker import queries
+
+    try:
+        named = queries.get(name)
+        params = named.bind(queries.parse_param_options(param_options))
+    except (queries.QueryError, queries.QueryDefinitionError) as exc:
+        raise click.ClickException(str(exc)) from None
+    con = _query_connection(root)
+    try:
+        _emit(con, named.sql, params, output_format, output, width)
+    except queries.QueryError as exc:
+        raise click.ClickException(f"query {name!r}: {exc}") from None
+
+
+@cli.command("sql")
+@click.argument("statement")
+@format_option
+@output_option
+@width_option
+@root_option
+def sql_command(statement: str, output_format: str, output: Path | None, width: int, root: Path) -> None:
+    """Run one ad-hoc read-only SQL statement over the package's tables (one per resource).
+
+    The connection cannot read or write files, attach databases, install extensions or change
+    settings; only SELECT (and WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted.
+
+    Example:
+
+        commitments sql "SELECT kind, count(*) AS n FROM commitments GROUP BY kind ORDER BY n DESC"
+    """
+    from commitment_tracker import queries
+
+    con = _query_connection(root)
+    try:
+        _emit(con, statement, {}, output_format, output, width)
+    except queries.QueryError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command("build")
+@root_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to write commitments.duckdb, data/*.parquet, seeds/ and datapackage.json into.",
+)
+@click.option(
+    "--skip-validation",
+    is_flag=True,
+    help="Do not run `commitments validate` first (the database constraints still apply).",
+)
+def build(root: Path, out: Path, skip_validation: bool) -> None:
+    """Build commitments.duckdb (with PK/FK/NOT NULL/CHECK) and zstd Parquet files from the package.
+
+    Refuses a package that does not validate. Every file is checked after writing (reopened,
+    rows counted, constraints and types compared with the schema) before it replaces the old one.
+
+    Example:
+
+        commitments build --out dist/
+    """
+    from commitment_tracker import build as build_mod
+
+    try:
+        written = build_mod.build(root, out, validate_first=not skip_validation)
+    except build_mod.BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in written.lines():
+        click.echo(line)
+
+
+@cli.command()
+@root_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the site into (replaced if it holds a previous site).  [default: ROOT/dist/site]",
+)
+@click.option(
+    "--builds",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder where `build` wrote the Parquet and DuckDB files, copied into the site's downloads.  "
+    "[default: ROOT/dist]",
+)
+def site(root: Path, out: Path | None, build_dir: Path | None) -> None:
+    """Build the public tracker: a static HTML site that works from file:// and any static host.
+
+    Writes index.html (summary, chart, every commitment with filters), one page per commitment,
+    source, event and indicator, the disagreements and a downloads page with the package files.
+
+    Example:
+
+        commitments site --out dist/site && xdg-open dist/site/index.html
+    """
+    from commitment_tracker import site as site_mod
+
+    out = out if out is not None else root / "dist" / "site"
+    build_dir = build_dir if build_dir is not None else root / "dist"
+    try:
+        result = site_mod.build_site(root, out, build_dir=build_dir)
+    except (site_mod.SiteError, site_mod.SiteDataError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {len(result.pages)} pages and {len(result.downloads)} package files to {result.out}")
+    if result.builds:
+        click.echo(f"included {len(result.builds)} build files from {build_dir}")
+    else:
+        click.echo(f"no Parquet/DuckDB build in {build_dir}: run `commitments build` first to offer them")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"open {result.out / 'index.html'}")
+
+
 def main() -> None:
     """Console-script entry point (`commitments`)."""
     cli()

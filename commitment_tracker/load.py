@@ -201,9 +201,8 @@ def _insert_self_referencing(con: duckdb.DuckDBPyConnection, resource: Resource,
     not_loaded = f"({keys}) NOT IN (SELECT ({pk}) FROM {table})"
     ready = " AND ".join([not_loaded, *conditions])
     while True:
-        inserted = con.execute(f"INSERT INTO {table} SELECT s.* FROM {stage} AS s WHERE {ready}").fetchone()[
-            0
-        ]
+        insert = f"INSERT INTO {table} SELECT s.* FROM {stage} AS s WHERE {ready}"
+        ((inserted,),) = con.execute(insert).fetchall()
         if not inserted:
             break
     # Whatever is left references a missing parent (or a cycle): this insert raises the FK error.
@@ -267,15 +266,17 @@ def connect(
     lock_connection: bool = True,
     database: str | Path = ":memory:",
     package: Package | None = None,
+    config: dict[str, str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding every resource as a typed table named after it.
 
     Locked by default (``lock_connection=True``): the tables exist, and nothing can read or write a
-    file or change a setting any more. Raises LoadError (or schema.DescriptorError) with a hint.
+    file or change a setting any more. ``config`` goes to ``duckdb.connect`` (e.g. a block size for
+    a database file). Raises LoadError (or schema.DescriptorError) with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
-    con = duckdb.connect(str(database))
+    con = duckdb.connect(str(database), config=config or {})
     try:
         load_into(con, root, package, constraints=constraints)
         if lock_connection:
@@ -301,6 +302,8 @@ def load(root: Path | str | None = None) -> dict[str, pl.DataFrame]:
     package = schema_mod.load_package(root)
     con = connect(root, package=package)
     try:
-        return {r.name: pl.from_arrow(con.table(quote_ident(r.name)).arrow()) for r in package.resources}
+        return {
+            r.name: pl.from_arrow(con.table(quote_ident(r.name)).to_arrow_table()) for r in package.resources
+        }
     finally:
         con.close()

@@ -1,0 +1,400 @@
+"""Named queries (``queries/*.sql``), their parameters, and the read-only way every query runs.
+
+A named query is one SQL file whose name (without ``.sql``) is the query's name. It starts with a
+comment block that the tools read::
+
+    -- title: Commitments due by a given year
+    -- description: Which commitments must be met by a given year? One row per commitment with
+    --   its target, unit and latest reported status.
+    -- param: year INTEGER = 2030 -- last deadline year included
+    -- example: python cli.py query due-by --param year=2030
+
+``title``, ``description`` and at least one ``example`` are required; a line indented after the
+``--`` continues the previous key. Each ``param`` line reads ``NAME TYPE [= DEFAULT] -- help``;
+without a default the parameter is required; ``-- param: none`` says there are none. A DATE default
+of ``today`` means the date from $COMMITMENTS_TODAY (else the clock), the project's one "today".
+
+Parameters are bound by DuckDB (``$year`` in the SQL), never formatted into the SQL text, and the
+parameters a file declares must be exactly those its SQL uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from commitment_tracker import paths
+
+# Parameter types a query may declare -> (converter from command-line text, example shown in errors).
+PARAM_TYPES: dict[str, tuple[Any, str]] = {
+    "VARCHAR": (str, "any text"),
+    "INTEGER": (int, "a whole number like 2030"),
+    "DOUBLE": (float, "a number like 2.5"),
+    "DATE": (dt.date.fromisoformat, "a date like 2025-07-01"),
+    "BOOLEAN": (None, "true or false"),  # converted by _to_boolean
+}
+TODAY_DEFAULT = "today"
+
+# Statement types the query path accepts: reading only. DESCRIBE, SHOW and SUMMARIZE parse as SELECT.
+READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
+
+_HEADER_LINE = re.compile(r"^--(?P<indent>\s*)(?P<text>.*)$")
+_KEY_LINE = re.compile(r"^(?P<key>[a-z]+):\s*(?P<value>.*)$")
+_PARAM_LINE = re.compile(
+    r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>[A-Z]+)(?:\s*=\s*(?P<default>.*?))?\s+--\s+(?P<help>\S.*)$"
+)
+_KNOWN_KEYS = ("title", "description", "param", "example")
+
+
+class QueryError(Exception):
+    """A user's mistake (unknown query, bad parameter, refused SQL); the message says what is valid."""
+
+
+class QueryDefinitionError(Exception):
+    """A file in queries/ does not follow the header convention; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None  # as written in the header; None means required
+    help: str
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def signature(self) -> str:
+        text = f"{self.name} {self.type}"
+        if self.required:
+            return text
+        default = self.default or "''"
+        return f"{text} = {default}"
+
+    def convert(self, text: str) -> Any:
+        """The typed value DuckDB will bind; QueryError naming the expected form when it does not parse."""
+        if self.type == "DATE" and text.strip().lower() == TODAY_DEFAULT:
+            return _today()
+        try:
+            if self.type == "BOOLEAN":
+                return _to_boolean(text)
+            converter, _ = PARAM_TYPES[self.type]
+            return converter(text.strip() if self.type != "VARCHAR" else text)
+        except ValueError:
+            expected = PARAM_TYPES[self.type][1]
+            raise QueryError(
+                f"parameter {self.name!r} must be {self.type} ({expected}), not {text!r}"
+            ) from None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: tuple[Param, ...]
+    examples: tuple[str, ...]
+    sql: str = field(repr=False)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+    def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
+        """Typed values for every declared parameter (defaults filled in); QueryError on any mistake."""
+        names = [p.name for p in self.params]
+        for key in given:
+            if key not in names:
+                raise QueryError(
+                    f"query {self.name!r} has no parameter {key!r}{_did_you_mean(key, names)}. "
+                    f"{self.params_sentence()}"
+                )
+        missing = [p for p in self.params if p.required and p.name not in given]
+        if missing:
+            listed = "; ".join(f"--param {p.name}=VALUE ({p.type}: {p.help})" for p in missing)
+            others = f" {self.params_sentence()}" if len(missing) < len(self.params) else ""
+            raise QueryError(f"query {self.name!r} needs {listed}.{others}")
+        values = {}
+        for p in self.params:
+            text = given.get(p.name, p.default)
+            values[p.name] = p.convert(text)  # type: ignore[arg-type]  # required ones are in given
+        return values
+
+    def params_sentence(self) -> str:
+        if not self.params:
+            return "It takes no parameters."
+        return "Valid parameters: " + "; ".join(f"{p.signature()} ({p.help})" for p in self.params) + "."
+
+
+# --- reading query files -------------------------------------------------------------------------
+
+
+def queries_dir() -> Path:
+    """The named queries ship with the tools: ``queries/`` beside ``commitment_tracker/``."""
+    return paths.default_root() / "queries"
+
+
+def parse_query_text(name: str, text: str, path: Path) -> NamedQuery:
+    """Split a query file into its header (title, description, params, examples) and its SQL."""
+    entries: list[list[str]] = []  # [key, value] in order, continuation lines appended
+    lines = text.splitlines()
+    body_start = len(lines)
+    for index, line in enumerate(lines):
+        stripped = line.rstrip()
+        match = _HEADER_LINE.match(stripped)
+        if not match:
+            body_start = index
+            break
+        content = match.group("text").strip()
+        if not content:
+            continue
+        key_match = _KEY_LINE.match(content) if len(match.group("indent")) <= 1 else None
+        if key_match and key_match.group("key") in _KNOWN_KEYS:
+            entries.append([key_match.group("key"), key_match.group("value").strip()])
+        elif entries and len(match.group("indent")) > 1:
+            entries[-1][1] = f"{entries[-1][1]} {content}".strip()
+        else:
+            raise QueryDefinitionError(
+                f"{path.name}:{index + 1}: header line {stripped!r} is not one of "
+                f"{', '.join(k + ':' for k in _KNOWN_KEYS)} nor an indented continuation"
+            )
+    sql = "\n".join(lines[body_start:]).strip()
+    values: dict[str, list[str]] = {key: [] for key in _KNOWN_KEYS}
+    for key, value in entries:
+        values[key].append(value)
+    for key in ("title", "description", "example"):
+        if not any(v.strip() for v in values[key]):
+            raise QueryDefinitionError(f"{path.name}: the header has no {key}: line (every query needs one)")
+    if len(values["title"]) > 1 or len(values["description"]) > 1:
+        raise QueryDefinitionError(f"{path.name}: the header has more than one title or description")
+    params = _parse_params(path, values["param"])
+    if not sql:
+        raise QueryDefinitionError(f"{path.name}: no SQL after the header")
+    return NamedQuery(
+        name=name,
+        path=path,
+        title=values["title"][0],
+        description=values["description"][0],
+        params=params,
+        examples=tuple(values["example"]),
+        sql=sql,
+    )
+
+
+def _parse_params(path: Path, lines: list[str]) -> tuple[Param, ...]:
+    if lines == ["none"]:
+        return ()
+    params = []
+    for line in lines:
+        match = _PARAM_LINE.match(line)
+        if not match:
+            raise QueryDefinitionError(
+                f"{path.name}: param line {line!r} must read 'NAME TYPE [= DEFAULT] -- help', "
+                "or 'none' when the query takes no parameters"
+            )
+        ptype = match.group("type")
+        if ptype not in PARAM_TYPES:
+            raise QueryDefinitionError(
+                f"{path.name}: parameter {match.group('name')!r} has type {ptype}; "
+                f"use one of {', '.join(PARAM_TYPES)}"
+            )
+        default = match.group("default")
+        if default is not None:
+            default = default.strip()
+            if len(default) >= 2 and default[0] == default[-1] == "'":
+                default = default[1:-1]
+        param = Param(match.group("name"), ptype, default, match.group("help").strip())
+        if default is not None:
+            try:
+                param.convert(default)
+            except QueryError as exc:
+                raise QueryDefinitionError(f"{path.name}: the default of {exc}") from None
+        params.append(param)
+    names = [p.name for p in params]
+    if len(set(names)) != len(names):
+        raise QueryDefinitionError(f"{path.name}: a parameter is declared twice: {names}")
+    return tuple(params)
+
+
+def read_query(path: Path) -> NamedQuery:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryDefinitionError(f"{path} cannot be read: {exc}") from None
+    return parse_query_text(Path(path).stem, text, Path(path))
+
+
+def discover(directory: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query in ``directory`` (default: the repository's queries/), sorted by name."""
+    directory = Path(directory) if directory is not None else queries_dir()
+    return {q.name: q for q in (read_query(p) for p in sorted(directory.glob("*.sql")))}
+
+
+def get(name: str, directory: Path | None = None) -> NamedQuery:
+    """One named query; QueryError listing the valid names (with a did-you-mean) when unknown."""
+    available = discover(directory)
+    if name in available:
+        return available[name]
+    raise QueryError(
+        f"no query named {name!r}{_did_you_mean(name, list(available))}. "
+        f"Named queries: {', '.join(available) or '(none)'}; `commitments queries` describes them"
+    )
+
+
+def parse_param_options(options: Iterable[str]) -> dict[str, str]:
+    """``["year=2030", "actor=dco"]`` -> ``{"year": "2030", "actor": "dco"}`` (the last of a repeat wins)."""
+    given: dict[str, str] = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"--param {option!r} must look like NAME=VALUE, e.g. --param year=2030")
+        given[key.strip()] = value
+    return given
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    columns: list[str]
+    types: list[str]  # DuckDB type names, e.g. VARCHAR, DOUBLE, DATE
+    rows: list[tuple[Any, ...]]
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The single read-only statement in ``sql``; QueryError for anything else.
+
+    The locked connection already refuses file access and settings; this check gives a clear
+    message first and also keeps writes to the in-memory tables (INSERT, DROP…) out.
+    """
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"the SQL does not parse: {_message(exc)}") from None
+    if len(statements) != 1:
+        raise QueryError(f"send exactly one SQL statement, not {len(statements)}")
+    if statements[0].type.name not in READ_ONLY_STATEMENTS:
+        words = statements[0].query.split()
+        keyword = words[0].upper() if words else statements[0].type.name
+        raise QueryError(
+            f"{keyword} is refused: queries are read-only (one SELECT, WITH, DESCRIBE, SHOW, "
+            "SUMMARIZE or EXPLAIN statement); they cannot write or read files, attach databases, "
+            "install extensions, change settings or modify tables."
+        )
+    return statements[0].query
+
+
+def used_parameters(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
+    return set(con.extract_statements(sql)[0].named_parameters)
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> Result:
+    """Run one read-only statement with DuckDB-bound parameters; QueryError with DuckDB's reason."""
+    check_read_only(con, sql)
+    try:
+        cursor = con.execute(sql, dict(params or {}))
+        description = cursor.description or []
+        rows = cursor.fetchall()
+    except duckdb.Error as exc:
+        raise QueryError(_refusal(exc)) from None
+    return Result(columns=[d[0] for d in description], types=[str(d[1]) for d in description], rows=rows)
+
+
+def run_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+    """The same, as a pyarrow Table (for Parquet output)."""
+    check_read_only(con, sql)
+    try:
+        return con.sql(sql, params=dict(params or {})).to_arrow_table()
+    except duckdb.Error as exc:
+        raise QueryError(_refusal(exc)) from None
+
+
+def check_definition(con: duckdb.DuckDBPyConnection, query: NamedQuery) -> None:
+    """A named query is one read-only statement using exactly the parameters it declares."""
+    try:
+        check_read_only(con, query.sql)
+    except QueryError as exc:
+        raise QueryDefinitionError(f"{query.path.name}: {exc}") from None
+    declared = {p.name for p in query.params}
+    used = used_parameters(con, query.sql)
+    if declared != used:
+        raise QueryDefinitionError(
+            f"{query.path.name}: declares parameters {sorted(declared)} but its SQL uses {sorted(used)}"
+        )
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _did_you_mean(word: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _to_boolean(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in ("true", "yes", "1"):
+        return True
+    if lowered in ("false", "no", "0"):
+        return False
+    raise ValueError(text)
+
+
+def _today() -> dt.date:
+    # context.py holds the project's one "today" ($COMMITMENTS_TODAY); imported here only, because it
+    # pulls in polars, which the other queries do not need.
+    from commitment_tracker.context import today_from_env
+
+    try:
+        return today_from_env()
+    except ValueError as exc:
+        raise QueryError(str(exc)) from None
+
+
+def _message(exc: BaseException) -> str:
+    return str(exc).strip() or type(exc).__name__
+
+
+def _refusal(exc: duckdb.Error) -> str:
+    text = _message(exc)
+    if isinstance(exc, duckdb.PermissionException) or "disabled by configuration" in text:
+        return (
+            f"refused: {text.splitlines()[0]}. Queries only read the package's tables: file access, "
+            "ATTACH, INSTALL and settings are locked."
+        )
+    if "configuration has been locked" in text:
+        return f"refused: {text.splitlines()[0]}. Settings are locked on the query connection."
+    return text
+
+
+def describe(found: Mapping[str, NamedQuery], markdown: bool = False) -> str:
+    """The list of named queries: for a terminal, or as the Markdown list kept in the README."""
+    import textwrap
+
+    out: list[str] = []
+    for q in found.values():
+        if markdown:
+            params = "; ".join(f"`{p.signature()}` ({p.help})" for p in q.params) or "none"
+            out.append(f"- **`{q.name}`** — {q.title}. {q.description} Parameters: {params}.")
+            continue
+        out.append(f"{q.name}: {q.title}")
+        out += textwrap.wrap(q.description, width=96, initial_indent="    ", subsequent_indent="    ")
+        for p in q.params or ():
+            out.append(f"    --param {p.signature()}  ({'required' if p.required else 'optional'}) {p.help}")
+        if not q.params:
+            out.append("    (no parameters)")
+        out.append(f"    e.g. {q.examples[0]}")
+        out.append("")
+    return "\n".join(out) + ("\n" if markdown else "")
