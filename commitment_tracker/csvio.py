@@ -11,15 +11,13 @@ from that text with the dtypes schema.py derives from the Table Schema.
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
 
+from commitment_tracker import atomic
 from commitment_tracker import schema as schema_mod
 from commitment_tracker.schema import Package, Resource
 
@@ -165,32 +163,17 @@ def write_tables_atomically(
     tables: Mapping[str, pl.DataFrame],
     package: Package | None = None,
     resources: Mapping[str, Resource] | None = None,
+    extra_files: Mapping[Path, bytes] | None = None,
 ) -> None:
-    """Write several tables canonically so that either all change or none does.
+    """Write several tables canonically (plus ``extra_files``, e.g. a new seed) all or nothing.
 
-    Every table is rendered first (a rendering error leaves the disk untouched), each into a temp
-    file beside its target, then all temp files are moved into place with ``os.replace``. On any
-    failure the temp files are removed and the original files stay as they were.
+    Every table is rendered first (a rendering error leaves the disk untouched), then
+    ``atomic.write_files`` puts each file in place by temp file + rename in its own directory,
+    rolling every file back if any step fails (see commitment_tracker/atomic.py).
     """
     if resources is None:
         package = package or schema_mod.load_package(root)
         resources = {name: package.resource(name) for name in tables}
-    rendered = {name: canonical_bytes(df, resources[name]) for name, df in tables.items()}
-    temps: list[tuple[Path, Path]] = []
-    try:
-        for name, data in rendered.items():
-            target = resources[name].file(root)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps.append((Path(tmp), target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for tmp, target in temps:
-            os.replace(tmp, target)
-    except BaseException:
-        for tmp, _ in temps:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-        raise
+    files = {resources[name].file(root): canonical_bytes(df, resources[name]) for name, df in tables.items()}
+    files.update(extra_files or {})
+    atomic.write_files(root, files)

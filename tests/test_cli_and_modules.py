@@ -6,7 +6,7 @@ import pytest
 from conftest import REPO, run_cli
 
 from cli import cli
-from commitment_tracker import __version__, codebook, csvio, schema, summary
+from commitment_tracker import __version__, atomic, codebook, csvio, schema, summary
 
 
 def test_version():
@@ -108,7 +108,7 @@ def test_write_tables_atomically_removes_temps_when_a_write_fails(package, monke
         if len(calls) == 3:
             raise OSError("disk full")
 
-    monkeypatch.setattr(csvio.os, "fsync", failing_fsync)
+    monkeypatch.setattr(atomic.os, "fsync", failing_fsync)
     with pytest.raises(OSError, match="disk full"):
         csvio.write_tables_atomically(package, {n: t.head(1) for n, t in tables.items()}, package_desc)
     assert {n: package_desc.resource(n).file(package).read_bytes() for n in tables} == before

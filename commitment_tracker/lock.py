@@ -1,0 +1,56 @@
+"""One writer at a time: an exclusive lock on a file in the package root.
+
+Curation reads the tables, validates a changed copy and writes back; two writers interleaving those
+steps would lose one another's rows. ``flock`` locks are released by the kernel when the holder
+exits, even on a crash, so a lock can never be left stale. The lock file itself stays (removing it
+would let two processes lock two different files) and is ignored by git. POSIX only; on network
+file systems flock may not be honoured.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK_NAME = ".commitments.lock"
+DEFAULT_TIMEOUT = 120.0  # seconds; a write (with full validation) takes a few seconds
+POLL_INTERVAL = 0.05
+
+
+class LockTimeout(Exception):
+    """Another process held the package lock for longer than the timeout."""
+
+
+def lock_path(root: Path) -> Path:
+    return Path(root) / LOCK_NAME
+
+
+@contextmanager
+def package_lock(root: Path, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Path]:
+    """Hold the package's write lock for the duration of the ``with`` block."""
+    path = lock_path(root)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = path.read_text(encoding="utf-8", errors="replace").strip() or "unknown"
+                    raise LockTimeout(
+                        f"another command (pid {holder}) has been writing to the package for over "
+                        f"{timeout:.0f} s ({path}); wait for it to finish and retry"
+                    ) from None
+                time.sleep(POLL_INTERVAL)
+        # Who holds the lock, for the message above; informative only.
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
