@@ -17,9 +17,10 @@ seeds/*.txt) with ``claims`` claims and every other resource scaled with it. The
 - dates: announcements in the first half of 2025, sources published then too, status rows in the
   second half, deadlines from 2026, events lasting two days; nothing after 2025-12-31.
 
-Reference tables (units, sectors) are the real package's. Tables are written with
-``csvio.write_tables_atomically`` so they are in canonical form. Proportions per claim, from the real
-corpus but with more claims per source to keep the number of seed files reasonable at 10^6 claims:
+Reference tables (units, sectors) and ``validators/`` (suites, SQL rules) are the real package's.
+Tables are written with ``csvio.write_tables_atomically`` so they are in canonical form.
+Proportions per claim, from the real corpus but with more claims per source to keep the number of
+seed files reasonable at 10^6 claims:
 1/3 commitment, 1/20 actor, 1/50 source, 1/100 indicator, 1/2000 event.
 
 Usage::
@@ -522,6 +523,9 @@ def generate(out: Path, claims: int, seed: int = DEFAULT_SEED) -> Path:
     for path, text in zip(builder.table("sources")["seed_path"], texts, strict=True):
         with open(out / path, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+
+    # The content layer reads its suites and SQL rules from the package root, as from the repository.
+    shutil.copytree(REPO / "validators", out / "validators")
 
     descriptor = json.loads(paths.descriptor_path(REPO).read_text(encoding="utf-8"))
     # The real descriptor lists the real seeds; these packages have their own.

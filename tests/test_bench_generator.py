@@ -6,6 +6,7 @@ honest, since a benchmark of an invalid package would time error reporting inste
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,13 @@ def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COMMITMENTS_TODAY", "2026-01-01")
 
 
+def problems_of(root: Path) -> list[dict]:
+    """The problems `validate --format json` reports; asserts the package was rejected."""
+    result = run_cli("validate", "--root", str(root), "--format", "json")
+    assert result.exit_code == 1, result.output
+    return json.loads(result.output)["problems"]
+
+
 def test_generated_package_has_the_requested_size_and_every_resource(generated: Path):
     _, claims = read_rows(generated, "claims")
     assert len(claims) == CLAIMS
@@ -71,18 +79,25 @@ def test_injected_quote_shift_is_rejected(synthetic: Path):
     row = 500
     set_cell(synthetic, "claims", row, "quote_start", lambda v: str(int(v) + 1))
     set_cell(synthetic, "claims", row, "quote_end", lambda v: str(int(v) + 1))
-    result = run_cli("validate", "--root", str(synthetic), "--limit", "0")
-    assert result.exit_code == 1, result.output
-    assert f"claims:{row}:quote: quote-offsets" in result.output
-    assert "offsets shifted by +1" in result.output
+    (problem,) = problems_of(synthetic)
+    assert (problem["rule"], problem["resource"], problem["row"], problem["column"]) == (
+        "quote-offsets",
+        "claims",
+        row,
+        "quote",
+    )
+    assert "offsets shifted by +1" in problem["message"]
 
 
 def test_injected_dangling_foreign_key_is_rejected(synthetic: Path):
     row = 42
     set_cell(synthetic, "status_updates", row, "source_id", "src-999999")
-    result = run_cli("validate", "--root", str(synthetic), "--limit", "0")
-    assert result.exit_code == 1, result.output
-    assert f"status_updates:{row}:source_id: foreign-key — 'src-999999'" in result.output
+    found = [
+        (p["resource"], p["row"], p["column"], p["value"])
+        for p in problems_of(synthetic)
+        if p["rule"] == "foreign-key"
+    ]
+    assert found == [("status_updates", row, "source_id", "src-999999")]
 
 
 def test_generator_refuses_too_few_claims(tmp_path: Path):
