@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all setup validate summary test lint bench clean
+.PHONY: all setup validate summary test lint bench site clean
 
 all: validate summary
 
@@ -27,6 +27,11 @@ summary: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The public tracker: dist/site/index.html, with the Parquet/DuckDB build on its downloads page.
+site: $(STAMP)
+	$(BIN)/python cli.py build --out dist
+	$(BIN)/python cli.py site --out dist/site
 
 # Benchmarks (not part of `make test`): BENCH_ARGS="--sizes real,1000,10000" to choose sizes.
 bench: $(STAMP)

@@ -1,0 +1,399 @@
+"""The static site, checked without a browser: files, links, escaping, size, determinism, the hook for builds.
+
+Browser behaviour (filters, console errors, screenshots) is in test_site_browser.py.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import site_support as expect
+from conftest import REPO, copy_package, run_cli, set_cell
+
+from commitment_tracker import site
+from commitment_tracker.site import chart, downloads, markup, passages
+
+MAX_PAGE_BYTES = 64 * 1024  # "a few tens of KB per page"
+
+
+class PageParser(HTMLParser):
+    """Collects what the checks need from one page: links, ids, asset references, script blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []  # (tag, href)
+        self.ids: set[str] = set()
+        self.assets: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.scripts = 0
+        self.h1 = 0
+        self.in_title = False
+        self.title = ""
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "href" in a:
+            self.links.append((tag, a["href"]))
+        for name in ("src", "srcset", "poster", "data", "action", "formaction"):
+            if name in a:
+                self.assets.append((tag, name, a[name]))
+        if tag == "link":
+            self.assets.append((tag, "href", a.get("href", "")))
+        if tag in ("iframe", "object", "embed", "img", "audio", "video", "base"):
+            self.assets.append((tag, "", ""))
+        if tag == "script":
+            self.scripts += 1
+        if tag == "h1":
+            self.h1 += 1
+        if tag == "title":
+            self.in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title += data
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """A copy of the real package and the site built from it (the copy keeps concurrent edits out)."""
+    base = tmp_path_factory.mktemp("site")
+    root = copy_package(base / "pkg")
+    site.build_site(root, base / "site")
+    return root, base / "site"
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_one_page_per_item(built):
+    root, out = built
+    for name in ("index.html", "sources.html", "discrepancies.html", "context.html", "downloads.html"):
+        assert (out / name).is_file(), name
+    expected = {
+        "commitments": expect.commitment_ids(root),
+        "sources": [r["source_id"] for r in expect.rows(root, "sources")],
+        "events": [r["event_id"] for r in expect.rows(root, "events")],
+        "indicators": [r["indicator_id"] for r in expect.rows(root, "indicators")],
+    }
+    for folder, ids in expected.items():
+        assert sorted(p.stem for p in (out / folder).glob("*.html")) == sorted(ids), folder
+
+
+def test_pages_are_small_and_well_formed(built):
+    _, out = built
+    for path in html_files(out):
+        size = path.stat().st_size
+        assert size <= MAX_PAGE_BYTES, f"{path.relative_to(out)} is {size} bytes"
+        page = parse(path)
+        assert page.h1 == 1, f"{path.name}: {page.h1} h1 elements"
+        assert page.title.strip(), path.name
+        assert page.scripts == 1, f"{path.name}: only the page's own script"
+        assert {"main"} <= page.ids, path.name
+
+
+def test_no_external_asset_of_any_kind(built):
+    """Nothing is loaded from anywhere: no src, no stylesheet link, no frame; only data: for the icon."""
+    _, out = built
+    for path in html_files(out):
+        text = path.read_text(encoding="utf-8")
+        for tag, attribute, value in parse(path).assets:
+            assert tag == "link" and value.startswith("data:"), f"{path.name}: <{tag} {attribute}={value!r}>"
+        assert "@import" not in text and "url(" not in text, path.name
+        assert "default-src 'none'" in text, f"{path.name} lacks the Content-Security-Policy"
+
+
+def test_every_internal_link_resolves(built):
+    """Relative links point at files in the site, and #fragments at ids that exist there."""
+    _, out = built
+    ids_cache: dict[Path, set[str]] = {}
+    checked = 0
+    for path in html_files(out):
+        for _, href in parse(path).links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith("//"):
+                assert parts.scheme in ("https", "http"), f"{path.name}: {href}"
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            assert target.is_file(), f"{path.relative_to(out)} links to missing {href}"
+            assert out.resolve() in target.parents, f"{path.name}: {href} leaves the site"
+            if parts.fragment and target.suffix == ".html":
+                if target not in ids_cache:
+                    ids_cache[target] = parse(target).ids
+                assert parts.fragment in ids_cache[target], (
+                    f"{path.relative_to(out)}: no #{parts.fragment} in {href}"
+                )
+            checked += 1
+    assert checked > 500
+
+
+def test_index_rows_and_disputed_flags_match_the_data(built):
+    root, out = built
+    text = (out / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(
+        r'<tr id="row-([a-z0-9-]+)"[^>]*data-status="([a-z_]*)"[^>]*data-disputed="(true|false)"', text
+    )
+    assert sorted(r[0] for r in rows) == expect.commitment_ids(root)
+    assert {r[0]: r[1] for r in rows} == expect.latest_status(root)
+    assert {r[0] for r in rows if r[2] == "true"} == expect.disputed_commitments(root)
+    assert text.count('class="badge disputed-mark"') == len(expect.disputed_commitments(root))
+
+
+def test_commitment_page_holds_every_quote_and_status_row(built):
+    root, out = built
+    for cid, claims in expect.claims_by_commitment(root).items():
+        text = (out / "commitments" / f"{cid}.html").read_text(encoding="utf-8")
+        for claim in claims:
+            quote = html.escape(claim["quote"], quote=False)
+            assert f'data-claim="{claim["claim_id"]}">{quote}</mark>' in text, (cid, claim["claim_id"])
+        assert text.count('class="status-row"') == len(expect.status_rows(root, cid))
+
+
+def test_source_page_highlights_every_claim(built):
+    root, out = built
+    for source in expect.rows(root, "sources"):
+        text = (out / "sources" / f"{source['source_id']}.html").read_text(encoding="utf-8")
+        claims = [c for c in expect.rows(root, "claims") if c["source_id"] == source["source_id"]]
+        for claim in claims:
+            assert f'id="claim-{claim["claim_id"]}"' in text
+            assert re.search(rf'data-claims="[^"]*\b{re.escape(claim["claim_id"])}\b', text), claim[
+                "claim_id"
+            ]
+
+
+def test_chart_counts_match_the_data(built):
+    root, out = built
+    text = (out / "index.html").read_text(encoding="utf-8")
+    bars = re.findall(
+        r'<rect class="bar" data-year="([^"]+)" data-status="([a-z_]+)" data-count="(\d+)"', text
+    )
+    deadlines = {
+        r["commitment_id"]: r["deadline_year"] or chart.NO_DEADLINE for r in expect.rows(root, "commitments")
+    }
+    statuses = expect.latest_status(root)
+    expected: dict[tuple[str, str], int] = {}
+    for cid, year in deadlines.items():
+        expected[(year, statuses[cid])] = expected.get((year, statuses[cid]), 0) + 1
+    assert {(y, s): int(n) for y, s, n in bars} == expected
+
+
+def test_build_is_deterministic(built, tmp_path):
+    root, out = built
+    again = tmp_path / "again"
+    site.build_site(root, again)
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    second = {p.relative_to(again): p.read_bytes() for p in again.rglob("*") if p.is_file()}
+    assert first.keys() == second.keys()
+    assert [k for k in first if first[k] != second[k]] == []
+
+
+def test_package_copy_is_complete_and_zipped(built):
+    import zipfile
+
+    root, out = built
+    for rel in ("datapackage.json", *(f"data/{p.name}" for p in (root / "data").glob("*.csv"))):
+        assert (out / "package" / rel).read_bytes() == (root / rel).read_bytes(), rel
+    (zip_path,) = (out / "package").glob("*.zip")
+    with zipfile.ZipFile(zip_path) as zf:
+        names = {n.split("/", 1)[1] for n in zf.namelist()}
+    assert "datapackage.json" in names and "data/claims.csv" in names
+    assert {f"seeds/{p.name}" for p in (root / "seeds").glob("*.txt")} <= names
+
+
+def test_downloads_page_shows_version_and_licence(built):
+    import json
+
+    root, out = built
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    text = (out / "downloads.html").read_text(encoding="utf-8")
+    assert f"<dt>Version</dt><dd>{descriptor['version']}</dd>" in text
+    assert descriptor["licenses"][0]["path"] in text
+    assert 'id="builds-missing"' in text  # no build folder was given
+
+
+def test_markup_in_the_data_is_rendered_as_text(tmp_path):
+    """Titles, quotes, source titles and descriptions holding tags are escaped on every page."""
+    root, cid = expect.hostile_package(tmp_path / "pkg")
+    out = tmp_path / "site"
+    site.build_site(root, out)
+    for path in html_files(out):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, path.name
+        assert "<img src=x" not in text and "<b>bold" not in text and "<i>plus" not in text, path.name
+        assert parse(path).scripts == 1, path.name
+    page = (out / "commitments" / f"{cid}.html").read_text(encoding="utf-8")
+    for hostile in (
+        expect.HOSTILE_TITLE,
+        expect.HOSTILE_QUOTE,
+        expect.HOSTILE_SOURCE_TITLE,
+        expect.HOSTILE_DESCRIPTION,
+    ):
+        # Escaped either way: quotes need no escaping in text content, and get it in attributes.
+        assert html.escape(hostile) in page or html.escape(hostile, quote=False) in page, hostile
+
+
+def test_a_quote_off_its_offsets_is_a_clear_error(package, tmp_path):
+    set_cell(package, "claims", 2, "quote_start", lambda v: str(int(v) + 1))
+    with pytest.raises(site.SiteDataError, match=r"not at offsets .* `commitments validate`"):
+        site.build_site(package, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious", encoding="utf-8")
+    result = run_cli("site", "--root", str(REPO), "--out", str(out))
+    assert result.exit_code == 1
+    assert "was not written by `commitments site`" in result.output
+    assert (out / "thesis.tex").read_text(encoding="utf-8") == "precious"
+    with pytest.raises(site.SiteError, match="holds the package itself"):
+        site.build_site(REPO, REPO)
+
+
+def test_cli_replaces_its_own_previous_site(package, tmp_path):
+    out = tmp_path / "site"
+    first = run_cli("site", "--root", str(package), "--out", str(out))
+    assert first.exit_code == 0, first.output
+    (out / "commitments" / "stale.html").write_text("old", encoding="utf-8")
+    second = run_cli("site", "--root", str(package), "--out", str(out))
+    assert second.exit_code == 0, second.output
+    assert "pages" in second.output and "index.html" in second.output
+    assert not (out / "commitments" / "stale.html").exists()
+
+
+def test_builds_are_picked_up_and_stale_ones_left_out(package, tmp_path):
+    """The hook for `commitments build`: DuckDB and Parquet files under --builds are offered, if fresh."""
+    builds = tmp_path / "dist"
+    (builds / "data").mkdir(parents=True)
+    (builds / "commitments.duckdb").write_bytes(b"duckdb")
+    (builds / "data" / "claims.parquet").write_bytes(b"PAR1")
+    (builds / "datapackage.json").write_text("{}", encoding="utf-8")
+    (builds / "data" / "old.parquet").write_bytes(b"PAR1")
+    os.utime(builds / "data" / "old.parquet", (0, 0))
+    result = site.build_site(package, builds / "site", build_dir=builds)
+    offered = sorted(d.path for d in result.builds)
+    assert offered == ["builds/commitments.duckdb", "builds/data/claims.parquet", "builds/datapackage.json"]
+    assert (builds / "site" / "builds" / "data" / "claims.parquet").read_bytes() == b"PAR1"
+    assert any("old.parquet is older than the data" in n for n in result.notes)
+    text = (builds / "site" / "downloads.html").read_text(encoding="utf-8")
+    assert 'href="builds/commitments.duckdb"' in text and 'id="builds-missing"' not in text
+    # Building the site again must not pick up the copies inside the site itself.
+    again = site.build_site(package, builds / "site", build_dir=builds)
+    assert sorted(d.path for d in again.builds) == offered
+
+
+def test_real_build_is_offered_when_the_build_command_exists(package, tmp_path):
+    build = pytest.importorskip("commitment_tracker.build", reason="the build command (issue 5) is not here")
+    build.build(package, tmp_path / "dist", validate_first=False)
+    result = site.build_site(package, tmp_path / "site", build_dir=tmp_path / "dist")
+    kinds = {d.kind for d in result.builds}
+    assert {"DuckDB", "Parquet"} <= kinds
+    assert len([d for d in result.builds if d.kind == "Parquet"]) == len(
+        list((package / "data").glob("*.csv"))
+    )
+
+
+# --- building blocks ---------------------------------------------------------------------------------
+
+
+def test_context_takes_whole_sentences_around_the_quote():
+    text = "Menu\nFirst one. Second one has the quote inside. Third one. Fourth one."
+    start = text.index("the quote")
+    ctx = passages.context(text, start, start + len("the quote"), sentences=1)
+    assert ctx.before == "First one. Second one has "
+    assert ctx.after == " inside. Third one."
+    assert ctx.quote == "the quote"
+    assert not ctx.cut_before and not ctx.cut_after
+
+
+def test_context_is_capped_and_says_so():
+    text = "word " * 200 + "QUOTE" + " word" * 200
+    start = text.index("QUOTE")
+    ctx = passages.context(text, start, start + 5, limit=50)
+    assert ctx.cut_before and ctx.cut_after
+    assert len(ctx.before) <= 50 and len(ctx.after) <= 50
+    assert ctx.to_html().startswith("…") and ctx.to_html().endswith("…")
+
+
+def test_context_escapes_everything():
+    text = "A <b>bold</b> claim & <script>x</script>. Next."
+    start = text.index("<script>")
+    html = passages.context(text, start, start + len("<script>x</script>")).to_html()
+    assert "<script>" not in html and "<b>" not in html
+    assert "<mark>&lt;script&gt;x&lt;/script&gt;</mark>" in html
+
+
+def test_highlight_handles_overlapping_spans():
+    text = "abcdefghij"
+    spans = [passages.Span("x", 2, 6), passages.Span("y", 4, 8)]
+    html = passages.highlight(
+        text,
+        spans,
+        marker=lambda s, n: f"[{n}]",
+        mark_attrs=lambda cover: f'data-k="{" ".join(s.key for s in cover)}"',
+    )
+    assert (
+        html == 'ab[1]<mark data-k="x">cd</mark>[2]<mark data-k="x y">ef</mark><mark data-k="y">gh</mark>ij'
+    )
+    assert passages.coverage(len(text), spans) == 6
+
+
+def test_highlight_rejects_a_span_outside_the_text():
+    with pytest.raises(ValueError, match="outside"):
+        passages.highlight("abc", [passages.Span("x", 1, 9)], lambda s, n: "", lambda c: "")
+
+
+@pytest.mark.parametrize("status", sorted(markup.STATUS_COLOURS))
+def test_badge_and_chart_colours_have_enough_contrast(status):
+    fg, bg = markup.STATUS_COLOURS[status]
+    assert markup.contrast_ratio(fg, bg) >= 4.5
+    assert markup.contrast_ratio(markup.STATUS_FILLS[status], markup.BACKGROUND) >= 3.0
+
+
+def test_text_colours_have_enough_contrast():
+    for fg, bg in [
+        (markup.TEXT, markup.BACKGROUND),
+        (markup.MUTED, markup.BACKGROUND),
+        (markup.LINK, markup.BACKGROUND),
+        (markup.TEXT, markup.MARK),
+        markup.DISPUTED,
+    ]:
+        assert markup.contrast_ratio(fg, bg) >= 4.5, (fg, bg)
+
+
+def test_site_module_is_not_imported_by_the_cli_at_start():
+    import subprocess
+    import sys
+
+    code = "import sys, cli; print('commitment_tracker.site' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_downloads_lists_every_resource(built):
+    root, out = built
+    text = (out / "downloads.html").read_text(encoding="utf-8")
+    for csv_file in (root / "data").glob("*.csv"):
+        assert f'href="{downloads.PACKAGE_DIR}/data/{csv_file.name}"' in text, csv_file.name

@@ -1,0 +1,331 @@
+"""The static site in a real browser: Debian's Chromium driven by Playwright.
+
+Locally, without Chromium or Playwright, these tests skip and say why; in CI (CI=true) they fail
+instead, so a green CI run means the pages were really opened. Screenshots of the index and of one
+commitment page are saved to tests/artifacts/ (gitignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import site_support as expect
+from conftest import copy_package
+
+from commitment_tracker import site
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ENV = "COMMITMENTS_CHROMIUM"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_path() -> str | None:
+    """$COMMITMENTS_CHROMIUM when set (and only it), else Debian's /usr/bin/chromium or one on PATH."""
+    if os.environ.get(CHROMIUM_ENV):
+        candidates = [os.environ[CHROMIUM_ENV]]
+    else:
+        candidates = ["/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    message = f"BROWSER TESTS SKIPPED: {reason}"
+    warnings.warn(message, stacklevel=2)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (make setup installs it from requirements.lock)")
+    path = _chromium_path()
+    if path is None:
+        where = os.environ.get(CHROMIUM_ENV) or "/usr/bin/chromium or on PATH"
+        _unavailable(f"no Chromium at {where} (apt-get install -y chromium, or set ${CHROMIUM_ENV})")
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("browser-site")
+    root = copy_package(base / "pkg")
+    site.build_site(root, base / "site")
+    return root, base / "site"
+
+
+class Watched:
+    """A page whose console errors, uncaught exceptions, dialogs and non-local requests are recorded."""
+
+    def __init__(self, context, allowed_prefixes: tuple[str, ...] = ("file://",)) -> None:
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on(
+            "console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None
+        )
+        self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        self.page.on(
+            "request", lambda r: None if r.url.startswith(allowed_prefixes) else self.requests.append(r.url)
+        )
+
+        def on_dialog(dialog) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+
+    def open(self, url: str) -> Watched:
+        self.page.goto(url, wait_until="load")
+        return self
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], self.errors
+        assert self.requests == [], f"requests leaving the site: {self.requests}"
+        assert self.dialogs == [], f"a script ran: {self.dialogs}"
+
+
+@pytest.fixture
+def context(browser) -> Iterator:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+def visible_ids(page) -> list[str]:
+    return sorted(
+        page.eval_on_selector_all(
+            "#commitments tbody tr:not([hidden])", "rows => rows.map(r => r.dataset.id)"
+        )
+    )
+
+
+def test_index_loads_clean_and_lists_every_commitment(context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    assert page.locator("h1").count() == 1
+    assert page.locator("#commitments tbody tr").count() == len(expect.commitment_ids(root))
+    assert visible_ids(page) == expect.commitment_ids(root)
+    assert page.locator("#filters").is_visible(), "the script shows the filters"
+    assert page.locator("svg.chart").is_visible()
+    watched.assert_clean()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
+
+
+def test_filtering_by_status_shows_exactly_those_commitments(context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    statuses = expect.latest_status(root)
+    options = page.eval_on_selector_all("#f-status option", "os => os.map(o => o.value).filter(Boolean)")
+    assert sorted(options) == sorted(set(statuses.values()))
+    for status in options:
+        page.select_option("#f-status", status)
+        wanted = sorted(cid for cid, s in statuses.items() if s == status)
+        assert visible_ids(page) == wanted, status
+        assert page.locator("#shown").inner_text() == f"{len(wanted)} of {len(statuses)} commitments shown"
+    page.select_option("#f-status", "")
+    assert visible_ids(page) == expect.commitment_ids(root)
+    watched.assert_clean()
+
+
+def test_filters_by_actor_and_text_and_from_the_address(context, built):
+    root, out = built
+    parties = expect.rows(root, "commitment_parties")
+    owners = {r["commitment_id"]: r["owner_actor_id"] for r in expect.rows(root, "commitments")}
+    actor = parties[0]["actor_id"]
+    wanted = sorted(
+        {p["commitment_id"] for p in parties if p["actor_id"] == actor}
+        | {c for c, o in owners.items() if o == actor}
+    )
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    page.select_option("#f-actor", actor)
+    assert visible_ids(page) == wanted
+    page.click("button[type=reset]")
+    target = expect.rows(root, "commitments")[0]
+    page.fill("#f-q", target["commitment_id"])
+    assert target["commitment_id"] in visible_ids(page)
+    page.fill("#f-q", "zzzz-no-such-thing")
+    assert visible_ids(page) == []
+    status = next(iter(expect.latest_status(root).values()))
+    page.goto((out / "index.html").as_uri() + f"?status={status}")
+    assert visible_ids(page) == sorted(c for c, s in expect.latest_status(root).items() if s == status)
+    watched.assert_clean()
+
+
+def test_disputed_mark_appears_where_and_only_where_a_discrepancy_exists(context, built):
+    root, out = built
+    disputed = expect.disputed_commitments(root)
+    assert disputed, "the real package has disputed commitments; the test would prove nothing otherwise"
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    marked = page.eval_on_selector_all(
+        "#commitments tbody tr",
+        "rows => rows.filter(r => r.querySelector('.disputed-mark')).map(r => r.dataset.id)",
+    )
+    assert set(marked) == disputed
+    for cid in expect.commitment_ids(root):
+        page.goto((out / "commitments" / f"{cid}.html").as_uri())
+        has_mark = page.locator("h1 + p .disputed-mark").count() == 1
+        assert has_mark == (cid in disputed), cid
+        assert (page.locator("#discrepancies").count() == 1) == (cid in disputed), cid
+    watched.assert_clean()
+
+
+def test_commitment_page_shows_quotes_verbatim_and_timeline(context, built):
+    root, out = built
+    claims = expect.claims_by_commitment(root)
+    # The commitment with the most claims, so that several quotes are checked on one page.
+    cid = max(sorted(claims), key=lambda c: len(claims[c]))
+    watched = Watched(context).open((out / "commitments" / f"{cid}.html").as_uri())
+    page = watched.page
+    for claim in claims[cid]:
+        mark = page.locator(f'mark.quote[data-claim="{claim["claim_id"]}"]')
+        assert mark.count() == 1, claim["claim_id"]
+        assert mark.text_content() == claim["quote"], claim["claim_id"]
+        assert mark.is_visible()
+    rows = expect.status_rows(root, cid)
+    timeline = page.locator("#timeline li.status-row")
+    assert timeline.count() == len(rows)
+    for i, row in enumerate(rows):
+        item = timeline.nth(i)
+        assert item.locator("time").first.get_attribute("datetime") == row["as_of"]
+        assert item.get_attribute("data-status") == row["status"]
+        assert row["rationale"] in item.inner_text()
+    watched.assert_clean()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "commitment.png"), full_page=True)
+
+
+def test_source_page_links_each_highlight_to_what_it_is_about(context, built):
+    root, out = built
+    source = expect.rows(root, "sources")[0]
+    claims = [c for c in expect.rows(root, "claims") if c["source_id"] == source["source_id"]]
+    watched = Watched(context).open((out / "sources" / f"{source['source_id']}.html").as_uri())
+    page = watched.page
+    refs = page.locator(".seed a.ref")
+    assert refs.count() == len(claims)
+    first = min(claims, key=lambda c: int(c["quote_start"]))
+    page.click(f"#claim-{first['claim_id']}")
+    folder = "commitments" if first["commitment_id"] else "indicators" if first["indicator_id"] else "events"
+    assert f"/{folder}/" in page.url and page.url.endswith(f"#claim-{first['claim_id']}")
+    assert page.locator(f"#claim-{first['claim_id']} mark.quote").text_content() == first["quote"]
+    watched.assert_clean()
+
+
+def test_every_page_loads_without_errors(context, built):
+    _, out = built
+    watched = Watched(context)
+    pages = sorted(out.rglob("*.html"))
+    for path in pages:
+        watched.open(path.as_uri())
+        assert watched.page.locator("main h1").count() == 1, path.name
+    watched.assert_clean()
+
+
+def test_readable_with_javascript_off(browser, built):
+    root, out = built
+    ctx = browser.new_context(java_script_enabled=False)
+    try:
+        page = ctx.new_page()
+        page.goto((out / "index.html").as_uri())
+        assert page.locator("#filters").is_hidden()
+        assert page.locator("#commitments tbody tr:visible").count() == len(expect.commitment_ids(root))
+        page.goto((out / "commitments" / f"{expect.commitment_ids(root)[0]}.html").as_uri())
+        assert page.locator("mark.quote").first.is_visible()
+    finally:
+        ctx.close()
+
+
+def test_language_switch_shows_one_language_and_remembers_it(context, built):
+    _, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    first_fr = page.locator("#commitments tbody th .tt:not(.tt-en)").first
+    first_en = page.locator("#commitments tbody th .tt-en").first
+    assert first_fr.is_visible() and first_en.is_visible()
+    page.check("#lang-en")
+    assert first_en.is_visible() and not first_fr.is_visible()
+    page.goto((out / "context.html").as_uri())
+    assert page.is_checked("#lang-en"), "the choice carries to the next page"
+    page.check("#lang-fr")
+    assert not page.locator(".tt-en").first.is_visible()
+    watched.assert_clean()
+
+
+def test_markup_in_the_data_shows_as_text_and_never_runs(context, tmp_path):
+    root, cid = expect.hostile_package(tmp_path / "pkg")
+    out = tmp_path / "site"
+    site.build_site(root, out)
+    watched = Watched(context)
+    for rel in (
+        "index.html",
+        f"commitments/{cid}.html",
+        "discrepancies.html",
+        *(f"sources/{p.name}" for p in (out / "sources").iterdir()),
+    ):
+        watched.open((out / rel).as_uri())
+    watched.assert_clean()
+    page = watched.page
+    page.goto((out / "commitments" / f"{cid}.html").as_uri())
+    assert expect.HOSTILE_TITLE in page.locator("h1").inner_text()
+    assert (
+        page.locator(f'mark.quote[data-claim="{expect.HOSTILE_CLAIM_ID}"]').text_content()
+        == expect.HOSTILE_QUOTE
+    )
+    assert page.locator("main script, main img, main b, main i").count() == 0
+    watched.assert_clean()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+def test_works_from_a_static_http_host(context, built):
+    """Served as plain files over HTTP on 127.0.0.1, in a subfolder, the pages load with no error."""
+    _, out = built
+    handler = functools.partial(_QuietHandler, directory=str(out.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/{out.name}/"
+        watched = Watched(context, allowed_prefixes=(base,))
+        watched.open(base + "index.html")
+        watched.page.click("#commitments tbody tr a >> nth=0")
+        assert "/commitments/" in watched.page.url
+        watched.page.click("header nav >> text=Downloads")
+        watched.page.locator("a[href$='.csv']").first.wait_for()
+        watched.assert_clean()
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
