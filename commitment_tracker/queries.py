@@ -215,7 +215,8 @@ def _parse_params(path: Path, lines: list[str]) -> tuple[Param, ...]:
             if len(default) >= 2 and default[0] == default[-1] == "'":
                 default = default[1:-1]
         param = Param(match.group("name"), ptype, default, match.group("help").strip())
-        if default is not None:
+        # `today` is resolved when the query runs (and only then imports context.py).
+        if default is not None and not (ptype == "DATE" and default.lower() == TODAY_DEFAULT):
             try:
                 param.convert(default)
             except QueryError as exc:
