@@ -60,31 +60,53 @@ def cli() -> None:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text for people; json for machines (schema in commitment_tracker/problems.py).",
+    help="text for people; json for machines (schema: commitment_tracker/report.schema.json).",
 )
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
     default=20,
     show_default=True,
-    help="Failures listed per check in text output (0 lists all).",
+    help="Failures listed per rule of each check in text output (0 lists all).",
 )
-def validate(root: Path, output_format: str, limit: int) -> None:
-    """Check the package: files, Frictionless schema, seed hashes and quote offsets.
+@click.option(
+    "--data-docs",
+    "data_docs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write Great Expectations Data Docs (HTML) for this run into this folder.",
+)
+def validate(root: Path, output_format: str, limit: int, data_docs: Path | None) -> None:
+    """Check the package in three layers: structure (files, Frictionless schema, canonical form),
+    content (Great Expectations suites in validators/ and cross-resource SQL rules) and provenance
+    (seed hashes, quotes at their offsets).
 
-    Lists every problem as resource:row:column: rule — value. Exits 0 when the package is valid,
-    1 when it is not, 2 on a usage error.
+    Lists every problem as resource:row:column — rule (why) — value. Exits 0 when the package is
+    valid, 1 when it is not, 2 on a usage error. "Today", for date rules, is $COMMITMENTS_TODAY
+    (YYYY-MM-DD) when set.
 
     Example:
 
         commitments validate --format json > report.json
+
+        commitments validate --data-docs build/data-docs
     """
+    from commitment_tracker.context import today_from_env
     from commitment_tracker.validate import validate as run_validation
 
     try:
-        report = run_validation(root)
-    except ValueError as exc:  # e.g. a malformed $COMMITMENTS_TODAY
-        raise click.ClickException(str(exc)) from None
+        today = today_from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if data_docs is not None:
+        try:
+            data_docs.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot create {data_docs}: {exc.strerror}", param_hint="--data-docs"
+            ) from None
+        data_docs = data_docs.resolve()
+    report = run_validation(root, today=today, data_docs=data_docs)
     click.echo(report.to_json() if output_format == "json" else report.to_text(limit=limit), nl=False)
     sys.exit(0 if report.valid else 1)
 
@@ -144,6 +166,44 @@ def codebook(root: Path, write: bool) -> None:
         click.echo(f"updated {readme}")
     else:
         click.echo(f"{readme} already up to date")
+
+
+@cli.command("generate-suites")
+@root_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a suite is not current.")
+def generate_suites(root: Path, check: bool) -> None:
+    """Regenerate the schema part of each suite in validators/ from datapackage.json.
+
+    Expectations marked meta.origin "schema" (not-null, unique, in-set, regex, between, lengths,
+    compound keys) are rewritten; hand-written ones are kept as they are.
+
+    Example:
+
+        commitments generate-suites
+
+        commitments generate-suites --check
+    """
+    from commitment_tracker import schema, suites
+
+    try:
+        package = schema.load_package(root)
+    except schema.DescriptorError as exc:
+        raise click.ClickException(str(exc)) from None
+    if check:
+        stale = suites.stale(root, package)
+        for rel, rule, message in stale:
+            click.echo(f"{rel}: {rule} — {message}")
+        if stale:
+            sys.exit(1)
+        click.echo(f"{len(package.resources)} suites current")
+        return
+    try:
+        changed = suites.write(root, package)
+    except suites.SuiteError as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
+    for path in changed:
+        click.echo(f"wrote {paths.relative_to_root(root, path)}")
+    click.echo(f"{len(package.resources)} suites, {len(changed)} changed")
 
 
 format_option = click.option(

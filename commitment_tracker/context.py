@@ -38,6 +38,8 @@ class ValidationContext:
     root: Path
     package: Package
     today: dt.date
+    # Where the content layer writes Great Expectations Data Docs (HTML); None writes nothing.
+    data_docs: Path | None = None
     # resource name -> why it cannot be read; filled by the structure layer's file checks.
     unreadable: dict[str, str] = field(default_factory=dict)
     _text: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)

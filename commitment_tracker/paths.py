@@ -10,6 +10,8 @@ from pathlib import Path
 DESCRIPTOR_NAME = "datapackage.json"
 SEEDS_DIRNAME = "seeds"
 DATA_DIRNAME = "data"
+VALIDATORS_DIRNAME = "validators"
+RULES_DIRNAME = "rules"  # inside validators/
 
 
 def default_root() -> Path:
@@ -27,6 +29,16 @@ def seeds_dir(root: Path) -> Path:
 
 def data_dir(root: Path) -> Path:
     return Path(root) / DATA_DIRNAME
+
+
+def validators_dir(root: Path) -> Path:
+    """Expectation suites, one ``<resource>.json`` per resource."""
+    return Path(root) / VALIDATORS_DIRNAME
+
+
+def rules_dir(root: Path) -> Path:
+    """Cross-resource rules, one ``<rule-id>.sql`` per rule."""
+    return validators_dir(root) / RULES_DIRNAME
 
 
 def resolve(root: Path, relative: str) -> Path:

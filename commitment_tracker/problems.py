@@ -1,6 +1,7 @@
 """Problems found by validation, grouped by check, and the two ways of printing them.
 
-JSON report (``commitments validate --format json``), schema version 1::
+JSON report (``commitments validate --format json``), schema version 1, formally in
+``report.schema.json`` beside this module (a test validates real reports against it)::
 
     {
       "report_version": 1,
@@ -15,10 +16,11 @@ JSON report (``commitments validate --format json``), schema version 1::
          "problem_count": <int>, "skipped_reason": "<text>" | null}
       ],
       "problems": [
-        {"layer": ..., "check": ..., "resource": "<resource name or file>" | null,
-         "row": <int> | null, "column": "<field name(s)>" | null,
-         "rule": "<machine id of the rule broken>", "message": "<explanation and fix hint>",
-         "value": "<offending value>" | null}
+        {"layer": ..., "check": ...,
+         "rule": "<machine id of the rule broken>", "message": "<why the rule exists / what is wrong>",
+         "resource": "<resource name or file>" | null,
+         "row": <int> | null, "column": "<field name(s), ', '-separated>" | null,
+         "value": "<offending value, as stored>" | null}
       ]
     }
 
@@ -33,7 +35,7 @@ import json
 from dataclasses import asdict, dataclass, field
 
 REPORT_VERSION = 1
-DEFAULT_LIMIT = 20
+DEFAULT_LIMIT = 20  # failures listed per rule of each check in text output
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+
+    def to_line(self) -> str:
+        """``resource:row:column — rule (why) — 'offending value'``."""
+        line = f"{self.location()} — {self.rule} ({self.message})"
+        return line + (f" — {_quote(self.value)}" if self.value is not None else "")
 
     def location(self) -> str:
         parts = [self.resource or "datapackage.json"]
@@ -146,14 +153,12 @@ class Report:
                 continue
             lines.append("")
             lines.append(f"✗ {c.layer}/{c.check}:")
-            shown = c.problems if limit <= 0 else c.problems[:limit]
-            for p in shown:
-                value = f" — {_quote(p.value)}" if p.value is not None else ""
-                lines.append(f"  {p.location()}: {p.rule}{value}")
-                lines.append(f"      {p.message}")
-            hidden = len(c.problems) - len(shown)
-            if hidden:
-                lines.append(f"  … and {hidden} more (use --limit 0 or --format json to see all)")
+            for rule, group in _group_by_rule(c.problems).items():
+                shown = group if limit <= 0 else group[:limit]
+                lines.extend(f"  {p.to_line()}" for p in shown)
+                hidden = len(group) - len(shown)
+                if hidden:
+                    lines.append(f"  … and {hidden} more {rule} (use --limit 0 or --format json to see all)")
         lines.append("")
         n = len(self.problems)
         if self.valid:
@@ -167,6 +172,14 @@ class Report:
                 + "."
             )
         return "\n".join(lines) + "\n"
+
+
+def _group_by_rule(problems: list[Problem]) -> dict[str, list[Problem]]:
+    """Problems of one check by rule, rules in order of first appearance."""
+    groups: dict[str, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(p.rule, []).append(p)
+    return groups
 
 
 def _quote(value: str, width: int = 120) -> str:

@@ -3,11 +3,11 @@
 Layers run in order and each runs even when an earlier one found problems; a check that cannot run
 (its table is unreadable) is reported as skipped with the reason, never as a crash.
 
-Adding a layer: write a module with ``run(ctx: ValidationContext) -> list[CheckResult]`` and insert
-it into ``LAYERS``. The Great Expectations content layer goes between structure and provenance::
+The three layers: structure (files, Frictionless, canonical form), content (Great Expectations
+suites and SQL rules, see content.py) and provenance (seed hashes, quotes at their offsets).
 
-    from commitment_tracker import content
-    LAYERS = (("structure", structure.run), ("content", content.run), ("provenance", provenance.run))
+Adding a layer: write a module with ``run(ctx: ValidationContext) -> list[CheckResult]`` and insert
+it into ``LAYERS``.
 
 A layer reads tables through ``ctx.text_table(name)`` / ``ctx.typed_table(name)`` (loaded once per
 run, typed from the Table Schema; ``TableUnavailable`` when the structure layer found the file
@@ -20,7 +20,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from commitment_tracker import provenance, structure
+from commitment_tracker import content, provenance, structure
 from commitment_tracker.context import ValidationContext, today_from_env
 from commitment_tracker.problems import CheckResult, Report
 from commitment_tracker.schema import DescriptorError, load_package
@@ -29,7 +29,7 @@ Layer = Callable[[ValidationContext], list[CheckResult]]
 
 LAYERS: tuple[tuple[str, Layer], ...] = (
     ("structure", structure.run),
-    # ("content", content.run),  <- Great Expectations suites plug in here (issue 4)
+    ("content", content.run),
     ("provenance", provenance.run),
 )
 
@@ -38,8 +38,12 @@ def validate(
     root: Path,
     layers: Sequence[tuple[str, Layer]] = LAYERS,
     today: dt.date | None = None,
+    data_docs: Path | None = None,
 ) -> Report:
-    """Validate the package at ``root``; the report says valid or lists every problem."""
+    """Validate the package at ``root``; the report says valid or lists every problem.
+
+    ``data_docs``: a folder where the content layer writes Great Expectations Data Docs (HTML).
+    """
     root = Path(root)
     descriptor = CheckResult(
         "structure", "descriptor", "datapackage.json is JSON with a usable resource list", unit="files"
@@ -54,7 +58,7 @@ def validate(
             for name, _ in layers
         ]
         return Report(checks=[descriptor, *skipped])
-    ctx = ValidationContext(root=root, package=package, today=today or today_from_env())
+    ctx = ValidationContext(root=root, package=package, today=today or today_from_env(), data_docs=data_docs)
     report = Report(package=package.name, package_version=package.version, checks=[descriptor])
     for _name, run in layers:
         report.checks.extend(run(ctx))

@@ -14,17 +14,18 @@ from click.testing import CliRunner
 from cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGE_PARTS = ("datapackage.json", "data", "seeds")
+PACKAGE_PARTS = ("datapackage.json", "data", "seeds", "validators")
 
 
 def copy_package(target: Path) -> Path:
-    """Copy the real package (descriptor, data, seeds) to ``target``; fail loudly if incomplete."""
+    """Copy the real package (descriptor, data, seeds, validators) to ``target``; fail if incomplete."""
     missing = [p for p in PACKAGE_PARTS if not (REPO / p).exists()]
     assert not missing, f"the real package is incomplete, missing: {missing}"
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "datapackage.json", target / "datapackage.json")
     shutil.copytree(REPO / "data", target / "data")
     shutil.copytree(REPO / "seeds", target / "seeds")
+    shutil.copytree(REPO / "validators", target / "validators")
     return target
 
 
