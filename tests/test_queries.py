@@ -348,3 +348,17 @@ def _search_quotes():
     assert {"c001-jobs-240000", "c002-strategy-jobs"} <= ids
     percent = run("search-quotes", "text=103%")
     assert [r["claim_id"] for r in percent] == ["c001-internet-penetration"]
+
+
+def test_readme_worked_examples_show_their_real_output():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Querying", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in section.split("```console\n")[1:]]
+    assert len(blocks) >= 3
+    for block in blocks:
+        command, _, shown = block.partition("\n")
+        argv = shlex.split(command.removeprefix("$ "))
+        assert argv[:2] == ["python", "cli.py"], command
+        result = run_cli(*argv[2:])
+        assert result.exit_code == 0, result.output
+        assert result.output == shown, f"README output of `{command}` is stale; paste the real output"
