@@ -243,18 +243,20 @@ def _emit(con, sql: str, params: dict, output_format: str, output: Path | None, 
     from commitment_tracker import output as output_mod
     from commitment_tracker import queries
 
-    if output_format == "parquet":
-        if output is None:
-            raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
-        output_mod.write_parquet(queries.run_arrow(con, sql, params), output)
-        click.echo(f"wrote {output}", err=True)
-        return
-    text = output_mod.render(queries.run(con, sql, params), output_format, max_width=width)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    if output_format == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+    try:
+        if output_format == "parquet":
+            output_mod.write_parquet(queries.run_arrow(con, sql, params), output)
+        else:
+            text = output_mod.render(queries.run(con, sql, params), output_format, max_width=width)
+            if output is None:
+                click.echo(text, nl=False)
+                return
+            output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
 
 
 @cli.command("queries")
@@ -422,6 +424,391 @@ def site(root: Path, out: Path | None, build_dir: Path | None) -> None:
     for note in result.notes:
         click.echo(f"note: {note}")
     click.echo(f"open {result.out / 'index.html'}")
+
+
+# --- Curation, diffs and releases (commitment_tracker/curate.py, diff.py, release.py) ---------------
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Validate the change and show the rows it would add; write nothing."
+)
+occurrence_option = click.option(
+    "--occurrence",
+    type=click.IntRange(min=1),
+    help="Which occurrence of the quote to use when the seed contains it several times (1 = first).",
+)
+id_option = click.option("--id", "new_id", help="Id to use instead of the generated slug.")
+
+
+def _curate(action, /, *args, **kwargs) -> None:
+    """Run one curation function and print what it added; user errors become ClickExceptions."""
+    from commitment_tracker import atomic, curate, lock
+
+    try:
+        outcome = action(*args, **kwargs)
+    except (curate.CurationError, lock.LockTimeout, atomic.InterruptedWriteError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(outcome.render(), nl=False)
+
+
+def _split(values: tuple[str, ...], parts: int, shape: str) -> list[tuple[str, ...]]:
+    """Options like ACTOR:ROLE, split on ':' (the last part may itself contain ':')."""
+    out = []
+    for value in values:
+        items = tuple(value.split(":", parts - 1))
+        if len(items) != parts or not all(items):
+            raise click.BadParameter(f"{value!r} is not of the form {shape}")
+        out.append(items)
+    return out
+
+
+@cli.command("add-source")
+@root_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--outlet", required=True, help="Publication as the text names it; '' when it names none.")
+@click.option("--title", required=True, help="Headline as printed in the text; '' when it has none.")
+@click.option(
+    "--published-on",
+    required=True,
+    help="Publication date the text gives (YYYY-MM-DD); '' when it gives none (never guessed).",
+)
+@click.option("--author", help="Byline as printed in the text.")
+@click.option("--url", help="Address of the original article, only when the text states it.")
+@click.option(
+    "--genre", default="news", show_default=True, help="Kind of text (sources.genre in the codebook)."
+)
+@click.option("--language", default="fr", show_default=True, help="ISO 639-1 code of the text's language.")
+@click.option("--notes", help="How fields were read from the page; what is missing.")
+@id_option
+@dry_run_option
+def add_source(root: Path, file: Path, new_id: str | None, dry_run: bool, **fields: str | None) -> None:
+    """Archive a captured text in seeds/, byte for byte, and record it as a source.
+
+    Computes its SHA-256, stores it as seeds/NNN_<hash>.txt, allocates an id
+    (seed-NNN-outlet-title-words) and refuses a text that is already archived, naming the source
+    that holds it.
+
+    Example:
+
+    \b
+        commitments add-source capture.txt --outlet Hespress \\
+            --title "Le centre Al Jazari ouvre" --published-on 2026-11-10
+    """
+    from commitment_tracker import curate
+
+    _curate(curate.add_source, root, file, source_id=new_id, dry_run=dry_run, **fields)
+
+
+@cli.command("add-claim")
+@root_option
+@click.option("--source", required=True, help="Source id the quote is taken from.")
+@click.option(
+    "--quote", required=True, help="The passage, verbatim (line breaks included: $'…\\n…' in bash)."
+)
+@click.option("--commitment", help="Commitment the claim is about.")
+@click.option("--indicator", help="Indicator the claim is about.")
+@click.option("--event", help="Event the claim is about.")
+@click.option("--value", help="Figure the quote states, in the base unit (11 milliards = 11000000000).")
+@click.option("--unit", help="Unit id of --value [default: the commitment's or indicator's unit].")
+@click.option("--qualifier", help="How the quote qualifies the value (claims.qualifier in the codebook).")
+@click.option("--speaker", help="Actor id of who the source says made the statement.")
+@click.option("--notes", help="Curator's remarks, e.g. how the value was read.")
+@click.option("--discrepancy", help="Link the claim to this existing discrepancy in the same write.")
+@click.option(
+    "--disputes",
+    multiple=True,
+    metavar="CLAIM",
+    help="Record a new discrepancy between this claim and CLAIM (repeatable), in the same write.",
+)
+@click.option("--discrepancy-kind", help="Kind of the new discrepancy (discrepancies.kind in the codebook).")
+@click.option("--discrepancy-description", help="Plain statement of the new discrepancy.")
+@occurrence_option
+@id_option
+@dry_run_option
+def add_claim(root: Path, new_id: str | None, dry_run: bool, **fields) -> None:
+    """Quote a source about one commitment, indicator or event; the offsets are found for you.
+
+    The quote must appear verbatim in the source's seed. When it does not, the error shows the
+    nearest passage; when it appears several times, pick one with --occurrence. A figure that
+    differs from another claim's must be linked to it by a discrepancy in the same write
+    (--discrepancy ID, or --disputes CLAIM with --discrepancy-kind and --discrepancy-description).
+
+    Example:
+
+    \b
+        commitments add-claim --source seed-005-hespress-centre-jazari-ouvre \\
+            --commitment centre-al-jazari-nador --quote "Le centre Al Jazari a ouvert ses portes"
+    """
+    from commitment_tracker import curate
+
+    _curate(curate.add_claim, root, claim_id=new_id, dry_run=dry_run, **fields)
+
+
+@cli.command("add-commitment")
+@root_option
+@click.option("--title-fr", required=True, help="What was promised, in French, worded from the source.")
+@click.option("--title-en", required=True, help="The same in English (the id is a slug of it).")
+@click.option(
+    "--kind", required=True, help="commitments.kind in the codebook (target, budget, agreement, …)."
+)
+@click.option("--sector", required=True, help="Sector id.")
+@click.option("--source", required=True, help="Source of the first claim.")
+@click.option("--quote", required=True, help="Verbatim passage of that source stating the commitment.")
+@click.option("--rationale", required=True, help="Why the evidence supports the first status.")
+@click.option("--status", default="announced", show_default=True, help="First status.")
+@click.option("--formality", help="How binding it is (status_updates.formality in the codebook).")
+@click.option("--as-of", help="Date of the first status [default: --announced-on, else the source's date].")
+@click.option("--owner", help="Actor id responsible for delivery.")
+@click.option("--parent", help="Commitment id of the programme or agreement it belongs to.")
+@click.option("--target-value", help="Promised amount in the base unit.")
+@click.option("--unit", help="Unit id of --target-value.")
+@click.option("--qualifier", help="How the target is qualified (commitments.target_qualifier).")
+@click.option("--deadline-year", help="Year it is due by.")
+@click.option("--announced-on", help="Date it was announced (YYYY-MM-DD), when the source gives it.")
+@click.option("--event", help="Event id where it was announced.")
+@click.option("--speaker", help="Actor id of who made the statement quoted.")
+@click.option("--notes", help="Curator's remarks.")
+@click.option(
+    "--party", "parties", multiple=True, metavar="ACTOR:ROLE", help="A party named by the quote (repeatable)."
+)
+@occurrence_option
+@id_option
+@dry_run_option
+def add_commitment(root: Path, parties: tuple[str, ...], new_id: str | None, dry_run: bool, **fields) -> None:
+    """Add a commitment together with its first claim, first status row and parties, in one write.
+
+    The claim quotes --quote from --source (with the target value, unit and qualifier); the status
+    row cites that claim; each --party ACTOR:ROLE is recorded with that claim as evidence.
+
+    Example:
+
+    \b
+        commitments add-commitment --title-fr "Ouverture du centre" \\
+            --title-en "Opening of the centre" --kind project --sector innovation \\
+            --source seed-005-x --quote "…" --rationale "Announced by the minister."
+    """
+    from commitment_tracker import curate
+
+    pairs = _split(parties, 2, "ACTOR:ROLE")
+    _curate(curate.add_commitment, root, parties=pairs, commitment_id=new_id, dry_run=dry_run, **fields)
+
+
+@cli.command("add-actor")
+@root_option
+@click.argument("name", required=False)
+@click.option("--kind", help="actors.kind in the codebook (person, government_body, company, …).")
+@click.option("--source", required=True, help="Source in which the name and each --alias are written.")
+@click.option("--alias", "aliases", multiple=True, help="Another spelling found in the source (repeatable).")
+@click.option("--title", help="Office or role, as the sources give it.")
+@click.option("--country", help="ISO 3166-1 alpha-2 code.")
+@click.option("--notes", help="Curator's remarks.")
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="COMMITMENT:ROLE:CLAIM",
+    help="A commitment the actor takes part in, with the claim naming it (repeatable).",
+)
+@click.option("--to", "existing", help="Record --alias spellings of this existing actor instead.")
+@id_option
+@dry_run_option
+def add_actor(
+    root: Path,
+    name: str | None,
+    kind: str | None,
+    source: str,
+    aliases: tuple[str, ...],
+    parties: tuple[str, ...],
+    existing: str | None,
+    new_id: str | None,
+    dry_run: bool,
+    **fields: str | None,
+) -> None:
+    """Add an actor, its name located in a source; or, with --to, more spellings of an actor.
+
+    The name and every --alias must appear verbatim in the source; each becomes an actor_aliases
+    row with its offsets (first occurrence).
+
+    Example:
+
+        commitments add-actor "Ghita Mezzour" --kind person --source seed-005-x --alias "G. Mezzour"
+
+        commitments add-actor --to amal-el-fallah-seghrouchni --alias "Mme Seghrouchni" --source seed-005-x
+    """
+    from commitment_tracker import curate
+
+    if existing:
+        if name or kind or new_id or parties or any(fields.values()):
+            raise click.UsageError("--to records spellings only: pass just --alias and --source with it")
+        _curate(curate.add_aliases, root, existing, aliases, source, dry_run=dry_run)
+        return
+    if not name or not kind:
+        raise click.UsageError("a new actor needs NAME and --kind (or use --to ACTOR to add spellings)")
+    triples = _split(parties, 3, "COMMITMENT:ROLE:CLAIM")
+    _curate(
+        curate.add_actor,
+        root,
+        name,
+        kind=kind,
+        source=source,
+        aliases=aliases,
+        parties=triples,
+        actor_id=new_id,
+        dry_run=dry_run,
+        **fields,
+    )
+
+
+@cli.command("record-discrepancy")
+@root_option
+@click.option("--kind", help="What disagrees (discrepancies.kind in the codebook).")
+@click.option("--description", help="Plain statement of the disagreement, naming the versions.")
+@click.option("--claim", "claims", multiple=True, help="A claim holding one version (repeatable).")
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    metavar="ACTOR:SPELLING",
+    help="A spelling holding one version (repeatable).",
+)
+@click.option("--to", help="Add these versions to an existing discrepancy instead.")
+@id_option
+@dry_run_option
+def record_discrepancy(
+    root: Path, claims: tuple[str, ...], aliases: tuple[str, ...], new_id: str | None, dry_run: bool, **fields
+) -> None:
+    """Record that sources disagree, linking every version (claims or name spellings).
+
+    Nothing is resolved: each version stays its own claim or alias. At least two versions for a
+    new discrepancy; with --to, the versions join an existing one.
+
+    Example:
+
+    \b
+        commitments record-discrepancy --kind value \\
+            --description "Jobs by 2030: 240,000 vs 40,000" \\
+            --claim c001-jobs-240000 --claim c002-strategy-jobs
+    """
+    from commitment_tracker import curate
+
+    pairs = _split(aliases, 2, "ACTOR:SPELLING")
+    _curate(
+        curate.record_discrepancy,
+        root,
+        claims=claims,
+        aliases=pairs,
+        discrepancy_id=new_id,
+        dry_run=dry_run,
+        **fields,
+    )
+
+
+@cli.command("set-status")
+@root_option
+@click.argument("commitment")
+@click.option("--as-of", required=True, help="Date the evidence establishes the status (YYYY-MM-DD).")
+@click.option(
+    "--status", required=True, help="status_updates.status in the codebook (in_progress, achieved, …)."
+)
+@click.option("--formality", help="How binding it now is (status_updates.formality in the codebook).")
+@click.option("--actual-value", help="Amount delivered so far, in the commitment's unit.")
+@click.option("--source", required=True, help="Source that establishes the status.")
+@click.option("--claim", help="Claim that is the evidence (about this commitment, from --source).")
+@click.option("--rationale", required=True, help="Why the evidence supports this status.")
+@dry_run_option
+def set_status(root: Path, commitment: str, dry_run: bool, **fields) -> None:
+    """Append a dated status row for a commitment; earlier rows are never edited.
+
+    The date must be after the commitment's latest status row, not before its announcement and
+    not in the future ($COMMITMENTS_TODAY pins "today").
+
+    Example:
+
+    \b
+        commitments set-status centre-al-jazari-nador --as-of 2026-11-10 --status achieved \\
+            --formality in_operation --source seed-005-x --claim c005-centre-al-jazari-nador \\
+            --rationale "Opening reported."
+    """
+    from commitment_tracker import curate
+
+    _curate(curate.set_status, root, commitment, dry_run=dry_run, **fields)
+
+
+@cli.command("diff")
+@root_option
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json", "parquet"]),
+    default="markdown",
+    show_default=True,
+    help="markdown for people, json for tools, parquet (needs --output) for a table of changes.",
+)
+@output_option
+def diff_command(root: Path, old: str, new: str | None, output_format: str, output: Path | None) -> None:
+    """Show what changed between two versions: rows added, removed and changed, schema changes.
+
+    OLD and NEW are each a package folder or a git ref (tag, branch, commit) of the repository
+    holding --root; NEW defaults to the package folder itself. Rows are matched by primary key and
+    changed rows show each column's before and after; schema changes are flagged breaking or not.
+
+    Example:
+
+        commitments diff v0.1.0
+
+        commitments diff v0.1.0 HEAD --format parquet --output changes.parquet
+    """
+    from commitment_tracker import diff as diff_mod
+
+    try:
+        result = diff_mod.diff(old, new if new is not None else str(root), repo=root)
+    except diff_mod.DiffError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output_format == "parquet":
+        if output is None:
+            raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+        result.to_frame().write_parquet(output)
+        click.echo(f"wrote {output}", err=True)
+        return
+    text = result.to_json() if output_format == "json" else result.to_markdown()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+@cli.command("release")
+@root_option
+@click.option(
+    "--bump", required=True, type=click.Choice(["major", "minor", "patch"]), help="SemVer part to bump."
+)
+@click.option(
+    "--since",
+    help="Previous release (git ref or folder) when there is no git tag v<current version>.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show the changelog section and the new version; write nothing."
+)
+def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> None:
+    """Bump the version, write a dated CHANGELOG section from the diff, and print the tag to create.
+
+    Refuses an invalid package, a release with no changes, and a minor or patch bump over breaking
+    schema changes. Updates datapackage.json, CITATION.cff and CHANGELOG.md together.
+
+    Example:
+
+        commitments release --bump minor
+    """
+    from commitment_tracker import atomic, diff, lock
+    from commitment_tracker import release as release_mod
+
+    try:
+        plan = release_mod.release(root, bump, since=since, dry_run=dry_run)
+    except (release_mod.ReleaseError, diff.DiffError, lock.LockTimeout, atomic.InterruptedWriteError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(plan.render(dry_run), nl=False)
 
 
 def main() -> None:

@@ -212,3 +212,11 @@ def test_query_command_imports_neither_frictionless_nor_great_expectations():
     imported = {line.split("|")[-1].strip().split(".")[0] for line in out.stderr.splitlines() if "|" in line}
     assert "duckdb" in imported  # the measurement itself works
     assert not imported & {"frictionless", "great_expectations"}, sorted(imported)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_unwritable_output_is_a_clear_error(tmp_path, fmt):
+    target = tmp_path / "missing-folder" / f"out.{fmt}"
+    result = run_cli("query", "due-by", "--format", fmt, "--output", str(target))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot write {target}: ")
