@@ -6,7 +6,6 @@ sources, disputed flag) is computed here, in one place, so that every page agree
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -240,7 +239,3 @@ def load(root: Path) -> SiteData:
             children[commitment["parent_commitment_id"]].append(cid)
     data.children = dict(children)
     return data
-
-
-def format_date(value: dt.date | None) -> str:
-    return value.isoformat() if value else ""
