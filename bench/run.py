@@ -40,12 +40,11 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from generate import DEFAULT_SEED, generate
-
-from commitment_tracker import paths
-
-REPO = paths.default_root()
-BENCH = REPO / "bench"
+# Deliberately nothing from commitment_tracker or the generator here: a forked child starts with
+# this process's memory high-water mark (Linux carries ru_maxrss across exec), so the harness stays
+# small and generates packages in a subprocess, or every peak below would read at least its size.
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
 CLI = str(REPO / "cli.py")
 PROBE = str(BENCH / "probe.py")
 DEFAULT_SIZES = "real,1000,10000,100000,1000000"
@@ -227,13 +226,19 @@ class Harness:
                     continue
             spent = time.monotonic()
             root = self.workdir / f"pkg-{claims}"
-            generate(root, claims, self.args.seed)
+            self.generate(root, claims)
             self.measure_package(root, claims, "synthetic")
             if self.args.profile_size == claims:
                 self.profile(root, claims)
             if not self.args.keep:
                 shutil.rmtree(root, ignore_errors=True)
             previous = (claims, time.monotonic() - spent)
+
+    def generate(self, root: Path, claims: int) -> None:
+        argv = [self.python, str(BENCH / "generate.py"), "--claims", str(claims), "--out", str(root)]
+        if self.args.seed is not None:
+            argv += ["--seed", str(self.args.seed)]
+        subprocess.run(argv, cwd=REPO, check=True, stdout=subprocess.DEVNULL)
 
     def profile(self, root: Path, claims: int) -> None:
         layer_results = [
@@ -296,11 +301,12 @@ class Harness:
             "## Method",
             "",
             f"Each command runs in a fresh process (`--repeats {self.args.repeats}`; median wall time; "
-            "peak resident memory of that process from `wait4`). The OS file cache is warm after the "
+            "peak resident memory of that process from `wait4`, which on Linux is at least the "
+            "harness's own few MiB at fork). The OS file cache is warm after the "
             f"first run. `COMMITMENTS_TODAY={TODAY}`. Synthetic packages come from `bench/generate.py` "
-            f"(seed {self.args.seed}); the smallest size is the real package. `validate:<layer>` runs one "
-            "layer alone in its own process (imports included), so the layers add up to more than "
-            "`validate`, which pays interpreter start-up once. `read-floor` is DuckDB's typed "
+            f"(seed {self.args.seed or 'default'}); the smallest size is the real package. "
+            "`validate:<layer>` runs one layer alone in its own process (imports included), so the "
+            "layers add up to more than `validate`, which pays interpreter start-up once. `read-floor` is DuckDB's typed "
             "`read_csv` of every resource into memory: just reading the data.",
             "",
             "## Median seconds (peak MiB)",
@@ -435,7 +441,8 @@ def _count_claims(root: Path) -> int:
 
 def _git_commit() -> str:
     out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
-    return out.stdout.strip() or "unknown"
+    dirty = subprocess.run(["git", "status", "--porcelain"], capture_output=True, text=True, cwd=REPO)
+    return (out.stdout.strip() or "unknown") + (" + uncommitted changes" if dirty.stdout.strip() else "")
 
 
 def machine_description() -> list[str]:
@@ -477,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--budget-minutes", type=float, default=30, help="skip sizes estimated to overrun this"
     )
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="generator seed")
+    parser.add_argument("--seed", type=int, default=None, help="generator seed (default: generate.py's)")
     parser.add_argument(
         "--profile-size", type=int, default=100_000, help="claims at which to profile the slowest layer"
     )
