@@ -306,8 +306,8 @@ class Harness:
             f"first run. `COMMITMENTS_TODAY={TODAY}`. Synthetic packages come from `bench/generate.py` "
             f"(seed {self.args.seed or 'default'}); the smallest size is the real package. "
             "`validate:<layer>` runs one layer alone in its own process (imports included), so the "
-            "layers add up to more than `validate`, which pays interpreter start-up once. `read-floor` is DuckDB's typed "
-            "`read_csv` of every resource into memory: just reading the data.",
+            "layers add up to more than `validate`, which pays interpreter start-up once. "
+            "`read-floor` is DuckDB's typed `read_csv` of every resource into memory: just reading the data.",
             "",
             "## Median seconds (peak MiB)",
             "",
