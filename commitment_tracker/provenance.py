@@ -55,6 +55,13 @@ def explain_mismatch(seed_text: str, quote: str, start: int, end: int) -> str:
             where += f" — offsets shifted by {shift:+d}"
         notes.append(f"{where}; set quote_start={nearest}, quote_end={nearest + len(quote)}")
         return "; ".join(notes)
+    notes.extend(explain_absence(seed_text, quote))
+    return "; ".join(notes)
+
+
+def explain_absence(seed_text: str, quote: str) -> list[str]:
+    """For a quote that is not in the seed verbatim: a whitespace hint and the nearest passage."""
+    notes = []
     squeezed_quote = _SPACE.sub(" ", quote).strip()
     if squeezed_quote and squeezed_quote in _SPACE.sub(" ", seed_text):
         notes.append(
@@ -73,7 +80,7 @@ def explain_mismatch(seed_text: str, quote: str, start: int, end: int) -> str:
         )
     else:
         notes.append("quote not found verbatim; no similar passage in this seed")
-    return "; ".join(notes)
+    return notes
 
 
 def run(ctx: ValidationContext) -> list[CheckResult]:

@@ -1,0 +1,254 @@
+"""`diff` between package folders and git refs, and `release` with its refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import REPO, copy_package, read_rows, run_cli, set_cell, write_rows
+
+from commitment_tracker import curate, release
+from commitment_tracker.diff import diff_folders
+
+TODAY = "2026-11-24"
+
+
+@pytest.fixture(autouse=True)
+def pinned_today(monkeypatch):
+    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    """An untouched copy of the real package and a copy to change."""
+    return copy_package(tmp_path / "old"), copy_package(tmp_path / "new")
+
+
+def git(repo: Path, *args: str) -> str:
+    identity = ["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"]
+    done = subprocess.run(["git", *identity, *args], cwd=repo, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def versioned(tmp_path: Path) -> tuple[Path, str]:
+    """A copy of the package with its CHANGELOG and CITATION in a git repository, tagged v<version>."""
+    package = copy_package(tmp_path / "repo")
+    for name in (release.CHANGELOG, release.CITATION):
+        shutil.copy2(REPO / name, package / name)
+    version = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    git(package, "init", "-q")
+    git(package, "add", ".")
+    git(package, "commit", "-q", "-m", "release")
+    git(package, "tag", f"v{version}")
+    return package, version
+
+
+def diff_json(old: Path | str, new: Path | str, root: Path) -> dict:
+    result = run_cli("diff", str(old), str(new), "--root", str(root), "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def changes(data: dict) -> dict[str, tuple[int, int, int]]:
+    return {
+        r["name"]: (len(r["added"]), len(r["removed"]), len(r["changed"]))
+        for r in data["resources"]
+        if r["added"] or r["removed"] or r["changed"]
+    }
+
+
+# --- diff ------------------------------------------------------------------------------------------
+
+
+def test_identical_packages_have_no_changes(pair):
+    old, new = pair
+    result = run_cli("diff", str(old), str(new), "--root", str(new))
+    assert result.exit_code == 0, result.output
+    assert "No changes." in result.output
+    assert diff_folders(old, new, "old", "new").is_empty
+
+
+def test_rows_added_removed_and_changed_by_primary_key(pair):
+    old, new = pair
+    before = set_cell(new, "commitments", 2, "notes", "Rewritten note.")
+    sectors_header, rows = read_rows(new, "sectors")
+    removed = rows.pop()  # the diff does not care whether the package stays valid
+    write_rows(new, "sectors", sectors_header, rows)
+    header, rows = read_rows(new, "units")
+    write_rows(new, "units", header, [*rows, ["kilowatt", "kilowatt (kW)", "power"]])
+
+    data = diff_json(old, new, new)
+    assert changes(data) == {"commitments": (0, 0, 1), "sectors": (0, 1, 0), "units": (1, 0, 0)}
+    resources = {r["name"]: r for r in data["resources"]}
+    (changed,) = resources["commitments"]["changed"]
+    commitment_id = read_rows(new, "commitments")[1][0][0]
+    assert changed == {
+        "key": {"commitment_id": commitment_id},
+        "columns": {"notes": {"before": before or None, "after": "Rewritten note."}},
+    }
+    assert resources["sectors"]["removed"] == [dict(zip(sectors_header, removed, strict=True))]
+    assert resources["units"]["added"] == [
+        {"unit_id": "kilowatt", "label": "kilowatt (kW)", "dimension": "power"}
+    ]
+    assert data["summary"] == {
+        "schema_changes": 0,
+        "breaking_changes": 0,
+        "rows_added": 1,
+        "rows_removed": 1,
+        "rows_changed": 1,
+        "seed_files_changed": 0,
+    }
+
+    markdown = run_cli("diff", str(old), str(new), "--root", str(new)).output
+    assert "| `commitments` | 0 | 0 | 1 |" in markdown
+    was = json.dumps(before or None, ensure_ascii=False)
+    assert f'- `{commitment_id}`\n  - notes: {was} → "Rewritten note."' in markdown
+
+
+def test_diff_as_parquet_is_a_duckdb_table_of_changes(pair, tmp_path):
+    old, new = pair
+    set_cell(new, "commitments", 2, "notes", "Rewritten note.")
+    header, rows = read_rows(new, "units")
+    write_rows(new, "units", header, [*rows, ["kilowatt", "kilowatt (kW)", "power"]])
+    out = tmp_path / "changes.parquet"
+    result = run_cli(
+        "diff", str(old), str(new), "--root", str(new), "--format", "parquet", "--output", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    found = duckdb.sql(
+        f"SELECT resource, change, \"column\", after FROM read_parquet('{out}') ORDER BY resource"
+    ).fetchall()
+    assert found == [
+        ("commitments", "changed", "notes", "Rewritten note."),
+        ("units", "added", None, '{"unit_id": "kilowatt", "label": "kilowatt (kW)", "dimension": "power"}'),
+    ]
+    assert run_cli("diff", str(old), str(new), "--root", str(new), "--format", "parquet").exit_code == 2
+
+
+def _edit_descriptor(root: Path, edit) -> None:
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    edit({r["name"]: r for r in descriptor["resources"]})
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def test_schema_changes_are_flagged_breaking_or_not(pair):
+    old, new = pair
+
+    def edit(resources):
+        resources["units"]["schema"]["fields"].append({"name": "symbol", "type": "string"})
+        resources["sectors"]["schema"]["fields"] = [
+            f for f in resources["sectors"]["schema"]["fields"] if f["name"] != "name_en"
+        ]
+        resources["events"]["schema"]["fields"][2]["type"] = "string"  # start_date: date -> string
+        resources["indicators"]["schema"]["fields"][3]["constraints"] = {"minimum": 1}
+
+    _edit_descriptor(new, edit)
+    header, rows = read_rows(new, "units")
+    write_rows(new, "units", [*header, "symbol"], [[*r, ""] for r in rows])
+    header, rows = read_rows(new, "sectors")
+    keep = [i for i, h in enumerate(header) if h != "name_en"]
+    write_rows(new, "sectors", [header[i] for i in keep], [[r[i] for i in keep] for r in rows])
+
+    data = diff_json(old, new, new)
+    flagged = {(c["resource"], c["kind"], c["field"]): c["breaking"] for c in data["schema_changes"]}
+    assert flagged == {
+        ("units", "field-added", "symbol"): False,
+        ("sectors", "field-removed", "name_en"): True,
+        ("events", "field-retyped", "start_date"): True,
+        ("indicators", "constraints-changed", "value"): False,
+    }
+    assert data["breaking"] is True
+    assert changes(data) == {}  # an added or dropped column is one schema change, not a change per row
+
+
+def test_diff_between_git_refs(tmp_path):
+    package, version = versioned(tmp_path)
+    set_cell(package, "commitments", 2, "notes", "Rewritten note.")
+    git(package, "commit", "-q", "-am", "edit a note")
+    assert changes(diff_json(f"v{version}", "HEAD", package)) == {"commitments": (0, 0, 1)}
+    assert changes(diff_json("HEAD", "HEAD~1", package)) == {"commitments": (0, 0, 1)}
+    assert changes(diff_json(f"v{version}", package, package)) == {"commitments": (0, 0, 1)}
+
+    result = run_cli("diff", "no-such-ref", "--root", str(package))
+    assert result.exit_code == 1
+    assert "'no-such-ref' is neither a package folder nor a git ref" in result.output
+
+
+# --- release ---------------------------------------------------------------------------------------
+
+
+def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
+    package, version = versioned(tmp_path)
+    latest = read_rows(package, "status_updates")[1][0]
+    curate.set_status(
+        package,
+        latest[0],
+        as_of="2026-11-20",
+        status="in_progress",
+        source=latest[5],
+        rationale="Work reported.",
+    )
+    result = run_cli("release", "--root", str(package), "--bump", "patch")
+    assert result.exit_code == 0, result.output
+    major, minor, patch = version.split(".")
+    new_version = f"{major}.{minor}.{int(patch) + 1}"
+    assert f"Release {new_version} (was {version}; compared with v{version})" in result.output
+    changelog = (package / release.CHANGELOG).read_text(encoding="utf-8")
+    assert changelog.index(f"## {new_version} — {TODAY}") < changelog.index(f"## {version} ")
+    assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in changelog
+    assert f"git tag -a v{new_version}" in result.output
+
+    # Bumped but not tagged yet: there is no tag for 0.x.(y+1), and comparing with the old tag says so.
+    again = run_cli("release", "--root", str(package), "--bump", "patch")
+    assert again.exit_code == 1 and f"there is no git tag v{new_version}" in again.output
+    again = run_cli("release", "--root", str(package), "--bump", "patch", "--since", f"v{version}")
+    assert again.exit_code == 1 and "the version was bumped since" in again.output
+
+
+def test_release_refuses_an_invalid_package(tmp_path):
+    package, _ = versioned(tmp_path)
+    set_cell(package, "units", 2, "dimension", "weight")
+    before = (package / "datapackage.json").read_bytes()
+    result = run_cli("release", "--root", str(package), "--bump", "patch")
+    assert result.exit_code == 1 and "the package is invalid" in result.output
+    assert (package / "datapackage.json").read_bytes() == before
+
+
+def test_release_refuses_when_nothing_changed(tmp_path):
+    package, version = versioned(tmp_path)
+    result = run_cli("release", "--root", str(package), "--bump", "minor")
+    assert result.exit_code == 1 and f"nothing changed since v{version}" in result.output
+
+
+def test_breaking_schema_change_needs_a_major_bump(tmp_path):
+    package, version = versioned(tmp_path)
+    previous = copy_package(tmp_path / "previous")  # a release that had one more column
+
+    def edit(resources):
+        resources["units"]["schema"]["fields"].append({"name": "symbol", "type": "string"})
+
+    _edit_descriptor(previous, edit)
+    header, rows = read_rows(previous, "units")
+    write_rows(previous, "units", [*header, "symbol"], [[*r, ""] for r in rows])
+    before = {p.name: p.read_bytes() for p in package.iterdir() if p.is_file()}
+
+    result = run_cli("release", "--root", str(package), "--bump", "minor", "--since", str(previous))
+    assert result.exit_code == 1, result.output
+    assert "breaking schema changes since" in result.output and "need --bump major" in result.output
+    assert "**breaking** `units.symbol` field removed" in result.output
+
+    result = run_cli(
+        "release", "--root", str(package), "--bump", "major", "--since", str(previous), "--dry-run"
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Release {int(version.split('.')[0]) + 1}.0.0" in result.output
+    assert "- Schema: 1 change (1 breaking):" in result.output
+    after = {
+        p.name: p.read_bytes() for p in package.iterdir() if p.is_file() and p.name != ".commitments.lock"
+    }
+    assert after == before  # dry run
