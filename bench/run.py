@@ -112,6 +112,7 @@ class Harness:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.started = time.monotonic()
+        self.load_before = os.getloadavg()[0]
         self.budget = args.budget_minutes * 60
         self.results: list[Measure] = []
         self.notes: list[str] = []
@@ -297,6 +298,9 @@ class Harness:
             "## Machine",
             "",
             *[f"- {line}" for line in machine_description()],
+            f"- load average (1 min) {self.load_before:.1f} at the start, "
+            f"{os.getloadavg()[0]:.1f} at the end: other work on the machine slows every figure; "
+            "compare runs taken at similar load",
             "",
             "## Method",
             "",
