@@ -786,7 +786,7 @@ def diff_command(root: Path, old: str, new: str | None, output_format: str, outp
 )
 @click.option(
     "--since",
-    help="Previous release (git ref or folder) when there is no git tag v<current version>.",
+    help="Previous release to compare with (git ref or folder).  [default: the git tag v<current version>]",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Show the changelog section and the new version; write nothing."

@@ -1,9 +1,9 @@
 """Releases: bump the SemVer version, write a dated CHANGELOG section from the diff, name the tag.
 
-The previous release is the git tag ``v<current version>`` when it exists, else the ``since`` ref or
-folder. A release refuses to run on an invalid package, on no change since the previous release,
-on a version already bumped since it, and on a minor or patch bump over breaking schema changes.
-It changes three files, all or nothing: ``version`` in datapackage.json, ``version`` and
+The previous release is ``since`` (a git ref or a folder) when given, else the git tag
+``v<current version>``. A release refuses to run on an invalid package, on no change since the
+previous release, on a version already bumped since it, and on a minor or patch bump over breaking
+schema changes. It changes three files, all or nothing: ``version`` in datapackage.json, ``version`` and
 ``date-released`` in CITATION.cff, and a new section at the top of CHANGELOG.md. Tagging is left to
 the maintainer, who reviews and commits those files first.
 """
