@@ -8,6 +8,7 @@ that other commands start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -243,17 +244,29 @@ def _emit(con, sql: str, params: dict, output_format: str, output: Path | None, 
     from commitment_tracker import output as output_mod
     from commitment_tracker import queries
 
-    if output_format == "parquet" and output is None:
+    _deliver(
+        output,
+        output_format == "parquet",
+        text=lambda: output_mod.render(queries.run(con, sql, params), output_format, max_width=width),
+        write_parquet=lambda path: output_mod.write_parquet(queries.run_arrow(con, sql, params), path),
+    )
+
+
+def _deliver(
+    output: Path | None, parquet: bool, text: Callable[[], str], write_parquet: Callable[[Path], None]
+) -> None:
+    """Print the text, or write it (or Parquet, which needs a file) to --output; errors are clear."""
+    if parquet and output is None:
         raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
     try:
-        if output_format == "parquet":
-            output_mod.write_parquet(queries.run_arrow(con, sql, params), output)
+        if parquet:
+            write_parquet(output)
         else:
-            text = output_mod.render(queries.run(con, sql, params), output_format, max_width=width)
+            rendered = text()
             if output is None:
-                click.echo(text, nl=False)
+                click.echo(rendered, nl=False)
                 return
-            output.write_text(text, encoding="utf-8")
+            output.write_text(rendered, encoding="utf-8")
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}", err=True)
@@ -765,18 +778,12 @@ def diff_command(root: Path, old: str, new: str | None, output_format: str, outp
         result = diff_mod.diff(old, new if new is not None else str(root), repo=root)
     except diff_mod.DiffError as exc:
         raise click.ClickException(str(exc)) from None
-    if output_format == "parquet":
-        if output is None:
-            raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
-        result.to_frame().write_parquet(output)
-        click.echo(f"wrote {output}", err=True)
-        return
-    text = result.to_json() if output_format == "json" else result.to_markdown()
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+    _deliver(
+        output,
+        output_format == "parquet",
+        text=result.to_json if output_format == "json" else result.to_markdown,
+        write_parquet=lambda path: result.to_frame().write_parquet(path),
+    )
 
 
 @cli.command("release")

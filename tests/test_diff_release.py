@@ -127,6 +127,9 @@ def test_diff_as_parquet_is_a_duckdb_table_of_changes(pair, tmp_path):
         ("units", "added", None, '{"unit_id": "kilowatt", "label": "kilowatt (kW)", "dimension": "power"}'),
     ]
     assert run_cli("diff", str(old), str(new), "--root", str(new), "--format", "parquet").exit_code == 2
+    nowhere = tmp_path / "no" / "x.md"
+    unwritable = run_cli("diff", str(old), str(new), "--root", str(new), "--output", str(nowhere))
+    assert unwritable.exit_code == 1 and f"cannot write {nowhere}" in unwritable.output
 
 
 def _edit_descriptor(root: Path, edit) -> None:
