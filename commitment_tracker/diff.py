@@ -13,7 +13,6 @@ changed constraints, foreign keys and descriptions are not breaking.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import subprocess
@@ -27,7 +26,7 @@ from typing import Any
 
 import polars as pl
 
-from commitment_tracker import csvio, paths, schema
+from commitment_tracker import csvio, paths, provenance, schema
 from commitment_tracker.schema import Package, Resource
 
 DIFF_VERSION = 1
@@ -444,7 +443,7 @@ def _seed_hashes(root: Path) -> dict[str, str]:
     if not folder.is_dir():
         return {}
     return {
-        paths.relative_to_root(root, p): hashlib.sha256(p.read_bytes()).hexdigest()
+        paths.relative_to_root(root, p): provenance.sha256_file(p)
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
