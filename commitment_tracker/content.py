@@ -28,6 +28,7 @@ from commitment_tracker.problems import CheckResult
 from commitment_tracker.rules import FIRST_RECORD_ROW
 
 if TYPE_CHECKING:
+    import duckdb
     import pandas as pd
     import polars as pl
 
@@ -199,7 +200,14 @@ def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult
     return sorted(checks, key=lambda c: c.check)
 
 
-def _check_rule(ctx, session, con, rule: rules.Rule, texts, unavailable) -> CheckResult:
+def _check_rule(
+    ctx: ValidationContext,
+    session: _GXSession,
+    con: duckdb.DuckDBPyConnection,
+    rule: rules.Rule,
+    texts: dict[str, pl.DataFrame],
+    unavailable: dict[str, str],
+) -> CheckResult:
     result = CheckResult(LAYER, f"rule:{rule.id}", rule.title, unit=rule.checks or "rows")
     blocked = sorted(rules.referenced_tables(rule) & set(unavailable))
     if blocked:
@@ -244,7 +252,7 @@ def _check_rule(ctx, session, con, rule: rules.Rule, texts, unavailable) -> Chec
 
 def _empty_table_suite(rule: rules.Rule) -> dict[str, Any]:
     return {
-        "name": f"rule:{rule.id}",
+        "name": f"rules.{rule.id}",  # a file name in Data Docs: no ':'
         "expectations": [
             {
                 "type": "expect_table_row_count_to_equal",

@@ -11,7 +11,7 @@ WITH figures AS (
     WHERE value IS NOT NULL
 )
 SELECT 'claims' AS resource, b._row AS row_number, 'value' AS column_name,
-       'differs from claim ' || a.claim_id || ' (' || a.value || coalesce(' ' || a.unit_id, '')
+       'differs from claim ' || a.claim_id || ' (' || format('{:.15g}', a.value) || coalesce(' ' || a.unit_id, '')
            || ') on ' || a.subject || ' and no discrepancy links the two' AS detail
 FROM figures AS a
 JOIN figures AS b ON a.subject = b.subject AND a.claim_id < b.claim_id

@@ -4,7 +4,7 @@
 --   leave the figure blank.
 -- checks: commitments
 SELECT 'commitments' AS resource, c._row AS row_number, 'target_value' AS column_name,
-       'no claim on ' || c.commitment_id || ' states ' || c.target_value || coalesce(' ' || c.unit_id, '')
+       'no claim on ' || c.commitment_id || ' states ' || format('{:.15g}', c.target_value) || coalesce(' ' || c.unit_id, '')
            AS detail
 FROM commitments AS c
 WHERE c.target_value IS NOT NULL
@@ -15,7 +15,7 @@ WHERE c.target_value IS NOT NULL
   )
 UNION ALL
 SELECT 'indicators', i._row, 'value',
-       'no claim on ' || i.indicator_id || ' states ' || i.value || ' ' || i.unit_id
+       'no claim on ' || i.indicator_id || ' states ' || format('{:.15g}', i.value) || ' ' || i.unit_id
 FROM indicators AS i
 WHERE i.value IS NOT NULL
   AND NOT EXISTS (
