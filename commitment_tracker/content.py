@@ -40,8 +40,6 @@ DATA_DOCS_SITE = "validate"
 # results for every suite, so with --data-docs the first pass is COMPLETE.
 QUICK_FORMAT = {"result_format": "BOOLEAN_ONLY"}
 FULL_FORMAT = {"result_format": "COMPLETE"}
-# Rows GX lists per failed expectation; more are counted, not located (the report caps anyway).
-MAX_LOCATED = 1000
 
 
 def run(ctx: ValidationContext) -> list[CheckResult]:
@@ -166,7 +164,7 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
                 rule, why, resource=name, column=column, value=None if observed is None else str(observed)
             )
             continue
-        for index in indexes[:MAX_LOCATED]:
+        for index in indexes:
             row = int(index) + FIRST_RECORD_ROW
             if any((row, c) in unparsed for c in columns):
                 continue  # a value that is not of its type: reported as a type-error already

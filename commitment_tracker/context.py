@@ -43,6 +43,7 @@ class ValidationContext:
     # resource name -> why it cannot be read; filled by the structure layer's file checks.
     unreadable: dict[str, str] = field(default_factory=dict)
     _text: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
+    _typed: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
 
     def text_table(self, name: str) -> pl.DataFrame:
         """All-text frame of a resource (loaded once per run); TableUnavailable if unreadable."""
@@ -57,5 +58,10 @@ class ValidationContext:
         return self._text[name]
 
     def typed_table(self, name: str) -> pl.DataFrame:
-        """Typed frame; values that do not parse become null (the structure layer reports them)."""
-        return csvio.cast_to_schema(self.text_table(name), self.package.resource(name), strict=False)
+        """Typed frame (cast once per run); values that do not parse become null (the structure
+        layer reports them)."""
+        if name not in self._typed:
+            self._typed[name] = csvio.cast_to_schema(
+                self.text_table(name), self.package.resource(name), strict=False
+            )
+        return self._typed[name]

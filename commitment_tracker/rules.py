@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 ROW_COLUMN = "_row"
 FIRST_RECORD_ROW = 2  # the header is row 1
 REQUIRED_COLUMNS = ("resource", "row_number", "column_name")
-OPTIONAL_COLUMNS = ("detail",)
 HEADER_KEYS = ("title", "why", "checks")
 _HEADER_LINE = re.compile(r"^--\s*(?P<key>[a-z_]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^--\s+(?P<value>\S.*)$")
