@@ -180,6 +180,33 @@ def _disputed_figures():
     assert not [r for r in rows if r["discrepancy_id"] in ("assises-city", "seghrouchni-name-spelling")]
 
 
+@check("disagreements")
+def _disagreements():
+    rows = run("disagreements")
+    by_id: dict[str, list[dict]] = {}
+    for r in rows:
+        by_id.setdefault(r["discrepancy_id"], []).append(r)
+    # every recorded discrepancy, including those about places and names, with all its versions
+    assert set(by_id) == {d["discrepancy_id"] for d in csv_rows("discrepancies")}
+    linked = len(csv_rows("discrepancy_claims")) + len(csv_rows("discrepancy_aliases"))
+    assert len(rows) == linked
+    city = by_id["assises-city"]
+    assert {r["version_id"] for r in city} == {
+        "c000-event-sale",
+        "c001-event-rabat",
+        "c004-event-rabat",
+        "c004-event-rabat-conclusion",
+    }
+    assert any("Salé" in r["version"] for r in city) and any("Rabat" in r["version"] for r in city)
+    spellings = {r["version"] for r in by_id["seghrouchni-name-spelling"]}
+    assert spellings == {"Amal El Fallah Seghrouchni", "Amel Falah Seghrouchni", "Amal El Fallah-Seghrouchni"}
+    assert {r["version_type"] for r in by_id["seghrouchni-name-spelling"]} == {"alias"}
+    assert {r["value"] for r in by_id["digital-jobs-value"]} == {240000, 40000}
+    only_places = run("disagreements", "kind=place")
+    assert {r["discrepancy_id"] for r in only_places} == {"assises-city"}
+    assert run("disagreements", "kind=date") == []
+
+
 @check("agreements")
 def _agreements():
     rows = {r["commitment_id"]: r for r in run("agreements")}
