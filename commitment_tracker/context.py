@@ -40,6 +40,8 @@ class ValidationContext:
     today: dt.date
     # Where the content layer writes Great Expectations Data Docs (HTML); None writes nothing.
     data_docs: Path | None = None
+    # True: Frictionless judges every row itself (slow) instead of the DuckDB row checks.
+    frictionless_rows: bool = False
     # resource name -> why it cannot be read; filled by the structure layer's file checks.
     unreadable: dict[str, str] = field(default_factory=dict)
     _text: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)

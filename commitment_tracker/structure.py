@@ -1,7 +1,13 @@
-"""Structure layer: the files themselves, then Frictionless, then canonical form.
+"""Structure layer: the files themselves, then Frictionless and the row checks, then canonical form.
 
-Frictionless judges metadata, headers, types, constraints, primary and foreign keys exactly as
-``frictionless validate datapackage.json`` does. Before it runs, the file checks catch what
+Frictionless judges what it judges without reading rows: the descriptor (profile, resources,
+schemas, keys) and each file's header (names, order, missing, extra, blank or duplicate labels).
+The row work (types, constraints, unique, primary and foreign keys) runs set-wise in DuckDB
+(``rowchecks.py``) with Frictionless's rule names and row numbers, because Frictionless reads
+about 25k rows/s and cannot run in parallel once foreign keys exist. ``frictionless_rows=True``
+(``validate --frictionless-rows``) has Frictionless judge the rows too, exactly as
+``frictionless validate datapackage.json`` does, and skips the DuckDB row check; a test runs both
+over the broken-package corpus and asserts they agree. Before either runs, the file checks catch what
 Frictionless passes silently or reports badly (a missing file, bad UTF-8, a BOM, CRLF line ends,
 ragged rows); resources that cannot be read are recorded in ``ctx.unreadable`` so later layers skip
 them instead of crashing.
@@ -13,7 +19,7 @@ import csv
 import io
 from pathlib import Path
 
-from commitment_tracker import csvio
+from commitment_tracker import csvio, rowchecks
 from commitment_tracker.context import ValidationContext
 from commitment_tracker.problems import CheckResult, Problem
 
@@ -37,7 +43,10 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
     for p in files.problems:
         if p.resource:
             rules_by_resource.setdefault(p.resource, set()).add(p.rule)
-    return [files, check_frictionless(ctx, rules_by_resource), check_canonical(ctx, rules_by_resource)]
+    frictionless_check = check_frictionless(ctx, rules_by_resource, rows=ctx.frictionless_rows)
+    if ctx.frictionless_rows:
+        return [files, frictionless_check, check_canonical(ctx, rules_by_resource)]
+    return [files, frictionless_check, rowchecks.run(ctx), check_canonical(ctx, rules_by_resource)]
 
 
 def check_files(ctx: ValidationContext) -> CheckResult:
@@ -127,17 +136,19 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
     return "ragged rows" if ragged else None
 
 
-def check_frictionless(ctx: ValidationContext, rules_by_resource: dict[str, set[str]]) -> CheckResult:
-    result = CheckResult(
-        LAYER,
-        "frictionless",
-        "metadata, headers, types, constraints, primary and foreign keys (frictionless validate)",
-        unit="rows",
-    )
-    import frictionless  # slow import: only when validating
-
+def check_frictionless(
+    ctx: ValidationContext, rules_by_resource: dict[str, set[str]], rows: bool = False
+) -> CheckResult:
+    """Frictionless's judgement: metadata and headers; with ``rows`` every row as well."""
+    if rows:
+        description = (
+            "metadata, headers, types, constraints, primary and foreign keys (frictionless validate)"
+        )
+    else:
+        description = "metadata, resources, schemas and headers (frictionless, without reading rows)"
+    result = CheckResult(LAYER, "frictionless", description, unit="rows" if rows else "resources")
     try:
-        report = frictionless.validate(str(ctx.root / "datapackage.json"))
+        report = frictionless_report(ctx.root, rows=rows)
     except Exception as exc:  # frictionless raises on some broken descriptors; report, never crash
         result.problem("frictionless-error", f"frictionless could not validate the package: {exc}")
         return result
@@ -146,7 +157,7 @@ def check_frictionless(ctx: ValidationContext, rules_by_resource: dict[str, set[
         result.problem(d.get("type", "package-error"), d.get("note") or d.get("message", ""))
     for task in report.tasks:
         name = task.name
-        result.checked += int((task.stats or {}).get("rows") or 0)
+        result.checked += int((task.stats or {}).get("rows") or 0) if rows else 1
         own_rules = rules_by_resource.get(name, set())
         restated = set().union(*(_RESTATED.get(rule, set()) for rule in own_rules)) if own_rules else set()
         for error in task.errors:
@@ -166,6 +177,33 @@ def check_frictionless(ctx: ValidationContext, rules_by_resource: dict[str, set[
                 continue
             result.problems.append(_problem_from_error(result, name, d))
     return result
+
+
+def frictionless_report(root: Path, rows: bool = True):
+    """frictionless's Report on the package; without ``rows``, metadata and headers only.
+
+    Header-only: the descriptor is validated whole (foreign keys included), then each resource is
+    opened for its header with its foreign keys set aside (opening a resource with foreign keys
+    reads every referenced table row by row to build a lookup) and row errors out of scope.
+    """
+    import frictionless  # slow import: only when validating
+    from frictionless import Checklist, FrictionlessException, Report
+
+    path = str(root / "datapackage.json")
+    if rows:
+        return frictionless.validate(path)
+    try:
+        package = frictionless.Package(path)
+        package.to_descriptor(validate=True)
+    except FrictionlessException as exc:
+        return Report.from_validation(errors=exc.to_errors())
+    for resource in package.resources:
+        schema = getattr(resource, "schema", None)
+        if schema is not None:
+            schema.foreign_keys = []
+    # One row is read (frictionless cannot open a table without its first one); its errors and
+    # every row error are out of scope: rowchecks.py judges them all.
+    return package.validate(Checklist(skip_errors=["#row"]), limit_rows=1)
 
 
 def _problem_from_error(result: CheckResult, resource: str, d: dict) -> Problem:

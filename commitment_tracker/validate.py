@@ -39,10 +39,13 @@ def validate(
     layers: Sequence[tuple[str, Layer]] = LAYERS,
     today: dt.date | None = None,
     data_docs: Path | None = None,
+    frictionless_rows: bool = False,
 ) -> Report:
     """Validate the package at ``root``; the report says valid or lists every problem.
 
     ``data_docs``: a folder where the content layer writes Great Expectations Data Docs (HTML).
+    ``frictionless_rows``: have Frictionless check every row itself, as ``frictionless validate``
+    does, instead of the DuckDB row checks (same rules and locations, many times slower).
     """
     root = Path(root)
     descriptor = CheckResult(
@@ -58,7 +61,13 @@ def validate(
             for name, _ in layers
         ]
         return Report(checks=[descriptor, *skipped])
-    ctx = ValidationContext(root=root, package=package, today=today or today_from_env(), data_docs=data_docs)
+    ctx = ValidationContext(
+        root=root,
+        package=package,
+        today=today or today_from_env(),
+        data_docs=data_docs,
+        frictionless_rows=frictionless_rows,
+    )
     report = Report(package=package.name, package_version=package.version, checks=[descriptor])
     for _name, run in layers:
         report.checks.extend(run(ctx))
