@@ -20,7 +20,7 @@ import io
 from pathlib import Path
 
 from commitment_tracker import csvio, rowchecks
-from commitment_tracker.context import ValidationContext
+from commitment_tracker.context import TableUnavailable, ValidationContext
 from commitment_tracker.problems import CheckResult, Problem
 
 LAYER = "structure"
@@ -105,34 +105,36 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
     if not text.strip():
         result.problem("empty-file", f"{relpath} is empty: it needs at least the header row", resource=name)
         return "empty file"
-    lines = data.split(b"\n")
-    crlf = [i for i, line in enumerate(lines, start=1) if line.endswith(b"\r")]
-    if crlf:
+    # Counted on the bytes, not on a list of lines: files of 10^6 rows stay cheap.
+    crlf_count = data.count(b"\r\n")
+    if crlf_count:
+        first = data.count(b"\n", 0, data.find(b"\r\n")) + 1
         result.problem(
             "line-ending",
-            f"{len(crlf)} line{'s' if len(crlf) != 1 else ''} end with CRLF (first: line {crlf[0]}); "
+            f"{crlf_count} line{'s' if crlf_count != 1 else ''} end with CRLF (first: line {first}); "
             "the package uses \\n line ends only",
             resource=name,
-            row=crlf[0],
+            row=first,
         )
+    # Records are streamed, never held as a list: only the width of each is needed.
+    records = csv.reader(io.StringIO(text, newline=""), strict=True)
+    ragged = False
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        width = len(next(records))
+        for row_number, record in enumerate(records, start=2):
+            if record and len(record) != width:
+                ragged = True
+                result.problem(
+                    "ragged-row",
+                    f"row has {len(record)} fields, the header has {width}: "
+                    "a missing or extra comma, or an unquoted comma inside a value",
+                    resource=name,
+                    row=row_number,
+                    value=",".join(record),
+                )
     except csv.Error as exc:
         result.problem("csv-syntax", f"{relpath} is not well-formed CSV: {exc}", resource=name)
         return "malformed CSV"
-    width = len(records[0])
-    ragged = False
-    for row_number, record in enumerate(records[1:], start=2):
-        if record and len(record) != width:
-            ragged = True
-            result.problem(
-                "ragged-row",
-                f"row has {len(record)} fields, the header has {width}: "
-                "a missing or extra comma, or an unquoted comma inside a value",
-                resource=name,
-                row=row_number,
-                value=",".join(record),
-            )
     return "ragged rows" if ragged else None
 
 
@@ -242,8 +244,9 @@ def check_canonical(ctx: ValidationContext, rules_by_resource: dict[str, set[str
         }:
             continue  # already reported; canonical form would only restate it
         try:
-            expected = csvio.canonical_file_bytes(ctx.root, resource)
-        except csvio.TableReadError:
+            # The run's cached text frame (the row checks and the content layer read it too).
+            expected = csvio.canonical_bytes(ctx.text_table(resource.name), resource)
+        except (TableUnavailable, csvio.TableReadError):
             continue  # header or parse problems: frictionless reports them with locations
         result.checked += 1
         actual = resource.file(ctx.root).read_bytes()
