@@ -240,12 +240,13 @@ width_option = click.option(
 )
 
 
-def _query_connection(root: Path):
+def _query_connection(root: Path, sql: str):
+    """The locked connection holding the tables ``sql`` reads (loading only those is the speed-up)."""
     from commitment_tracker import schema
     from commitment_tracker.load import LoadError, connect
 
     try:
-        return connect(root)
+        return connect(root, sql=sql)
     except (schema.DescriptorError, LoadError) as exc:
         raise click.ClickException(f"{exc}") from None
 
@@ -339,7 +340,7 @@ def query_command(
         params = named.bind(queries.parse_param_options(param_options))
     except (queries.QueryError, queries.QueryDefinitionError) as exc:
         raise click.ClickException(str(exc)) from None
-    con = _query_connection(root)
+    con = _query_connection(root, named.sql)
     try:
         _emit(con, named.sql, params, output_format, output, width)
     except queries.QueryError as exc:
@@ -364,7 +365,7 @@ def sql_command(statement: str, output_format: str, output: Path | None, width: 
     """
     from commitment_tracker import queries
 
-    con = _query_connection(root)
+    con = _query_connection(root, statement)
     try:
         _emit(con, statement, {}, output_format, output, width)
     except queries.QueryError as exc:

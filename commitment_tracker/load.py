@@ -5,7 +5,9 @@ map (nothing here restates the schema). Two flavours share the same typed CSV re
 
 * ``connect(root)`` — the query connection: plain typed tables in an in-memory database, then the
   connection is locked (no file access, no configuration change), so whatever SQL a user sends can
-  only read the loaded tables. ``cli.py query`` and ``cli.py sql`` use it.
+  only read the loaded tables. ``cli.py query`` and ``cli.py sql`` use it with ``sql=``: only the
+  tables that statement reads are loaded (``tables_read_by``), which at 10^6 claims is most of the
+  cost of a query.
 * ``connect(root, constraints=True, lock=False, database=path)`` — the build connection: real tables
   with PRIMARY KEY, FOREIGN KEY, NOT NULL, UNIQUE and CHECK derived from the schema, created and
   filled in dependency order, so the database refuses data that breaks the schema and a consumer's
@@ -24,7 +26,10 @@ has to start in well under a second. polars and pyarrow are imported only by ``l
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +53,10 @@ DATE_FORMAT = "%Y-%m-%d"
 
 class LoadError(Exception):
     """The package cannot be loaded into DuckDB; the message names the resource and the fix."""
+
+
+class UnknownTableError(LoadError):
+    """A statement reads a table that is neither a resource nor one of DuckDB's catalog views."""
 
 
 def quote_ident(name: str) -> str:
@@ -233,6 +242,102 @@ def _load_resource(
         raise LoadError(f"{resource.path}: {_first_line(exc)}; run `commitments validate`") from None
 
 
+# --- which tables a statement reads --------------------------------------------------------------
+
+# The namespace the resources live in on the query connection (an in-memory database is "memory").
+_OWN_CATALOGS = ("", "memory")
+_OWN_SCHEMAS = ("", "main")
+_PLAIN_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def tables_read_by(con: duckdb.DuckDBPyConnection, sql: str, package: Package) -> list[str] | None:
+    """The resources ``sql`` reads, from DuckDB's own parse tree; None means "cannot tell: load all".
+
+    ``duckdb.get_table_names`` is not usable here: in DuckDB 2.0 it binds the statement against
+    placeholder tables and fails on ``JOIN … USING`` and on ``$name`` parameters, which every named
+    query has. ``json_serialize_sql`` only parses. Its tree names every table reference (in CTEs,
+    subqueries and joins alike); a CTE's own name is not a table. The answer is None (every resource
+    is loaded, as before) whenever the tree could hide a read of a resource or describes the
+    catalog: a statement that is not a SELECT (EXPLAIN, PIVOT, COPY…: refused or rare), a table
+    function (``query('…')`` runs SQL from a string), SHOW TABLES, or a catalog view such as
+    ``information_schema.tables``. Raises UnknownTableError, listing the resources, for a plain
+    name that is none of these, before anything is read.
+    """
+    try:
+        (tree,) = con.execute("SELECT json_serialize_sql($sql)", {"sql": sql}).fetchone()
+    except duckdb.Error:
+        return None
+    tree = json.loads(tree)
+    if tree.get("error"):
+        return None
+    resources = {name.lower(): name for name in package.resource_names}
+    ctes = {
+        entry["key"].lower() for node in _nodes(tree) for entry in (node.get("cte_map") or {}).get("map", [])
+    }
+    wanted: set[str] = set()
+    unknown: list[str] = []
+    for node in _nodes(tree):
+        kind = node.get("type")
+        if kind == "TABLE_FUNCTION":
+            return None
+        if kind == "SHOW_REF" and node.get("table_name"):
+            name = node["table_name"].lower()
+            if name not in resources:  # SHOW TABLES and friends describe the whole catalog
+                return None
+            wanted.add(resources[name])
+        if kind != "BASE_TABLE":
+            continue
+        name = node["table_name"].lower()
+        own = node.get("catalog_name", "") in _OWN_CATALOGS and node.get("schema_name", "") in _OWN_SCHEMAS
+        if own and name in resources:
+            wanted.add(resources[name])  # also when a CTE shares the name: loading one more is harmless
+        elif own and name in ctes:
+            continue
+        elif own and _PLAIN_NAME.fullmatch(name) and not node.get("schema_name"):
+            if not _is_catalog_entry(con, name):
+                unknown.append(node["table_name"])
+                continue
+            return None  # a catalog view: duckdb_tables, sqlite_master, pg_tables…
+        else:
+            # information_schema.…, another schema, or FROM 'file.csv' (which the lock refuses).
+            return None
+    if unknown:
+        raise UnknownTableError(_unknown_table_message(unknown[0], package))
+    return [name for name in package.resource_names if name in wanted]
+
+
+def _nodes(tree: object) -> Iterator[dict]:
+    """Every JSON object in the serialized parse tree, depth first."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            yield node
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def _is_catalog_entry(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether DuckDB itself knows ``name`` on a fresh connection (sqlite_master, pg_tables…)."""
+    found = con.execute(
+        "SELECT count(*) FROM (SELECT view_name AS n FROM duckdb_views() "
+        "UNION ALL SELECT table_name FROM duckdb_tables()) WHERE lower(n) = $name",
+        {"name": name.lower()},
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _unknown_table_message(name: str, package: Package) -> str:
+    # Worded like DuckDB's own catalog error, which users of DuckDB know, plus the list of tables.
+    close = difflib.get_close_matches(name.lower(), package.resource_names, n=1, cutoff=0.5)
+    hint = f' Did you mean "{close[0]}"?' if close else ""
+    return (
+        f"Table with name {name} does not exist!{hint} The tables are the package's resources: "
+        f'{", ".join(package.resource_names)} (`commitments sql "DESCRIBE <table>"` lists its columns)'
+    )
+
+
 # --- public API ----------------------------------------------------------------------------------
 
 
@@ -267,18 +372,24 @@ def connect(
     database: str | Path = ":memory:",
     package: Package | None = None,
     config: dict[str, str] | None = None,
+    sql: str | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding every resource as a typed table named after it.
 
     Locked by default (``lock_connection=True``): the tables exist, and nothing can read or write a
     file or change a setting any more. ``config`` goes to ``duckdb.connect`` (e.g. a block size for
-    a database file). Raises LoadError (or schema.DescriptorError) with a hint.
+    a database file). With ``sql``, only the resources that statement reads are loaded (all of them
+    when that cannot be told, see ``tables_read_by``), so a broken or large file the statement does
+    not touch is never read. Raises LoadError (UnknownTableError for a table that does not exist)
+    or schema.DescriptorError, with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
     con = duckdb.connect(str(database), config=config or {})
     try:
-        load_into(con, root, package, constraints=constraints)
+        # Decided on the fresh connection, before any file is read and before the lock.
+        wanted = tables_read_by(con, sql, package) if sql is not None else None
+        load_into(con, root, package, constraints=constraints, resources=wanted)
         if lock_connection:
             lock(con)
     except BaseException:
