@@ -19,6 +19,7 @@ ratios, growth, targets, and a pyinstrument profile of the slowest layer at 10^5
 
     python bench/run.py                          # real,1000,10000,100000,1000000 within 30 minutes
     python bench/run.py --sizes real,1000 --repeats 3
+    python bench/run.py --sizes real,1000000 --only query,read-floor --out-dir /tmp/q   # queries only
 """
 
 from __future__ import annotations
@@ -178,6 +179,9 @@ class Harness:
             build = [self.python, CLI, "build", "--root", root_s, "--out", "{out}"]
             cmds.append(("build", build, REPO))
             cmds.append(("build:skip-validation", [*build, "--skip-validation"], REPO))
+        if self.args.only:
+            prefixes = tuple(p.strip() for p in self.args.only.split(",") if p.strip())
+            cmds = [c for c in cmds if c[0].startswith(prefixes)]
         return cmds
 
     # --- measuring -------------------------------------------------------------------------------
@@ -498,6 +502,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--workdir", type=Path, default=None, help="parent folder for generated packages")
     parser.add_argument("--keep", action="store_true", help="keep the generated packages")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated command-name prefixes to measure, e.g. query,read-floor (default: all)",
+    )
     args = parser.parse_args(argv)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
