@@ -72,7 +72,7 @@ def main() -> None:
         print(f"{label:<48} {medians[label]:>7.3f}s {min(times):>7.3f}s {max(times):>7.3f}s")
     floor = medians["python -c 'import duckdb'   (floor)"]
     q = medians[f"cli.py query {args.query} --format csv"]
-    print(f"\nquery minus floor: {q - floor:.3f}s (loading the tables the query reads, click, the query and its output)")
+    print(f"\nquery minus floor: {q - floor:.3f}s (loading the tables it reads, click, query, output)")
     print("\nslowest top-level imports of one query run (cumulative):")
     for seconds, name in slowest_imports(query, 8):
         print(f"  {seconds:6.3f}s  {name}")
