@@ -54,11 +54,24 @@ def records(result: Result) -> list[dict[str, Any]]:
     return [{c: json_value(v) for c, v in zip(result.columns, row, strict=True)} for row in result.rows]
 
 
+# Column types whose Python values csv.writer already writes as cell_text would (None as empty):
+# converting them cell by cell costs more than the query itself on large results.
+VERBATIM_TYPES = ("VARCHAR", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT")
+
+
 def to_csv(result: Result) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(result.columns)
-    writer.writerows([cell_text(v) for v in row] for row in result.rows)
+    convert = [i for i, t in enumerate(result.types) if t not in VERBATIM_TYPES]
+    if not convert:
+        writer.writerows(result.rows)
+    else:
+        for row in result.rows:
+            cells = list(row)
+            for i in convert:
+                cells[i] = cell_text(cells[i])
+            writer.writerow(cells)
     return buf.getvalue()
 
 
