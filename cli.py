@@ -402,6 +402,8 @@ def build(root: Path, out: Path, skip_validation: bool) -> None:
         written = build_mod.build(root, out, validate_first=not skip_validation)
     except build_mod.BuildError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the build to {out}: {exc.strerror or exc}") from None
     for line in written.lines():
         click.echo(line)
 
@@ -440,6 +442,8 @@ def site(root: Path, out: Path | None, build_dir: Path | None) -> None:
         result = site_mod.build_site(root, out, build_dir=build_dir)
     except (site_mod.SiteError, site_mod.SiteDataError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the site to {out}: {exc.strerror or exc}") from None
     click.echo(f"wrote {len(result.pages)} pages and {len(result.downloads)} package files to {result.out}")
     if result.builds:
         click.echo(f"included {len(result.builds)} build files from {build_dir}")
@@ -826,6 +830,8 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
         plan = release_mod.release(root, bump, since=since, dry_run=dry_run)
     except (release_mod.ReleaseError, diff.DiffError, lock.LockTimeout, atomic.InterruptedWriteError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the release files: {exc.strerror or exc}") from None
     click.echo(plan.render(dry_run), nl=False)
 
 

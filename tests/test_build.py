@@ -144,3 +144,14 @@ def test_a_failed_build_leaves_the_previous_one_in_place(package, tmp_path):
         "datapackage.json",
         "seeds",
     ]
+
+
+def test_an_output_folder_that_cannot_be_created_is_a_clear_error(package, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "dist"
+    result = run_cli("build", "--root", str(package), "--out", str(out), "--skip-validation")
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot write the build to {out}: ")
+    assert "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

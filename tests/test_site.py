@@ -281,6 +281,17 @@ def test_cli_replaces_its_own_previous_site(package, tmp_path):
     assert not (out / "commitments" / "stale.html").exists()
 
 
+def test_a_site_folder_that_cannot_be_created_is_a_clear_error(package, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    out = blocker / "site"
+    result = run_cli("site", "--root", str(package), "--out", str(out))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: cannot write the site to {out}: ")
+    assert "Traceback" not in result.output
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
 def test_builds_are_picked_up_and_stale_ones_left_out(package, tmp_path):
     """The hook for `commitments build`: DuckDB and Parquet files under --builds are offered, if fresh."""
     builds = tmp_path / "dist"
