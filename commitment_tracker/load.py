@@ -76,7 +76,8 @@ def read_csv_sql(resource: Resource) -> str:
 
     ``strict_mode`` makes a ragged row or a value of the wrong type an error instead of a null.
     """
-    columns = ", ".join(f"{quote_literal(f.name)}: {quote_literal(f.duckdb_type)}" for f in resource.fields)
+    typed = resource.duckdb_columns().items()
+    columns = ", ".join(f"{quote_literal(name)}: {quote_literal(type_)}" for name, type_ in typed)
     nullstr = ", ".join(quote_literal(v) for v in resource.missing_values) or "''"
     dialect = resource.descriptor.get("dialect") or {}
     delimiter = quote_literal(dialect.get("delimiter", ","))

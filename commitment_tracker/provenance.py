@@ -23,10 +23,13 @@ if TYPE_CHECKING:
 LAYER = "provenance"
 
 
+def decode_seed(data: bytes) -> str:
+    """A seed's text exactly as offsets count it: UTF-8, line ends kept as they are."""
+    return data.decode("utf-8")
+
+
 def read_seed(path: Path) -> str:
-    """A seed's text exactly as offsets count it."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        return fh.read()
+    return decode_seed(Path(path).read_bytes())
 
 
 def sha256_file(path: Path) -> str:
@@ -141,7 +144,7 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
                 **where,
             )
         try:
-            texts[source_id] = data.decode("utf-8")  # as read_seed reads it: line ends kept
+            texts[source_id] = decode_seed(data)
         except UnicodeDecodeError as exc:
             result.problem(
                 "seed-encoding",
