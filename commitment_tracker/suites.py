@@ -89,38 +89,29 @@ def _field_expectations(f: Field) -> list[dict[str, Any]]:
                 f"`{f.name}` must match the pattern in datapackage.json ({about}).",
             )
         )
-    bounds = {k: c[k] for k in ("minimum", "maximum") if k in c}
-    if bounds:
+    # Values and value lengths are bounded the same way; only the expectation and wording differ.
+    bounded = (
+        ("minimum", "maximum", "schema-range", "", "expect_column_values_to_be_between"),
+        (
+            "minLength",
+            "maxLength",
+            "schema-length",
+            " characters",
+            "expect_column_value_lengths_to_be_between",
+        ),
+    )
+    for low, high, rule, unit, expectation in bounded:
+        bounds = {k: c[k] for k in (low, high) if k in c}
+        if not bounds:
+            continue
         kwargs = dict(col)
-        if "minimum" in bounds:
-            kwargs["min_value"] = bounds["minimum"]
-        if "maximum" in bounds:
-            kwargs["max_value"] = bounds["maximum"]
+        if low in bounds:
+            kwargs["min_value"] = bounds[low]
+        if high in bounds:
+            kwargs["max_value"] = bounds[high]
         said = " and ".join(f"{k} {v}" for k, v in bounds.items())
-        out.append(
-            _expectation(
-                "expect_column_values_to_be_between",
-                kwargs,
-                "schema-range",
-                f"datapackage.json gives `{f.name}` {said} ({about}).",
-            )
-        )
-    lengths = {k: c[k] for k in ("minLength", "maxLength") if k in c}
-    if lengths:
-        kwargs = dict(col)
-        if "minLength" in lengths:
-            kwargs["min_value"] = lengths["minLength"]
-        if "maxLength" in lengths:
-            kwargs["max_value"] = lengths["maxLength"]
-        said = " and ".join(f"{k} {v}" for k, v in lengths.items())
-        out.append(
-            _expectation(
-                "expect_column_value_lengths_to_be_between",
-                kwargs,
-                "schema-length",
-                f"datapackage.json gives `{f.name}` {said} characters ({about}).",
-            )
-        )
+        why = f"datapackage.json gives `{f.name}` {said}{unit} ({about})."
+        out.append(_expectation(expectation, kwargs, rule, why))
     return out
 
 
