@@ -53,6 +53,9 @@ _TOKEN = r"\d+-[0-9a-f]{8}"
 # A journal holds the original bytes of the files it replaces, in base64 (4/3 of their size): one
 # much larger than every file it could restore was not written by this module.
 JOURNAL_SLACK_BYTES = 1 << 20
+# Read no more of a descriptor than this when listing the files a package owns (the real one is
+# about 50 KB); a larger one is treated as unreadable.
+DESCRIPTOR_READ_LIMIT = 64 << 20
 _ENTRY_KEYS = {"path", "temp", "original"}
 
 
@@ -97,7 +100,7 @@ def owned_paths(root: Path) -> frozenset[str]:
     """
     owned = {paths.DESCRIPTOR_NAME, *RELEASE_FILES}
     try:
-        descriptor = json.loads(inside(root, paths.DESCRIPTOR_NAME).read_bytes())
+        descriptor = json.loads(_read_regular(inside(root, paths.DESCRIPTOR_NAME), DESCRIPTOR_READ_LIMIT))
     except (OSError, ValueError, RecursionError, WriteError):
         return frozenset(owned)
     if not isinstance(descriptor, dict):

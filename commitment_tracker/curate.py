@@ -491,7 +491,7 @@ def _parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
 
 
 def _figure(value: str | float | int | None, option: str, kind: str = "number") -> str | None:
-    """The canonical text of a figure given to ``option``; CurationError naming it otherwise."""
+    """The text of a figure given to ``option``, checked; CurationError naming the option otherwise."""
     if value is None or value == "":
         return None
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
