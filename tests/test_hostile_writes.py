@@ -303,12 +303,18 @@ def test_malformed_journal_is_a_clear_error(package, outside, make, words):
 
 
 def test_validate_reports_a_pending_journal(package, outside):
-    """Runs the whole validation (a few seconds): the package is not valid while a write is pending."""
+    """Runs the whole validation (a few seconds): a pending write, and nothing else, is reported."""
     atomic.journal_path(package).write_text('{"journal_version": 1, "files": []}', encoding="utf-8")
     before = tree(package), tree(outside)
-    result = invoke("validate", "--root", str(package))
-    assert result.exit_code == 1, result.output
-    assert "pending-write" in result.output and atomic.JOURNAL_NAME in result.output
+    text = invoke("validate", "--root", str(package))
+    assert text.exit_code == 1, text.output
+    assert "pending-write" in text.output and atomic.JOURNAL_NAME in text.output
+    result = invoke("validate", "--root", str(package), "--format", "json")
+    report = json.loads(result.output)
+    assert report["valid"] is False
+    assert [(p["layer"], p["check"], p["rule"], p["value"]) for p in report["problems"]] == [
+        ("structure", "files", "pending-write", atomic.JOURNAL_NAME)
+    ]
     assert (tree(package), tree(outside)) == before
 
 
