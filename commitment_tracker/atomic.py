@@ -211,7 +211,9 @@ def read_journal(root: Path) -> list[dict] | None:
         if problem is None and entry["path"] in seen:
             problem = "names a file that an earlier entry names too"
         if problem:
-            shown = json.dumps(entry, ensure_ascii=True)
+            if isinstance(entry, dict) and isinstance(entry.get("original"), str):
+                entry = {**entry, "original": "…"}  # the bytes it holds say nothing useful here
+            shown = json.dumps(entry, ensure_ascii=False)
             shown = shown if len(shown) <= 200 else shown[:199] + "…"
             raise JournalError(f"{journal}: entry {number} of files, {shown}: {problem}; {remedy}")
         seen.add(entry["path"])

@@ -184,6 +184,10 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
             ),
             '"path" is not a file the package owns',
         ),
+        "dotdot-inside": (
+            files({"path": "data/../data/units.csv", "temp": temp, "original": b64(units)}),
+            '"path" is not a plain relative path',
+        ),
         "missing-temp": (
             files({"path": "data/units.csv", "original": b64(units)}),
             'exactly "path", "temp" and "original"',
@@ -215,6 +219,7 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
 
 HOSTILE = [
     "dotdot-path",
+    "dotdot-inside",
     "absolute-path",
     "null-original-outside",
     "temp-outside",
@@ -282,16 +287,46 @@ def test_journal_entry_through_a_symlinked_folder_is_refused(package, outside):
 
 
 @pytest.mark.parametrize(
+    ("folder", "words"),
+    [
+        ("data/units.csv", '"path" is not a regular file'),
+        ("data/.units.csv.1-0123abcd.tmp", '"temp" is not a regular file'),
+    ],
+)
+def test_journal_naming_a_folder_is_refused(package, outside, folder, words):
+    """Rolling back would unlink, or write over, a folder planted where a file is expected."""
+    target = package / folder
+    if target.exists():
+        target.unlink()
+    target.mkdir()
+    entry = {"path": "data/units.csv", "temp": "data/.units.csv.1-0123abcd.tmp", "original": b64(b"x\n")}
+    atomic.journal_path(package).write_text(
+        json.dumps({"journal_version": 1, "files": [entry]}), encoding="utf-8"
+    )
+    out = refused(package, outside, *set_status_args(package))
+    assert words in out
+
+
+@pytest.mark.parametrize(
     ("make", "words"),
     [
         (lambda j, o, size: j.write_text("{not json", encoding="utf-8"), "is not valid JSON"),
         (lambda j, o, size: j.write_bytes(b"\xff\xfe{}"), "is not valid JSON"),
         (lambda j, o, size: j.write_text("[" * 200_000, encoding="utf-8"), "nested too deeply"),
+        (lambda j, o, size: j.write_text('{"journal_version": ' + "1" * 5000 + "}"), "is not valid JSON"),
         (lambda j, o, size: j.write_bytes(b" " * size), "more than a journal of this package can hold"),
         (lambda j, o, size: j.mkdir(), "is not a regular file"),
         (lambda j, o, size: j.symlink_to(o / "victim.txt"), "is not a regular file"),
     ],
-    ids=["not-json", "not-utf8", "deeply-nested", "huge", "a-folder", "a-link-to-outside"],
+    ids=[
+        "not-json",
+        "not-utf8",
+        "deeply-nested",
+        "5000-digit-number",
+        "huge",
+        "a-folder",
+        "a-link-to-outside",
+    ],
 )
 def test_malformed_journal_is_a_clear_error(package, outside, make, words):
     # Larger than twice every file of the package: more than any journal of it can hold.
@@ -331,16 +366,34 @@ def test_release_refuses_a_planted_journal(package, outside):
     assert "is not a plain relative path" in out
 
 
-def test_lock_file_linked_outside_is_refused(package, outside):
-    """The holder's pid is written into the lock file: through a link it would land outside."""
-    (package / lock.LOCK_NAME).symlink_to(outside / "victim.txt")
-    before = tree(package), tree(outside)
+def _lock_link(lock_file: Path, outside: Path) -> None:
+    lock_file.symlink_to(outside / "victim.txt")
+
+
+def _lock_hard_link(lock_file: Path, outside: Path) -> None:
+    os.link(lock_file.parent / "data" / "units.csv", lock_file)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _lock_link,
+        _lock_hard_link,
+        lambda lock_file, outside: os.mkfifo(lock_file),
+        lambda lock_file, outside: lock_file.mkdir(),
+    ],
+    ids=["link-to-outside", "hard-link", "fifo", "folder"],
+)
+def test_lock_file_that_is_not_a_plain_file_is_refused(package, outside, make):
+    """The holder's pid is written into the lock file: through a link it would land elsewhere."""
+    lock_file = package / lock.LOCK_NAME
+    make(lock_file, outside)
+    before = tree(package), tree(outside), lock_file.lstat()
     result = invoke(*set_status_args(package), "--root", str(package))
     assert result.exit_code == 1, result.output
-    assert lock.LOCK_NAME in result.output and "is not a plain file" in result.output
+    assert f"{lock_file} is not a plain file" in result.output
     assert (outside / "victim.txt").read_bytes() == VICTIM
-    assert os.readlink(package / lock.LOCK_NAME) == str(outside / "victim.txt")
-    assert (tree(package), tree(outside)) == before
+    assert (tree(package), tree(outside), lock_file.lstat()) == before
 
 
 def test_journal_lock_and_temp_names_are_ignored_by_git():
