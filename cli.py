@@ -473,7 +473,7 @@ def _curate(action, /, *args, **kwargs) -> None:
 
     try:
         outcome = action(*args, **kwargs)
-    except (curate.CurationError, lock.LockTimeout, atomic.InterruptedWriteError, OSError) as exc:
+    except (curate.CurationError, lock.LockError, atomic.WriteError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(outcome.render(), nl=False)
 
@@ -828,7 +828,7 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
 
     try:
         plan = release_mod.release(root, bump, since=since, dry_run=dry_run)
-    except (release_mod.ReleaseError, diff.DiffError, lock.LockTimeout, atomic.InterruptedWriteError) as exc:
+    except (release_mod.ReleaseError, diff.DiffError, lock.LockError, atomic.WriteError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"cannot write the release files: {exc.strerror or exc}") from None

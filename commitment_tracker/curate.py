@@ -2,13 +2,19 @@
 
 Every command is one transaction (:func:`transaction`):
 
-1. take the package lock (commitment_tracker/lock.py) and roll back any write a crash interrupted;
+1. take the package lock (commitment_tracker/lock.py) and roll back any write a crash interrupted
+   (a dry run rolls nothing back: it refuses to run while a journal is pending, and says so);
 2. load the tables as text and add rows in memory (:meth:`Draft.add`), each value typed and checked
    against the Table Schema in datapackage.json, keys and references checked with a fix hint;
 3. write the changed tables into a staged copy of the package and run the whole validation there
    (``commitment_tracker.validate.validate``, every layer it has);
 4. only if that copy is valid, write the same files into the package with
    ``csvio.write_tables_atomically`` (all files or none, canonical form, rows sorted by key).
+
+Nothing outside the package is read or written: every package file is reached through
+``atomic.inside`` (no '..', no absolute path, no symbolic link), and the staged copies live in the
+temp dir under a name holding the pid (:data:`STAGE_PREFIX`), so a run removes the copies of runs
+that were killed. Every figure and date a command writes has the package's canonical form.
 
 Rows are only ever added: no command edits or deletes one, which is what keeps ``status_updates``
 append-only. Generated ids are slugs derived from the row's own content (a title, a name, the
@@ -18,11 +24,15 @@ subject of a claim), with ``-2``, ``-3`` appended on a clash, so the same input 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import difflib
 import hashlib
 import json
+import math
+import os
 import re
 import shutil
+import stat
 import tempfile
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -39,6 +49,18 @@ from commitment_tracker.schema import Package, Resource
 
 MAX_PROBLEMS_SHOWN = 15
 SEED_NUMBER = re.compile(r"^seeds/(\d+)_")
+# The largest text add-source archives (README, "Curating"): a captured article is tens of KB.
+MAX_SEED_BYTES = 5 * 1024 * 1024
+# Staged copies are named <prefix><pid>-<random>: a later run removes those whose process is dead.
+STAGE_PREFIX = "commitments-stage-"
+_STAGE_NAME = re.compile(rf"{STAGE_PREFIX}(\d+)-[a-z0-9_]+")
+# What a figure, a whole number and a date given to a command may look like; csvio then writes
+# each figure canonically (6e8 as 600000000). Dates from 1900 to 2100.
+NUMBER_FORM = re.compile(r"-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+INTEGER_FORM = re.compile(r"-?[0-9]+")
+DATE_FORM = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
 
 
 class CurationError(Exception):
@@ -104,8 +126,9 @@ class Draft:
         if name not in self._loaded:
             resource = self.package.resource(name)
             try:
+                atomic.inside(self.root, resource.path)
                 self._loaded[name] = csvio.read_table(self.root, resource)
-            except csvio.TableReadError as exc:
+            except (csvio.TableReadError, atomic.OutsidePackageError) as exc:
                 raise CurationError(f"{exc}\nRun `commitments validate` and fix the package first.") from None
         pending = self.added.get(name)
         if not pending:
@@ -165,7 +188,7 @@ class Draft:
         changed = {name: self.table(name) for name, rows in self.added.items() if rows}
         if not changed and not self.new_files:
             raise CurationError("nothing to add")
-        with tempfile.TemporaryDirectory(prefix="commitments-stage-") as tmp:
+        with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-") as tmp:
             stage = stage_copy(self.root, Path(tmp) / "package", self.package)
             self._write(stage, changed)
             report = _validate(stage, self.today)
@@ -243,23 +266,82 @@ class Draft:
 
 
 @contextmanager
-def transaction(root: Path, timeout: float = lock.DEFAULT_TIMEOUT) -> Iterator[Draft]:
-    """Hold the package lock, undo any interrupted write, and hand out a Draft of the package."""
+def transaction(root: Path, timeout: float = lock.DEFAULT_TIMEOUT, dry_run: bool = False) -> Iterator[Draft]:
+    """Hold the package lock, undo any interrupted write, and hand out a Draft of the package.
+
+    A dry run writes nothing, so it does not roll an interrupted write back: it refuses to run
+    on the torn package, naming the files the journal would restore.
+    """
     root = Path(root)
     try:
         today = context.today_from_env()
     except ValueError as exc:
         raise CurationError(str(exc)) from None
+    remove_stale_stages()
     with lock.package_lock(root, timeout):
-        restored = atomic.recover(root)
+        if dry_run:
+            _refuse_pending_write(root)
+            restored = []
+        else:
+            restored = atomic.recover(root)
         try:
+            atomic.inside(root, paths.DESCRIPTOR_NAME)
             package = schema_mod.load_package(root)
-        except schema_mod.DescriptorError as exc:
+        except (schema_mod.DescriptorError, atomic.OutsidePackageError) as exc:
             raise CurationError(str(exc)) from None
         draft = Draft(root, package, today)
         if restored:
             draft.notes.append(f"Rolled back a write that was interrupted earlier: {', '.join(restored)}")
         yield draft
+
+
+def _refuse_pending_write(root: Path) -> None:
+    entries = atomic.read_journal(root)  # JournalError for a journal recovery would refuse too
+    if entries is not None:
+        files = ", ".join(e["path"] for e in entries) or "no files"
+        raise CurationError(
+            f"{atomic.journal_path(root)} holds a write that was interrupted (it would restore: {files}). "
+            "A dry run writes nothing, so it does not roll that write back: run any curation command "
+            "without --dry-run (it rolls back first), then retry"
+        )
+
+
+def remove_stale_stages(folder: Path | None = None) -> list[Path]:
+    """Remove staged copies (in the temp dir) left by curation runs that were killed.
+
+    Only folders named by :func:`Draft.commit` (``STAGE_PREFIX<pid>-…``), owned by this user, not
+    links, and whose pid is no running process; a pid reused since is only a copy left a while
+    longer. Returns what was removed.
+    """
+    folder = Path(folder or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _STAGE_NAME.fullmatch(entry.name)
+        if not match or int(match.group(1)) in (0, os.getpid()):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or _alive(int(match.group(1))):
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)  # removes links inside, never their targets
+        removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a pid at all: leave the folder be
+    return True
 
 
 def stage_copy(root: Path, dest: Path, package: Package) -> Path:
@@ -268,7 +350,7 @@ def stage_copy(root: Path, dest: Path, package: Package) -> Path:
     The descriptor, the data folders and seeds/ are copied (a change writes into them); every other
     top-level entry (validators/, queries/, …) is linked, so each validation layer finds what it
     reads in the real package, whatever layers exist. Hidden entries (.git, .venv, the lock) are left
-    out.
+    out. Symbolic links are copied as links, never followed: validation judges them as they are.
     """
     dest.mkdir(parents=True)
     copied = {paths.DESCRIPTOR_NAME, paths.SEEDS_DIRNAME} | {Path(r.path).parts[0] for r in package.resources}
@@ -278,10 +360,10 @@ def stage_copy(root: Path, dest: Path, package: Package) -> Path:
         target = dest / entry.name
         if entry.name not in copied:
             target.symlink_to(entry.resolve(), target_is_directory=entry.is_dir())
-        elif entry.is_dir():
-            shutil.copytree(entry, target)
+        elif entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, target, symlinks=True)
         else:
-            shutil.copy2(entry, target)
+            shutil.copy2(entry, target, follow_symlinks=False)
     return dest
 
 
@@ -309,6 +391,10 @@ def _as_text(value: object) -> str | None:
 def _typed_row(resource: Resource, values: Mapping[str, object]) -> Row:
     """The canonical text of a new row: each value parsed as its field's type, then checked."""
     text = {name: _as_text(values.get(name)) for name in resource.field_names}
+    for f in resource.fields:
+        problem = None if text[f.name] is None else _form_problem(f.type, text[f.name])
+        if problem:
+            raise CurationError(f"{resource.name}.{f.name}: {text[f.name]!r} {problem}")
     frame = pl.DataFrame([text], schema=dict.fromkeys(resource.field_names, pl.String))
     typed = csvio.cast_to_schema(frame, resource, strict=False)
     for f in resource.fields:
@@ -361,13 +447,61 @@ def slugify(text: str, max_words: int = 6) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower())[:max_words])
 
 
+def _form_problem(kind: str, text: str) -> str | None:
+    """Why ``text`` is not a value of Table Schema type ``kind`` in the package's form, or None.
+
+    Stricter than parsing: Python and polars accept ' 103', '1e400' (infinity), 'nan', '+5' or
+    '20250703', none of which the package stores. Figures are finite decimals (an exponent is
+    allowed) that a float holds exactly as written; dates are YYYY-MM-DD from EARLIEST_DATE to
+    LATEST_DATE.
+    """
+    if kind == "number":
+        if not NUMBER_FORM.fullmatch(text):
+            return (
+                "is not a decimal number: write digits with an optional '.' and decimals, in the base "
+                "unit (11 milliards = 11000000000 or 11e9), without spaces, '_', ',', NaN or infinity"
+            )
+        number = float(text)
+        if not math.isfinite(number) or abs(number) >= 2**53:
+            return f"is too large: figures must be below {2**53} to be stored exactly"
+        if decimal.Decimal(text) != decimal.Decimal(repr(number)):  # rounded, or underflowed to 0
+            return "has more significant digits than a figure can hold exactly"
+    elif kind == "integer" and not INTEGER_FORM.fullmatch(text):
+        return "is not a whole number: write digits only, without spaces, '_', '+' or exponent"
+    elif kind == "date":
+        if not DATE_FORM.fullmatch(text):
+            return "is not a date: write YYYY-MM-DD (ISO 8601, e.g. 2025-07-03)"
+        try:
+            date = dt.date.fromisoformat(text)
+        except ValueError:
+            return "is not a date: no such day in the calendar (YYYY-MM-DD)"
+        if not EARLIEST_DATE <= date <= LATEST_DATE:
+            return f"is outside the dates this package records ({EARLIEST_DATE} to {LATEST_DATE})"
+    return None
+
+
 def _parse_date(value: str | dt.date | None, what: str) -> dt.date | None:
-    if value is None or value == "" or isinstance(value, dt.date):
-        return value or None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CurationError(f"{what}: {value!r} is not a date; write YYYY-MM-DD") from None
+    if value is None or value == "":
+        return None
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    problem = _form_problem("date", text)
+    if problem:
+        raise CurationError(f"{what}: {text!r} {problem}")
+    return dt.date.fromisoformat(text)
+
+
+def _figure(value: str | float | int | None, option: str, kind: str = "number") -> str | None:
+    """The text of a figure given to ``option``, checked; CurationError naming the option otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        text = str(int(value))  # 11000000000.0 from Python means 11000000000
+    else:
+        text = str(value)
+    problem = _form_problem(kind, text)
+    if problem:
+        raise CurationError(f"{option}: {text!r} {problem}")
+    return text
 
 
 # --- quotes ----------------------------------------------------------------------------------
@@ -403,10 +537,10 @@ def find_quote(seed_text: str, quote: str, occurrence: int | None, where: str) -
 
 def _seed(draft: Draft, source_id: str) -> tuple[Row, str]:
     source = draft.require("sources", "source_id", source_id, "source")
-    path = paths.resolve(draft.root, source["seed_path"])
     try:
+        path = atomic.inside(draft.root, source["seed_path"])
         return source, provenance.read_seed(path)
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, atomic.OutsidePackageError) as exc:
         raise CurationError(
             f"seed of source {source_id} cannot be read ({exc}); run `commitments validate`"
         ) from None
@@ -427,6 +561,50 @@ def _source_tag(source: Row) -> str:
 # --- the commands ----------------------------------------------------------------------------
 
 
+def read_capture(file: Path) -> bytes:
+    """The bytes of a text to archive: a non-empty regular UTF-8 file of at most MAX_SEED_BYTES.
+
+    Checked before it is opened (a FIFO or a device such as /dev/zero would block or never end)
+    and again on the open descriptor, which never follows a link: a seed is the file itself.
+    """
+    try:
+        st = os.lstat(file)
+    except OSError as exc:
+        raise CurationError(f"{file} cannot be read: {exc.strerror}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise CurationError(f"{file} is a symbolic link; pass the file it points to itself")
+    if not stat.S_ISREG(st.st_mode):
+        raise CurationError(f"{file} is not a regular file (a folder, pipe or device); pass a saved text")
+    try:
+        fd = os.open(file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise CurationError(f"{file} is not a regular file; pass a saved text file")
+            data = fh.read(MAX_SEED_BYTES + 1)
+    except OSError as exc:
+        raise CurationError(f"{file} cannot be read: {exc.strerror}") from None
+    if len(data) > MAX_SEED_BYTES:
+        raise CurationError(
+            f"{file} is larger than {MAX_SEED_BYTES // (1024 * 1024)} MB, the most a seed may hold; "
+            "archive the article's text, not a whole site or a binary file"
+        )
+    if not data.strip():
+        raise CurationError(f"{file} is empty (or only whitespace): there is nothing to quote")
+    try:
+        text = provenance.decode_seed(data)
+    except UnicodeDecodeError as exc:
+        raise CurationError(
+            f"{file} is not UTF-8 (byte {exc.start}); quote offsets are counted in UTF-8 text, so "
+            "save the capture as UTF-8 first"
+        ) from None
+    if "\x00" in text:
+        raise CurationError(
+            f"{file} contains a NUL byte (at byte {data.index(0)}): it is not a text file; save the "
+            "article's text as UTF-8"
+        )
+    return data
+
+
 def add_source(
     root: Path,
     file: Path,
@@ -443,23 +621,16 @@ def add_source(
     dry_run: bool = False,
 ) -> Outcome:
     """Archive ``file`` byte for byte in seeds/ and add its sources row (refused if already archived)."""
-    data = Path(file).read_bytes()
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CurationError(
-            f"{file} is not UTF-8 (byte {exc.start}); quote offsets are counted in UTF-8 text, so "
-            "save the capture as UTF-8 first"
-        ) from None
+    data = read_capture(Path(file))
+    published = _parse_date(published_on, "--published-on")
     digest = hashlib.sha256(data).hexdigest()
-    with transaction(root) as draft:
+    with transaction(root, dry_run=dry_run) as draft:
         same = draft.rows("sources", seed_sha256=digest)
         if same:
             raise CurationError(
                 f"{file} is already archived as source {same[0]['source_id']} ({same[0]['seed_path']}); "
                 "add claims to that source instead"
             )
-        published = _parse_date(published_on, "--published-on")
         if published and published > draft.today:
             raise CurationError(f"--published-on {published} is after today ({draft.today})")
         numbers = [
@@ -467,7 +638,7 @@ def add_source(
         ]
         number = f"{max(numbers, default=-1) + 1:03d}"
         seed_path = f"{paths.SEEDS_DIRNAME}/{number}_{digest[:16]}.txt"
-        if paths.resolve(draft.root, seed_path).exists():
+        if os.path.lexists(paths.resolve(draft.root, seed_path)):
             raise CurationError(f"{seed_path} already exists but no source uses it; remove it or record it")
         words = [w for w in slugify(title or "", 12).split("-") if len(w) > 3][:3]
         base = "-".join(["seed", number, slugify(outlet or "", 2) or "source", *words])
@@ -527,7 +698,8 @@ def add_claim(
     existing discrepancy; ``disputes`` (claim ids) records a new one of ``discrepancy_kind``,
     described by ``discrepancy_description``, between those claims and the new one.
     """
-    with transaction(root) as draft:
+    value = _figure(value, "--value")
+    with transaction(root, dry_run=dry_run) as draft:
         claim = _claim(
             draft,
             source=source,
@@ -613,10 +785,10 @@ def add_commitment(
     occurrence: int | None = None,
     owner: str | None = None,
     parent: str | None = None,
-    target_value: float | None = None,
+    target_value: str | float | None = None,
     unit: str | None = None,
     qualifier: str | None = None,
-    deadline_year: int | None = None,
+    deadline_year: str | int | None = None,
     announced_on: str | None = None,
     event: str | None = None,
     notes: str | None = None,
@@ -635,9 +807,12 @@ def add_commitment(
     qualifier), the status row (``status``, as of ``as_of``, else the announcement date, else the
     source's publication date) cites that claim, and each (actor, role) party is named by it.
     """
-    with transaction(root) as draft:
+    target_value = _figure(target_value, "--target-value")
+    deadline_year = _figure(deadline_year, "--deadline-year", "integer")
+    announced = _parse_date(announced_on, "--announced-on")
+    first = _parse_date(as_of, "--as-of")
+    with transaction(root, dry_run=dry_run) as draft:
         new_id = draft.allocate("commitments", "commitment_id", slugify(title_en), commitment_id)
-        announced = _parse_date(announced_on, "--announced-on")
         draft.add(
             "commitments",
             {
@@ -672,7 +847,7 @@ def add_commitment(
         published = _parse_date(
             draft.require("sources", "source_id", source, "source")["published_on"], "published_on"
         )
-        first_date = _parse_date(as_of, "--as-of") or announced or published
+        first_date = first or announced or published
         if first_date is None:
             raise CurationError(
                 "neither --announced-on nor the source's publication date is known: pass --as-of"
@@ -704,7 +879,7 @@ def add_actor(
 
     ``parties`` are (commitment, role, claim) triples: the commitments the actor takes part in.
     """
-    with transaction(root) as draft:
+    with transaction(root, dry_run=dry_run) as draft:
         base = slugify(name, 8)
         if actor_id is None and base in draft.values("actors", "actor_id"):
             existing = draft.require("actors", "actor_id", base, "actor")
@@ -739,7 +914,7 @@ def add_aliases(
     """Record more spellings of an existing actor's name, each located in ``source``."""
     if not aliases:
         raise CurationError("pass at least one --alias to record")
-    with transaction(root) as draft:
+    with transaction(root, dry_run=dry_run) as draft:
         draft.require("actors", "actor_id", actor, "actor")
         _aliases(draft, actor, aliases, source)
         return draft.commit(dry_run)
@@ -780,7 +955,7 @@ def record_discrepancy(
     With ``to``, the claims and spellings join an existing discrepancy instead (a new source repeats
     one of the versions, say).
     """
-    with transaction(root) as draft:
+    with transaction(root, dry_run=dry_run) as draft:
         _discrepancy(draft, kind, description, claims, aliases, discrepancy_id, to)
         return draft.commit(dry_run)
 
@@ -828,15 +1003,16 @@ def set_status(
     source: str,
     rationale: str,
     formality: str | None = None,
-    actual_value: float | None = None,
+    actual_value: str | float | None = None,
     claim: str | None = None,
     dry_run: bool = False,
 ) -> Outcome:
     """Append a dated status row for ``commitment``; past rows are never touched."""
-    with transaction(root) as draft:
-        date = _parse_date(as_of, "--as-of")
-        if date is None:
-            raise CurationError("--as-of is required")
+    date = _parse_date(as_of, "--as-of")
+    if date is None:
+        raise CurationError("--as-of is required")
+    actual_value = _figure(actual_value, "--actual-value")
+    with transaction(root, dry_run=dry_run) as draft:
         _status(draft, commitment, date, status, formality, actual_value, source, claim, rationale)
         return draft.commit(dry_run)
 
@@ -847,7 +1023,7 @@ def _status(
     as_of: dt.date,
     status: str,
     formality: str | None,
-    actual_value: float | None,
+    actual_value: str | None,
     source: str,
     claim: str | None,
     rationale: str,

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from pathlib import Path
 
-from commitment_tracker import csvio, rowchecks
+from commitment_tracker import atomic, csvio, rowchecks
 from commitment_tracker.context import TableUnavailable, ValidationContext
 from commitment_tracker.problems import CheckResult, Problem
 
@@ -56,6 +57,7 @@ def check_files(ctx: ValidationContext) -> CheckResult:
         "each data file exists, is UTF-8 without BOM, ends lines with \\n and has no ragged rows",
         unit="files",
     )
+    _check_pending_write(result, ctx.root)
     for resource in ctx.package.resources:
         result.checked += 1
         try:
@@ -68,6 +70,18 @@ def check_files(ctx: ValidationContext) -> CheckResult:
         if reason:
             ctx.unreadable[resource.name] = reason
     return result
+
+
+def _check_pending_write(result: CheckResult, root: Path) -> None:
+    """A journal of an interrupted write means some files may hold half of it: not a valid package."""
+    if os.path.lexists(atomic.journal_path(root)):
+        result.problem(
+            "pending-write",
+            f"{atomic.JOURNAL_NAME} is present: a curation write was interrupted (or is running), so "
+            "files may hold half of it; run any curation command without --dry-run to roll it back "
+            "(delete the journal instead if no command of this tool wrote it), then validate again",
+            value=atomic.JOURNAL_NAME,
+        )
 
 
 def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> str | None:

@@ -472,7 +472,7 @@ def test_status_dates_must_move_forward_and_not_into_the_future(package, as_of, 
             "acheived",
             "status_updates.status: 'acheived' is not allowed (did you mean 'achieved'?)",
         ),
-        ("--actual-value", "12abc", "status_updates.actual_value: '12abc' is not a valid number"),
+        ("--actual-value", "12abc", "--actual-value: '12abc' is not a decimal number"),
         ("--actual-value", "-5", "status_updates.actual_value: -5 is outside the allowed range (minimum 0)"),
         ("--claim", "c000-dco", "claim c000-dco is about accord-dco, not centre-al-jazari-nador"),
     ],
@@ -582,8 +582,11 @@ def test_crash_midway_is_rolled_back_by_the_next_command(package, article):
     )
     assert crashed.returncode == 9, crashed.stderr.decode()
     assert atomic.journal_path(package).exists()
-    assert snapshot(package) != before  # really torn: one file replaced, the others not
+    torn = snapshot(package)
+    assert torn != before  # really torn: one file replaced, the others not
+    assert "pending-write" in {p.rule for p in validate(package).problems}
 
+    # A dry run writes nothing, so it does not roll back either: it says what is pending.
     latest = latest_status(package, COMMITMENT)
     result = run_cli(
         "set-status",
@@ -600,8 +603,13 @@ def test_crash_midway_is_rolled_back_by_the_next_command(package, article):
         "x",
         "--dry-run",
     )
-    assert result.exit_code == 0, result.output
-    assert "Rolled back a write that was interrupted earlier" in result.output
+    assert result.exit_code == 1, result.output
+    assert "holds a write that was interrupted" in result.output
+    assert "without --dry-run" in result.output
+    assert snapshot(package) == torn
+
+    with curate.transaction(package) as draft:  # what every command that writes does first
+        assert any("Rolled back a write that was interrupted earlier" in n for n in draft.notes)
     assert snapshot(package) == before
     assert validate(package).valid
 
