@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from commitment_tracker import atomic
+from commitment_tracker import atomic, containment
 from commitment_tracker import schema as schema_mod
 from commitment_tracker.schema import Package, Resource
 
@@ -35,9 +35,11 @@ class TableReadError(Exception):
 def read_text_frame(path: Path) -> pl.DataFrame:
     """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``)."""
     try:
-        data = Path(path).read_bytes()
+        data = containment.read_bytes(Path(path))
     except FileNotFoundError:
         raise TableReadError(f"{path} does not exist") from None
+    except (containment.ContainmentError, OSError) as exc:
+        raise TableReadError(str(exc)) from None
     try:
         data.decode(ENCODING)
     except UnicodeDecodeError as exc:
@@ -53,7 +55,11 @@ def read_text_frame(path: Path) -> pl.DataFrame:
 
 def read_table(root: Path, resource: Resource) -> pl.DataFrame:
     """All-text frame of a resource, columns checked against the schema."""
-    df = read_text_frame(resource.file(root))
+    try:
+        path = resource.file(root)
+    except containment.ContainmentError as exc:
+        raise TableReadError(f"{resource.name}: {exc}") from None
+    df = read_text_frame(path)
     expected = resource.field_names
     if df.columns != expected:
         raise TableReadError(
