@@ -71,12 +71,13 @@ def build(root: Path, out: Path, validate_first: bool = True) -> Built:
     if validate_first:
         refuse_invalid(root, "nothing was built")
     expected = {r.name: _csv_row_count(root, r) for r in package.resources}
+    seeds = _seed_files(root)  # before anything is written: a refused seed leaves out/ untouched
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
         _write_database(root, package, staging / DATABASE_NAME)
         _write_parquet(package, staging)
-        _copy_seeds(root, staging)
+        _copy_seeds(root, seeds, staging)
         _write_descriptor(package, staging)
         built = Built(out=out, rows=expected)
         built.constraints = _check_database(package, staging / DATABASE_NAME, expected)
@@ -183,18 +184,26 @@ def _write_parquet(package: Package, staging: Path) -> None:
         con.close()
 
 
-def _copy_seeds(root: Path, staging: Path) -> None:
-    """Copy seeds/ file by file: a link leading outside or a special file refuses the build."""
+def _seed_files(root: Path) -> list[str]:
+    """Every file under seeds/; a link leading outside or a special file refuses the build."""
     try:
         entries = list(containment.walk_files(root, paths.SEEDS_DIRNAME))
-        for rel, refused in entries:
-            if refused is not None:
-                raise refused
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(containment.read_package_file(root, rel))
     except containment.ContainmentError as exc:
         raise BuildError(f"{exc}; nothing was built") from None
+    for _rel, refused in entries:
+        if refused is not None:
+            raise BuildError(f"{refused}; nothing was built")
+    return [rel for rel, _ in entries]
+
+
+def _copy_seeds(root: Path, seeds: list[str], staging: Path) -> None:
+    for rel in seeds:
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.write_bytes(containment.read_package_file(root, rel))
+        except containment.ContainmentError as exc:  # changed since _seed_files looked
+            raise BuildError(f"{exc}; nothing was built") from None
 
 
 def parquet_descriptor(package: Package, folder: Path) -> dict:
