@@ -83,14 +83,15 @@ def _outside_message(root: Path, rel: Path, real_root: str) -> str:
             if step == rel:
                 what = "folder" if candidate.is_dir() else "file"
                 return (
-                    f"{rel.as_posix()} is a symbolic link leading outside the package; it was not "
-                    f"read: replace the link by the {what} itself"
+                    f"{rel.as_posix()} is a symbolic link leading outside the package; nothing is read "
+                    f"or written through it: replace the link by the {what} itself"
                 )
             return (
                 f"{rel.as_posix()} leads outside the package through the symbolic link "
-                f"{step.as_posix()}; it was not read: replace the link by the folder itself"
+                f"{step.as_posix()}; nothing is read or written through it: replace the link by "
+                "the folder itself"
             )
-    return f"{rel.as_posix()} leads outside the package; it was not read"
+    return f"{rel.as_posix()} leads outside the package; nothing is read or written through it"
 
 
 def _kind(mode: int) -> str:

@@ -32,10 +32,13 @@ class TableReadError(Exception):
     """A table cannot be read or typed; the message names the file and says what to fix."""
 
 
-def read_text_frame(path: Path) -> pl.DataFrame:
-    """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``)."""
+def read_text_frame(path: Path, shown: str | None = None) -> pl.DataFrame:
+    """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``).
+
+    Only a regular file is read (containment.py); ``shown`` names it in that refusal.
+    """
     try:
-        data = containment.read_bytes(Path(path))
+        data = containment.read_bytes(Path(path), shown)
     except FileNotFoundError:
         raise TableReadError(f"{path} does not exist") from None
     except (containment.ContainmentError, OSError) as exc:
@@ -59,7 +62,7 @@ def read_table(root: Path, resource: Resource) -> pl.DataFrame:
         path = resource.file(root)
     except containment.ContainmentError as exc:
         raise TableReadError(f"{resource.name}: {exc}") from None
-    df = read_text_frame(path)
+    df = read_text_frame(path, resource.path)
     expected = resource.field_names
     if df.columns != expected:
         raise TableReadError(
