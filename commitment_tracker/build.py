@@ -67,6 +67,10 @@ class Built:
 
 def build(root: Path, out: Path, validate_first: bool = True) -> Built:
     root, out = Path(root), Path(out)
+    try:
+        containment.check_output(root, out)
+    except containment.ContainmentError as exc:
+        raise BuildError(f"--out {out}: {exc}") from None
     package = _load_package(root)
     if validate_first:
         refuse_invalid(root, "nothing was built")

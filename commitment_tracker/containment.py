@@ -147,6 +147,18 @@ def check_folder(root: Path, relative: str) -> Path:
     return path
 
 
+def check_output(root: Path, out: Path) -> None:
+    """An output folder named inside the package (``dist/``) must stay inside it once links are
+    followed: a committed ``dist`` link would otherwise make ``build`` or ``site`` write elsewhere.
+    A folder outside the package is the user's own choice and is not judged here."""
+    try:
+        relative = Path(out).absolute().relative_to(Path(root).absolute())
+    except ValueError:
+        return
+    if relative.parts:
+        inside(root, relative.as_posix())
+
+
 def walk_files(root: Path, relative: str) -> Iterator[tuple[str, ContainmentError | None]]:
     """Every non-folder entry under the package folder ``relative``, package-relative, in order.
 

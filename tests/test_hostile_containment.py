@@ -236,6 +236,30 @@ def test_build_skipping_validation_still_refuses_a_data_file_outside(tmp_path):
     assert SECRET not in result.output and not (tmp_path / "dist").exists()
 
 
+def test_build_and_site_never_write_through_a_dist_link(tmp_path):
+    """A committed `dist` link would make the default output folder a folder outside the package."""
+    package = copy_package(tmp_path / "pkg")
+    outside = outside_folder(tmp_path)
+    (outside / "d").mkdir()
+    (package / "dist").symlink_to(outside / "d")
+    before = snapshot(outside)
+    for args, message in (
+        # default --out: ROOT/dist/site
+        (
+            ["site", "--root", str(package)],
+            "dist/site leads outside the package through the symbolic link dist",
+        ),
+        (
+            ["build", "--root", str(package), "--out", str(package / "dist")],
+            "dist is a symbolic link leading outside",
+        ),
+    ):
+        result = run_cli(*args)
+        assert result.exit_code == 1, result.output
+        assert message in result.output
+    assert snapshot(outside) == before
+
+
 # --- class 1 and 5: one site built from a valid but hostile package ---------------------------------
 
 

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from commitment_tracker import containment
 from commitment_tracker.site import downloads, pages
 from commitment_tracker.site.model import SiteData, SiteDataError, load
 
@@ -85,6 +86,10 @@ def build_site(
     ``out`` first, so a failure leaves the previous site as it was. ``build_dir`` is where the
     Parquet/DuckDB builds are looked for.
     """
+    try:  # before resolving: a dist/ link leading outside must be seen as a link
+        containment.check_output(Path(root), Path(out))
+    except containment.ContainmentError as exc:
+        raise SiteError(f"--out {out}: {exc}") from None
     root = Path(root).resolve()
     out = Path(out).resolve()
     _check_target(out, root)
