@@ -160,6 +160,12 @@ def test_a_fifo_a_device_and_a_folder_are_refused_without_reading(tmp_path):
     (package / seed).unlink()
     os.mkfifo(package / seed)
     (package / "seeds" / "zz-extra.txt").symlink_to("/dev/zero")
+    rule = sorted((package / "validators" / "rules").glob("*.sql"))[0]
+    rule.unlink()
+    os.mkfifo(rule)
+    suite = package / "validators" / "units.json"
+    suite.unlink()
+    os.mkfifo(suite)
 
     done = run_subprocess("validate", "--root", str(package), "--format", "json", timeout=120)
 
@@ -174,6 +180,16 @@ def test_a_fifo_a_device_and_a_folder_are_refused_without_reading(tmp_path):
     assert ("seeds", None, "seeds/zz-extra.txt") in {
         (p["resource"], p["row"], p["value"]) for p in located(report, OUTSIDE_RULE)
     }
+    # A rule and a suite are read by the content layer: refused the same way, not waited for.
+    malformed = {p["rule"]: p["message"] for p in report["problems"] if p["rule"].endswith("-malformed")}
+    assert (
+        malformed["rule-malformed"]
+        == f"{rule.name} is a named pipe (FIFO), not a regular file; it was not read"
+    )
+    assert (
+        malformed["suite-malformed"]
+        == "units.json is a named pipe (FIFO), not a regular file; it was not read"
+    )
 
 
 def test_escaping_resource_and_seed_paths_are_refused(tmp_path):
