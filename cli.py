@@ -384,7 +384,8 @@ def sql_command(statement: str, output_format: str, output: Path | None, width: 
 @click.option(
     "--skip-validation",
     is_flag=True,
-    help="Do not run `commitments validate` first (the database constraints still apply).",
+    help="Do not run `commitments validate` first, for development (the database constraints still "
+    "apply, and files outside the package or not regular files are refused all the same).",
 )
 def build(root: Path, out: Path, skip_validation: bool) -> None:
     """Build commitments.duckdb (with PK/FK/NOT NULL/CHECK) and zstd Parquet files from the package.
@@ -424,11 +425,18 @@ def build(root: Path, out: Path, skip_validation: bool) -> None:
     help="Folder where `build` wrote the Parquet and DuckDB files, copied into the site's downloads.  "
     "[default: ROOT/dist]",
 )
-def site(root: Path, out: Path | None, build_dir: Path | None) -> None:
+@click.option(
+    "--skip-validation",
+    is_flag=True,
+    help="Do not run `commitments validate` first, for development (files outside the package or "
+    "not regular files are refused all the same).",
+)
+def site(root: Path, out: Path | None, build_dir: Path | None, skip_validation: bool) -> None:
     """Build the public tracker: a static HTML site that works from file:// and any static host.
 
     Writes index.html (summary, chart, every commitment with filters), one page per commitment,
     source, event and indicator, the disagreements and a downloads page with the package files.
+    Refuses a package that does not validate, and writes nothing then.
 
     Example:
 
@@ -439,7 +447,7 @@ def site(root: Path, out: Path | None, build_dir: Path | None) -> None:
     out = out if out is not None else root / "dist" / "site"
     build_dir = build_dir if build_dir is not None else root / "dist"
     try:
-        result = site_mod.build_site(root, out, build_dir=build_dir)
+        result = site_mod.build_site(root, out, build_dir=build_dir, validate_first=not skip_validation)
     except (site_mod.SiteError, site_mod.SiteDataError) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import duckdb
 
-from commitment_tracker import paths
+from commitment_tracker import containment, paths
 from commitment_tracker import schema as schema_mod
 from commitment_tracker.load import LoadError, connect, quote_ident, quote_literal
-from commitment_tracker.schema import Package
+from commitment_tracker.schema import Package, Resource
 
 DATABASE_NAME = "commitments.duckdb"
 PARQUET_DIRNAME = "data"
@@ -67,16 +67,21 @@ class Built:
 
 def build(root: Path, out: Path, validate_first: bool = True) -> Built:
     root, out = Path(root), Path(out)
+    try:
+        containment.check_output(root, out)
+    except containment.ContainmentError as exc:
+        raise BuildError(f"--out {out}: {exc}") from None
     package = _load_package(root)
     if validate_first:
-        _refuse_invalid(root)
-    expected = {r.name: _csv_row_count(root, r.file(root)) for r in package.resources}
+        refuse_invalid(root, "nothing was built")
+    expected = {r.name: _csv_row_count(root, r) for r in package.resources}
+    seeds = _seed_files(root)  # before anything is written: a refused seed leaves out/ untouched
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
     try:
         _write_database(root, package, staging / DATABASE_NAME)
         _write_parquet(package, staging)
-        _copy_seeds(root, staging)
+        _copy_seeds(root, seeds, staging)
         _write_descriptor(package, staging)
         built = Built(out=out, rows=expected)
         built.constraints = _check_database(package, staging / DATABASE_NAME, expected)
@@ -98,7 +103,12 @@ def _load_package(root: Path) -> Package:
         raise BuildError(f"{exc}; nothing was built") from None
 
 
-def _refuse_invalid(root: Path) -> None:
+def refuse_invalid(root: Path, consequence: str) -> None:
+    """Validate the package; BuildError summarising the problems when it is not valid.
+
+    Shared by ``build`` and ``site``: a package that does not validate is never published.
+    ``consequence`` says what was not done ("nothing was built").
+    """
     from commitment_tracker.validate import validate
 
     try:
@@ -112,17 +122,23 @@ def _refuse_invalid(root: Path) -> None:
     more = f"\n  … and {len(problems) - PROBLEMS_SHOWN} more" if len(problems) > PROBLEMS_SHOWN else ""
     raise BuildError(
         f"the package does not validate ({len(problems)} problem{'s' if len(problems) != 1 else ''}); "
-        f"nothing was built:\n{shown}{more}\nRun `commitments validate` to see every problem."
+        f"{consequence}:\n{shown}{more}\nRun `commitments validate` to see every problem."
     )
 
 
-def _csv_row_count(root: Path, path: Path) -> int:
+def _csv_row_count(root: Path, resource: Resource) -> int:
     # Counted with Python's csv module, independently of DuckDB, so the database check means something.
+    # Runs first over every resource, so a file outside the package or not a regular file is refused
+    # here even with --skip-validation.
     try:
+        path = resource.file(root)
+        containment.require_regular(path, resource.path)
         with open(path, encoding="utf-8", newline="") as fh:
             return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
+    except containment.ContainmentError as exc:
+        raise BuildError(f"{exc}; nothing was built") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise BuildError(f"{paths.relative_to_root(root, path)} cannot be read: {exc}") from None
+        raise BuildError(f"{resource.path} cannot be read: {exc}") from None
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -172,10 +188,26 @@ def _write_parquet(package: Package, staging: Path) -> None:
         con.close()
 
 
-def _copy_seeds(root: Path, staging: Path) -> None:
-    source = paths.seeds_dir(root)
-    if source.is_dir():
-        shutil.copytree(source, staging / paths.SEEDS_DIRNAME)
+def _seed_files(root: Path) -> list[str]:
+    """Every file under seeds/; a link leading outside or a special file refuses the build."""
+    try:
+        entries = list(containment.walk_files(root, paths.SEEDS_DIRNAME))
+    except containment.ContainmentError as exc:
+        raise BuildError(f"{exc}; nothing was built") from None
+    for _rel, refused in entries:
+        if refused is not None:
+            raise BuildError(f"{refused}; nothing was built")
+    return [rel for rel, _ in entries]
+
+
+def _copy_seeds(root: Path, seeds: list[str], staging: Path) -> None:
+    for rel in seeds:
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.write_bytes(containment.read_package_file(root, rel))
+        except containment.ContainmentError as exc:  # changed since _seed_files looked
+            raise BuildError(f"{exc}; nothing was built") from None
 
 
 def parquet_descriptor(package: Package, folder: Path) -> dict:

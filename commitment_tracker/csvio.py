@@ -17,7 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
-from commitment_tracker import atomic
+from commitment_tracker import atomic, containment
 from commitment_tracker import schema as schema_mod
 from commitment_tracker.schema import Package, Resource
 
@@ -32,12 +32,17 @@ class TableReadError(Exception):
     """A table cannot be read or typed; the message names the file and says what to fix."""
 
 
-def read_text_frame(path: Path) -> pl.DataFrame:
-    """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``)."""
+def read_text_frame(path: Path, shown: str | None = None) -> pl.DataFrame:
+    """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``).
+
+    Only a regular file is read (containment.py); ``shown`` names it in that refusal.
+    """
     try:
-        data = Path(path).read_bytes()
+        data = containment.read_bytes(Path(path), shown)
     except FileNotFoundError:
         raise TableReadError(f"{path} does not exist") from None
+    except (containment.ContainmentError, OSError) as exc:
+        raise TableReadError(str(exc)) from None
     try:
         data.decode(ENCODING)
     except UnicodeDecodeError as exc:
@@ -53,7 +58,11 @@ def read_text_frame(path: Path) -> pl.DataFrame:
 
 def read_table(root: Path, resource: Resource) -> pl.DataFrame:
     """All-text frame of a resource, columns checked against the schema."""
-    df = read_text_frame(resource.file(root))
+    try:
+        path = resource.file(root)
+    except containment.ContainmentError as exc:
+        raise TableReadError(f"{resource.name}: {exc}") from None
+    df = read_text_frame(path, resource.path)
     expected = resource.field_names
     if df.columns != expected:
         raise TableReadError(

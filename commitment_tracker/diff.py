@@ -13,6 +13,7 @@ changed constraints, foreign keys and descriptions are not breaking.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -26,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from commitment_tracker import csvio, paths, provenance, schema
+from commitment_tracker import containment, csvio, paths, schema
 from commitment_tracker.schema import Package, Resource
 
 DIFF_VERSION = 1
@@ -320,8 +321,34 @@ def export_ref(repo: Path, ref: str, dest: Path) -> None:
     archive = _git(repo, "archive", "--format=tar", tree, *sorted(wanted & set(listing)))
     if archive.returncode != 0:
         raise DiffError(f"git archive {tree} failed: {archive.stderr.decode().strip()}")
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(dest, filter="data")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+            members = tar.getmembers()
+            for member in members:
+                _refuse_member(ref, member)
+            # filter="data" refuses anything leading outside dest as well: a second lock, not the check.
+            tar.extractall(dest, members=members, filter="data")
+    except tarfile.TarError as exc:
+        raise DiffError(f"the package at {ref} cannot be extracted: {exc}") from None
+
+
+def _refuse_member(ref: str, member: tarfile.TarInfo) -> None:
+    """Only folders and regular files are extracted from a ref's tree; the rest is a DiffError.
+
+    A symbolic link in a tree is how a pull request would make a diff read a file outside the
+    package (containment.py refuses the same in a package folder).
+    """
+    name = member.name
+    if name.startswith("/") or ".." in Path(name).parts:
+        raise DiffError(f"{ref}: {name!r} is not a path inside the package; nothing was compared")
+    if member.issym() or member.islnk():
+        kind = "a symbolic link" if member.issym() else "a hard link"
+        raise DiffError(
+            f"{ref}: {name} is {kind}; a package holds regular files only, so nothing was compared "
+            "(replace the link by the file in that commit)"
+        )
+    if not (member.isfile() or member.isdir()):
+        raise DiffError(f"{ref}: {name} is not a regular file or folder; nothing was compared")
 
 
 # --- comparing --------------------------------------------------------------------------------
@@ -439,14 +466,15 @@ def _diff_resource(old_root: Path, old_res: Resource, new_root: Path, new_res: R
 
 
 def _seed_hashes(root: Path) -> dict[str, str]:
-    folder = paths.seeds_dir(root)
-    if not folder.is_dir():
-        return {}
-    return {
-        paths.relative_to_root(root, p): provenance.sha256_file(p)
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    hashes = {}
+    try:
+        for rel, refused in containment.walk_files(root, paths.SEEDS_DIRNAME):
+            if refused is not None:
+                raise refused
+            hashes[rel] = hashlib.sha256(containment.read_package_file(root, rel)).hexdigest()
+    except containment.ContainmentError as exc:
+        raise DiffError(f"{root}: {exc}") from None
+    return hashes
 
 
 def _diff_seeds(old_root: Path, new_root: Path) -> list[FileChange]:

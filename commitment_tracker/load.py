@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from commitment_tracker import paths
+from commitment_tracker import containment, paths
 from commitment_tracker import schema as schema_mod
 from commitment_tracker.schema import Field, Package, Resource
 
@@ -99,10 +99,14 @@ def check_header(root: Path, resource: Resource) -> Path:
     except ValueError as exc:
         raise LoadError(f"{resource.name}: {exc}") from None
     try:
+        # DuckDB opens the path itself: refuse a FIFO or device before anything reads it.
+        containment.require_regular(path, resource.path)
         with open(path, encoding=resource.descriptor.get("encoding", "utf-8"), newline="") as fh:
             header = next(csv.reader(fh), None)
     except FileNotFoundError:
         raise LoadError(f"{resource.path} does not exist; run `commitments validate`") from None
+    except containment.ContainmentError as exc:
+        raise LoadError(f"{resource.name}: {exc}; run `commitments validate`") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise LoadError(f"{resource.path} cannot be read: {exc}; run `commitments validate`") from None
     if header != resource.field_names:

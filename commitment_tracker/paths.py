@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from commitment_tracker import containment
+
 DESCRIPTOR_NAME = "datapackage.json"
 SEEDS_DIRNAME = "seeds"
 DATA_DIRNAME = "data"
@@ -44,13 +46,11 @@ def rules_dir(root: Path) -> Path:
 def resolve(root: Path, relative: str) -> Path:
     """Resolve a package-relative path (as written in datapackage.json or sources.csv).
 
-    Raises ValueError for absolute paths or paths that climb out of the root, which the Data
-    Package spec forbids and which would let a descriptor read arbitrary files.
+    Raises ``containment.ContainmentError`` (a ValueError) for absolute paths, paths that climb
+    out of the root, and paths whose symbolic links lead outside it: the Data Package spec forbids
+    the first two, and all three would let a package read arbitrary files.
     """
-    rel = Path(relative)
-    if rel.is_absolute() or ".." in rel.parts:
-        raise ValueError(f"path {relative!r} must be relative to the package root, without '..'")
-    return Path(root) / rel
+    return containment.inside(root, relative)
 
 
 def relative_to_root(root: Path, path: Path) -> str:

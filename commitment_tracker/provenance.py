@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commitment_tracker import paths
+from commitment_tracker import containment, paths
 from commitment_tracker.context import TableUnavailable, ValidationContext
 from commitment_tracker.problems import CheckResult
 
@@ -29,11 +29,13 @@ def decode_seed(data: bytes) -> str:
 
 
 def read_seed(path: Path) -> str:
-    return decode_seed(Path(path).read_bytes())
+    """A seed's text; ``path`` comes from ``paths.resolve`` (inside the package), and only a regular
+    file is read (containment.py)."""
+    return decode_seed(containment.read_bytes(Path(path)))
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return hashlib.sha256(containment.read_bytes(Path(path))).hexdigest()
 
 
 def _short(text: str, width: int = 80) -> str:
@@ -119,11 +121,12 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
             continue  # required fields: the structure layer reports them
         where = {"resource": "sources", "row": row}
         try:
-            path = paths.resolve(ctx.root, seed_path)
-        except ValueError as exc:
-            result.problem("seed-path", str(exc), column="seed_path", value=seed_path, **where)
+            # Read once: hashed here, decoded for the quote checks below.
+            data = containment.read_package_file(ctx.root, seed_path)
+        except containment.ContainmentError as exc:
+            result.problem(exc.rule, str(exc), column="seed_path", value=seed_path, **where)
             continue
-        if not path.is_file():
+        except FileNotFoundError:
             result.problem(
                 "seed-missing",
                 f"{seed_path} does not exist: restore the archived text or fix seed_path",
@@ -132,7 +135,15 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
                 **where,
             )
             continue
-        data = path.read_bytes()  # read once: hashed here, decoded for the quote checks below
+        except OSError as exc:
+            result.problem(
+                "seed-unreadable",
+                f"{seed_path} cannot be read: {exc.strerror or exc}",
+                column="seed_path",
+                value=seed_path,
+                **where,
+            )
+            continue
         actual = hashlib.sha256(data).hexdigest()
         if actual != recorded:
             result.problem(
@@ -166,13 +177,17 @@ def check_seed_coverage(ctx: ValidationContext) -> CheckResult:
         result.skipped_reason = str(exc)
         return result
     referenced = {p for p in sources["seed_path"].to_list() if p}
-    folder = paths.seeds_dir(ctx.root)
-    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
-    for path in files:
+    try:
+        entries = list(containment.walk_files(ctx.root, paths.SEEDS_DIRNAME))
+    except containment.ContainmentError as exc:
+        result.problem(exc.rule, str(exc), resource=paths.SEEDS_DIRNAME, value=paths.SEEDS_DIRNAME)
+        return result
+    for rel, refused in entries:
         result.checked += 1
-        # rglob yields paths under root/seeds: the lexical relative path is the one a seed_path
-        # names (resolving each path, as paths.relative_to_root does, costs a stat per component).
-        rel = path.relative_to(ctx.root).as_posix()
+        if refused is not None:
+            if rel not in referenced:  # a referenced one is reported by the seed-files check
+                result.problem(refused.rule, str(refused), resource=paths.SEEDS_DIRNAME, value=rel)
+            continue
         if rel not in referenced:
             result.problem(
                 "seed-unreferenced",

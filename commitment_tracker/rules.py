@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from commitment_tracker import paths
+from commitment_tracker import containment, paths
 
 if TYPE_CHECKING:
     import duckdb
@@ -64,9 +64,12 @@ class Rule:
 def parse_rule(path: Path) -> Rule:
     """Read one rule file; RuleError saying what to fix when its header is incomplete."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # Only a regular file: a FIFO committed as a rule would block validate forever.
+        text = containment.read_bytes(Path(path), path.name).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleError(f"{path.name} is not UTF-8 (byte {exc.start})") from None
+    except containment.ContainmentError as exc:
+        raise RuleError(str(exc)) from None
     header: dict[str, str] = {}
     last = None
     lines = text.splitlines()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from commitment_tracker import paths
+from commitment_tracker import containment, paths
 
 if TYPE_CHECKING:
     import polars as pl
@@ -156,7 +156,8 @@ def read_descriptor(root: Path) -> dict[str, Any]:
     """The parsed datapackage.json; DescriptorError with a fix hint when it cannot be read."""
     path = paths.descriptor_path(root)
     try:
-        text = path.read_text(encoding="utf-8")
+        # Through containment.py: a descriptor linked to a file outside, or a FIFO, is never read.
+        text = containment.read_package_file(root, paths.DESCRIPTOR_NAME).decode("utf-8")
     except FileNotFoundError:
         raise DescriptorError(f"{path} does not exist (is --root the package folder?)") from None
     except UnicodeDecodeError as exc:

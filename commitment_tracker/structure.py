@@ -20,7 +20,8 @@ import io
 import os
 from pathlib import Path
 
-from commitment_tracker import atomic, csvio, rowchecks
+from commitment_tracker import atomic, containment, csvio, rowchecks
+from commitment_tracker.containment import ContainmentError
 from commitment_tracker.context import TableUnavailable, ValidationContext
 from commitment_tracker.problems import CheckResult, Problem
 
@@ -35,6 +36,8 @@ _RESTATED = {
     "ragged-row": {"extra-cell", "missing-cell"},
     "csv-syntax": {"source-error", "format-error"},
 }
+# Rules of the file checks after which a resource's file is never opened again.
+REFUSED = {containment.OUTSIDE, containment.NOT_REGULAR, "file-unreadable"}
 _LOAD_ERRORS = {"scheme-error", "source-error", "encoding-error", "format-error", "io-error"}
 
 
@@ -44,7 +47,11 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
     for p in files.problems:
         if p.resource:
             rules_by_resource.setdefault(p.resource, set()).add(p.rule)
-    frictionless_check = check_frictionless(ctx, rules_by_resource, rows=ctx.frictionless_rows)
+    # A file outside the package or not a regular one is never opened, Frictionless included.
+    refused = {name for name, rules in rules_by_resource.items() if rules & REFUSED}
+    frictionless_check = check_frictionless(
+        ctx, rules_by_resource, rows=ctx.frictionless_rows, exclude=refused
+    )
     if ctx.frictionless_rows:
         return [files, frictionless_check, check_canonical(ctx, rules_by_resource)]
     return [files, frictionless_check, rowchecks.run(ctx), check_canonical(ctx, rules_by_resource)]
@@ -54,7 +61,8 @@ def check_files(ctx: ValidationContext) -> CheckResult:
     result = CheckResult(
         LAYER,
         "files",
-        "each data file exists, is UTF-8 without BOM, ends lines with \\n and has no ragged rows",
+        "each data file is a regular file inside the package, UTF-8 without BOM, ends lines with \\n "
+        "and has no ragged rows",
         unit="files",
     )
     _check_pending_write(result, ctx.root)
@@ -62,9 +70,9 @@ def check_files(ctx: ValidationContext) -> CheckResult:
         result.checked += 1
         try:
             path = resource.file(ctx.root)
-        except ValueError as exc:
-            result.problem("bad-path", str(exc), resource=resource.name, value=resource.path)
-            ctx.unreadable[resource.name] = str(exc)
+        except ContainmentError as exc:
+            result.problem(exc.rule, str(exc), resource=resource.name, value=resource.path)
+            ctx.unreadable[resource.name] = containment.refusal(exc, resource.path)
             continue
         reason = _inspect_file(result, resource.name, resource.path, path)
         if reason:
@@ -86,7 +94,9 @@ def _check_pending_write(result: CheckResult, root: Path) -> None:
 
 def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> str | None:
     """Report format problems of one file; return why it is unreadable, or None."""
-    if not path.is_file():
+    try:
+        data = containment.read_bytes(path, relpath)
+    except FileNotFoundError:
         result.problem(
             "file-missing",
             f"{relpath} does not exist: create it (header row at least) or fix 'path' in datapackage.json",
@@ -94,7 +104,17 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
             value=relpath,
         )
         return "file missing"
-    data = path.read_bytes()
+    except ContainmentError as exc:
+        result.problem(exc.rule, str(exc), resource=name, value=relpath)
+        return containment.refusal(exc, relpath)
+    except OSError as exc:
+        result.problem(
+            "file-unreadable",
+            f"{relpath} cannot be read: {exc.strerror or exc}",
+            resource=name,
+            value=relpath,
+        )
+        return "cannot be read"
     if data.startswith(BOM):
         result.problem(
             "bom",
@@ -153,9 +173,15 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
 
 
 def check_frictionless(
-    ctx: ValidationContext, rules_by_resource: dict[str, set[str]], rows: bool = False
+    ctx: ValidationContext,
+    rules_by_resource: dict[str, set[str]],
+    rows: bool = False,
+    exclude: frozenset[str] | set[str] = frozenset(),
 ) -> CheckResult:
-    """Frictionless's judgement: metadata and headers; with ``rows`` every row as well."""
+    """Frictionless's judgement: metadata and headers; with ``rows`` every row as well.
+
+    Resources in ``exclude`` (refused by the file checks) are left out: Frictionless would open them.
+    """
     if rows:
         description = (
             "metadata, headers, types, constraints, primary and foreign keys (frictionless validate)"
@@ -164,7 +190,7 @@ def check_frictionless(
         description = "metadata, resources, schemas and headers (frictionless, without reading rows)"
     result = CheckResult(LAYER, "frictionless", description, unit="rows" if rows else "resources")
     try:
-        report = frictionless_report(ctx.root, rows=rows)
+        report = frictionless_report(ctx.root, rows=rows, exclude=exclude)
     except Exception as exc:  # frictionless raises on some broken descriptors; report, never crash
         result.problem("frictionless-error", f"frictionless could not validate the package: {exc}")
         return result
@@ -195,31 +221,46 @@ def check_frictionless(
     return result
 
 
-def frictionless_report(root: Path, rows: bool = True):
+def frictionless_report(root: Path, rows: bool = True, exclude: frozenset[str] | set[str] = frozenset()):
     """frictionless's Report on the package; without ``rows``, metadata and headers only.
 
     Header-only: the descriptor is validated whole (foreign keys included), then each resource is
     opened for its header with its foreign keys set aside (opening a resource with foreign keys
     reads every referenced table row by row to build a lookup) and row errors out of scope.
+    Resources named in ``exclude`` are removed before anything is opened, with the foreign keys
+    that point at them.
     """
     import frictionless  # slow import: only when validating
     from frictionless import Checklist, FrictionlessException, Report
 
     path = str(root / "datapackage.json")
-    if rows:
+    if rows and not exclude:
         return frictionless.validate(path)
     try:
         package = frictionless.Package(path)
         package.to_descriptor(validate=True)
     except FrictionlessException as exc:
         return Report.from_validation(errors=exc.to_errors())
+    for name in exclude:
+        if package.has_resource(name):
+            package.remove_resource(name)
     for resource in package.resources:
         schema = getattr(resource, "schema", None)
         if schema is not None:
-            schema.foreign_keys = []
+            schema.foreign_keys = [
+                fk for fk in schema.foreign_keys if rows and _referenced(fk, resource.name) not in exclude
+            ]
+    if rows:
+        return package.validate()
     # One row is read (frictionless cannot open a table without its first one); its errors and
     # every row error are out of scope: rowchecks.py judges them all.
     return package.validate(Checklist(skip_errors=["#row"]), limit_rows=1)
+
+
+def _referenced(foreign_key: dict, own_name: str) -> str:
+    """The resource a Table Schema foreign key points at (an empty name means the table itself)."""
+    reference = foreign_key.get("reference") or {}
+    return reference.get("resource") or own_name
 
 
 def _problem_from_error(result: CheckResult, resource: str, d: dict) -> Problem:

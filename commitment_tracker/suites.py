@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from commitment_tracker import paths
+from commitment_tracker import containment, paths
 from commitment_tracker.schema import Field, Package, Resource
 
 ORIGIN_SCHEMA = "schema"
@@ -147,7 +147,10 @@ def suite_path(root: Path, resource_name: str) -> Path:
 def read_suite(path: Path) -> dict[str, Any]:
     """A suite file as a dict; SuiteError saying what to fix when it is not one."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # Only a regular file: a FIFO committed as a suite would block validate forever.
+        data = json.loads(containment.read_bytes(Path(path), path.name).decode("utf-8"))
+    except containment.ContainmentError as exc:
+        raise SuiteError(str(exc)) from None
     except FileNotFoundError:
         raise SuiteError(f"{path.name} does not exist: run `{REGENERATE}`") from None
     except UnicodeDecodeError as exc:

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from commitment_tracker import containment
 from commitment_tracker.site import downloads, pages
 from commitment_tracker.site.model import SiteData, SiteDataError, load
 
@@ -74,15 +75,31 @@ def _check_target(out: Path, root: Path) -> None:
             )
 
 
-def build_site(root: Path, out: Path, build_dir: Path | None = None) -> SiteResult:
+def build_site(
+    root: Path, out: Path, build_dir: Path | None = None, validate_first: bool = True
+) -> SiteResult:
     """Write the site for the package at ``root`` into ``out``, replacing a previous build there.
 
-    Everything is written into a temporary folder beside ``out`` first, so a failure leaves the
-    previous site as it was. ``build_dir`` is where the Parquet/DuckDB builds are looked for.
+    The package is validated first and refused, with nothing written, when it is not valid
+    (``validate_first=False`` is for development; files outside the package or not regular are
+    refused all the same, by every reader). Everything is written into a temporary folder beside
+    ``out`` first, so a failure leaves the previous site as it was. ``build_dir`` is where the
+    Parquet/DuckDB builds are looked for.
     """
+    try:  # before resolving: a dist/ link leading outside must be seen as a link
+        containment.check_output(Path(root), Path(out))
+    except containment.ContainmentError as exc:
+        raise SiteError(f"--out {out}: {exc}") from None
     root = Path(root).resolve()
     out = Path(out).resolve()
     _check_target(out, root)
+    if validate_first:
+        from commitment_tracker.build import BuildError, refuse_invalid
+
+        try:
+            refuse_invalid(root, "no site was written")
+        except BuildError as exc:
+            raise SiteError(str(exc)) from None
     data = load(root)
     html_pages = render(data)
     out.parent.mkdir(parents=True, exist_ok=True)

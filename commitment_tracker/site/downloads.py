@@ -9,13 +9,12 @@ page how to produce them when they are missing or older than the data.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from commitment_tracker import paths
-from commitment_tracker.site.markup import esc, page
+from commitment_tracker import containment, paths
+from commitment_tracker.site.markup import esc, link, page
 from commitment_tracker.site.model import SiteData
 from commitment_tracker.site.pages import footer, site_title
 
@@ -58,10 +57,10 @@ def copy_package(data: SiteData, out: Path) -> list[Download]:
     files = package_files(data)
     target = out / PACKAGE_DIR
     for rel in files:
-        src = paths.resolve(data.root, rel)
         dest = target / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dest)
+        # Read through containment.py: a link leading outside the package is never published.
+        dest.write_bytes(containment.read_package_file(data.root, rel))
     name = str(data.descriptor.get("name") or "package")
     zip_rel = f"{PACKAGE_DIR}/{name}-{data.version}.zip"
     with zipfile.ZipFile(out / zip_rel, "w", compression=zipfile.ZIP_DEFLATED) as zf:
@@ -106,6 +105,20 @@ def _newest_input(data: SiteData) -> float:
     return max(paths.resolve(data.root, rel).stat().st_mtime for rel in package_files(data))
 
 
+def _build_dir_allowed(root: Path, build_dir: Path, notes: list[str]) -> bool:
+    """A build folder inside the package (the default ``dist/``) must not lead out of it by a link."""
+    try:
+        relative = Path(build_dir).absolute().relative_to(Path(root).absolute()).as_posix()
+    except ValueError:
+        return True  # a folder the user chose elsewhere: theirs to vouch for
+    try:
+        containment.check_folder(root, relative)
+    except containment.ContainmentError as exc:
+        notes.append(f"builds were not looked for: {exc}")
+        return False
+    return True
+
+
 def copy_builds(
     data: SiteData, build_dir: Path | None, out: Path, skip: Path
 ) -> tuple[list[Download], list[str]]:
@@ -118,7 +131,7 @@ def copy_builds(
     """
     notes: list[str] = []
     found: list[Download] = []
-    if build_dir is None or not build_dir.is_dir():
+    if build_dir is None or not build_dir.is_dir() or not _build_dir_allowed(data.root, build_dir, notes):
         return found, notes
     newest = _newest_input(data)
     skip = skip.resolve()
@@ -132,14 +145,23 @@ def copy_builds(
     def copy(path: Path, rel: str) -> None:
         dest = out / BUILDS_DIR / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, dest)
+        dest.write_bytes(containment.read_package_file(build_dir, rel))
+
+    def publishable(path: Path, rel: str) -> bool:
+        """A regular file really inside the build folder: a link to elsewhere is never published."""
+        try:
+            containment.require_regular(containment.inside(build_dir, rel), rel)
+        except (containment.ContainmentError, FileNotFoundError):
+            notes.append(f"{rel} is not a regular file inside {build_dir.name}/ and was left out.")
+            return False
+        return True
 
     for pattern, kind, description in BUILD_PATTERNS:
         for path in sorted(build_dir.rglob(pattern)):
             resolved = path.resolve()
             rel = path.relative_to(build_dir).as_posix()
             hidden = any(part.startswith(".") for part in Path(rel).parts)
-            if hidden or resolved == skip or skip in resolved.parents or not path.is_file():
+            if hidden or resolved == skip or skip in resolved.parents or not publishable(path, rel):
                 continue
             if fresh(path, rel):
                 copy(path, rel)
@@ -149,14 +171,16 @@ def copy_builds(
     descriptor = build_dir / paths.DESCRIPTOR_NAME
     if (
         any(d.kind == "Parquet" for d in found)
-        and descriptor.is_file()
+        and descriptor.exists()
+        and publishable(descriptor, descriptor.name)
         and fresh(descriptor, descriptor.name)
     ):
         copy(descriptor, descriptor.name)
         seeds = build_dir / paths.SEEDS_DIRNAME
         for seed in sorted(seeds.glob("*")) if seeds.is_dir() else []:
-            if seed.is_file():
-                copy(seed, f"{paths.SEEDS_DIRNAME}/{seed.name}")
+            rel = f"{paths.SEEDS_DIRNAME}/{seed.name}"
+            if publishable(seed, rel):
+                copy(seed, rel)
         found.append(
             _describe(
                 out,
@@ -194,9 +218,7 @@ def _table(caption: str, items: list[Download]) -> str:
 def downloads_page(data: SiteData, package: list[Download], builds: list[Download], notes: list[str]) -> str:
     licences = (
         ", ".join(
-            f'<a href="{esc(lic["path"])}" rel="license">{esc(lic.get("title") or lic.get("name"))}</a>'
-            if lic.get("path")
-            else esc(lic.get("title") or lic.get("name"))
+            link(lic.get("path"), esc(lic.get("title") or lic.get("name")), rel="license")
             for lic in data.licences
         )
         or "not stated"

@@ -1,7 +1,18 @@
-"""HTML building blocks: escaping, the page layout, badges, the stylesheet and the script.
+"""HTML building blocks: escaping, links, the page layout, badges, the stylesheet and the script.
 
 Every value from the data goes through ``esc`` (``html.escape`` with quotes) before it is put into
-markup; the helpers below take plain text and return HTML. Style and script are inlined in each page
+markup, and every link through ``link`` (which checks its URL with ``safe_url``); the helpers below
+take plain text and return HTML. These two functions are the only places where text and URLs from
+the package become markup:
+
+* ``esc`` also neutralises bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
+  U+061C): each is shown as a visible ``[U+202E]`` instead of being obeyed. A right-to-left override
+  in a title would otherwise make the page show text in an order the data does not hold (and hide
+  it); showing the code point tells the reader the data holds one. None of the package's texts
+  (French and English) needs one.
+* ``link`` renders an ``<a>`` only for ``http``/``https`` URLs with a host and for relative links
+  (no scheme, not ``//host``); anything else (``javascript:``, ``data:``, ``//evil``, a URL holding
+  spaces or control characters) is shown as plain escaped text. Style and script are inlined in each page
 so that a page works on its own (from ``file://``, from any static host, or saved alone), and the
 Content-Security-Policy allows exactly those two blocks, by hash, and nothing from anywhere else.
 """
@@ -10,8 +21,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import unicodedata
 from html import escape
 from importlib import resources
+from urllib.parse import urlsplit
 
 from commitment_tracker.site.model import FORMALITY_LABELS, KIND_LABELS, STATUS_LABELS
 
@@ -43,9 +56,46 @@ MARK = "#fff3a3"
 DISPUTED = ("#ffffff", "#a01818")
 
 
-def esc(value: object) -> str:
-    """Text for HTML content or a quoted attribute value; ``None`` becomes empty."""
-    return "" if value is None else escape(str(value), quote=True)
+# Bidirectional formatting controls, each shown as its code point (see the module docstring).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_SHOW_BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
+SAFE_SCHEMES = ("http", "https")
+
+
+def esc(value: object, quote: bool = True) -> str:
+    """Text for HTML content or a quoted attribute value; ``None`` becomes empty.
+
+    Bidirectional controls are shown as ``[U+202E]`` and the like, never obeyed. ``quote=False``
+    leaves quotation marks as they are (text content only, never an attribute).
+    """
+    return "" if value is None else escape(str(value).translate(_SHOW_BIDI), quote=quote)
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` when a link to it is safe to render: http(s) with a host, or a relative link."""
+    if not isinstance(url, str) or not url:
+        return None
+    # Browsers drop tabs and newlines inside a scheme ("java\tscript:") and read "\" as "/":
+    # a URL holding either, or any other control or space, is never a link.
+    if "\\" in url or any(ch.isspace() or unicodedata.category(ch).startswith("C") for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme:
+        return url if parts.scheme.lower() in SAFE_SCHEMES and parts.netloc else None
+    if url.startswith("//"):
+        return None  # another host without a scheme: not a relative link
+    return url
+
+
+def link(url: object, inner_html: str, **attributes: object) -> str:
+    """An ``<a>`` around ``inner_html`` (already HTML) when ``url`` is safe, else ``inner_html`` alone."""
+    target = safe_url(url)
+    if target is None:
+        return inner_html
+    return f"<a{attrs(href=target, **attributes)}>{inner_html}</a>"
 
 
 def attrs(**values: object) -> str:

@@ -19,6 +19,7 @@ from commitment_tracker.site.markup import (
     esc,
     formality_badge,
     kind_label,
+    link,
     not_stated,
     page,
     status_badge,
@@ -103,11 +104,6 @@ def actor_name(data: SiteData, actor_id: str | None) -> str:
     return actor["name"] if actor else (actor_id or "")
 
 
-def link(url: str, inner_html: str) -> str:
-    """An <a> element; ``inner_html`` must already be HTML (escaped)."""
-    return f'<a href="{esc(url)}">{inner_html}</a>'
-
-
 def entity_label(data: SiteData, kind: str, item_id: str) -> str:
     """HTML naming a commitment, indicator or event (in French, as the sources word it)."""
     if kind == "commitment":
@@ -134,10 +130,7 @@ def _shorten(text: str, width: int) -> str:
 
 def footer(data: SiteData) -> str:
     licences = " ".join(
-        f'<a href="{esc(lic.get("path", ""))}" rel="license">{esc(lic.get("name", ""))}</a>'
-        if lic.get("path")
-        else esc(lic.get("name", ""))
-        for lic in data.licences
+        link(lic.get("path"), esc(lic.get("name", "")), rel="license") for lic in data.licences
     )
     return (
         f"Data package <code>{esc(data.descriptor.get('name', ''))}</code> version {esc(data.version)}"
@@ -747,7 +740,7 @@ def source_page(data: SiteData, source_id: str) -> str:
             f"<ul>{items}</ul></section>"
         )
     url = (
-        f'<a href="{esc(source["url"])}" rel="noopener noreferrer">{esc(source["url"])}</a>'
+        link(source["url"], esc(source["url"]), rel="noopener noreferrer")
         if source["url"]
         else not_stated("not stated by the archived text")
     )

@@ -1,7 +1,8 @@
 """Quotes located in their archived seed: a few sentences of context, and highlighted seed text.
 
 Everything here returns HTML that is already escaped: seed text and quotes are untrusted input and
-pass through ``html.escape`` before any markup is added around them.
+pass through ``markup.esc`` (which also shows bidirectional controls) before any markup is
+added around them.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from html import escape
+
+from commitment_tracker.site.markup import esc
 
 ELLIPSIS = "…"
 
@@ -43,9 +45,9 @@ class Context:
         attrs = f" {mark_attrs}" if mark_attrs else ""
         return (
             (ELLIPSIS if self.cut_before else "")
-            + escape(self.before, quote=False)
-            + f"<mark{attrs}>{escape(self.quote, quote=False)}</mark>"
-            + escape(self.after, quote=False)
+            + esc(self.before, quote=False)
+            + f"<mark{attrs}>{esc(self.quote, quote=False)}</mark>"
+            + esc(self.after, quote=False)
             + (ELLIPSIS if self.cut_after else "")
         )
 
@@ -130,7 +132,7 @@ def highlight(
         for span in ordered:
             if span.start == lo:
                 out.append(marker(span, numbers[span.key]))
-        piece = escape(text[lo:hi], quote=False)
+        piece = esc(text[lo:hi], quote=False)
         covering = [s for s in ordered if s.start <= lo and hi <= s.end]
         if covering:
             out.append(f"<mark {mark_attrs(covering)}>{piece}</mark>")

@@ -1,0 +1,196 @@
+"""The package's edge: every file the package names lies inside its root and is a regular file.
+
+A pull request is hostile input. A data file, a seed or a whole folder (``data/``, ``seeds/``)
+committed as a symbolic link to ``/etc/passwd`` or ``/proc/self/environ``, a path written as
+``../x`` or ``/etc/x`` in ``datapackage.json`` or ``sources.seed_path``, or a FIFO or device where a
+file is expected (reading a FIFO blocks forever, ``/dev/zero`` never ends) must never be read,
+copied or published. Every reader of package files goes through this module, so the rule is
+checked in one place:
+
+* ``inside(root, relative)``: the path, after checking it lexically (not absolute, no ``..``) and
+  for real (``os.path.realpath`` of every symbolic link on the way, against the real root), for
+  reading or for writing;
+* ``read_bytes(path)``: the bytes of a regular file, opened without blocking and checked with
+  ``fstat`` on the open descriptor, so the check and the read concern the same file;
+* ``require_regular(path)``: the same check before a path is handed to a reader we do not
+  control (DuckDB's ``read_csv``, Python's ``csv`` module);
+* ``walk_files(root, folder)``: every entry under a package folder, each with its problem if any.
+
+A refused path raises ``ContainmentError``, an OSError and ValueError whose ``rule`` is the problem's rule
+name (``path-outside-package`` or ``not-a-regular-file``). Its message names the path as the
+package wrote it, never the link's target and never the content, which was not read.
+Symbolic links that stay inside the package are followed: they read nothing the package does not
+already hold.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+OUTSIDE = "path-outside-package"
+NOT_REGULAR = "not-a-regular-file"
+
+
+class ContainmentError(OSError, ValueError):
+    """A path the package names lies outside it, or is not a regular file; nothing was read.
+
+    An OSError (a file that may not be read, like PermissionError) and a ValueError (a bad path,
+    what ``paths.resolve`` always raised), so every caller that already handles either one turns
+    it into its own clean message.
+    """
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+def _real(path: Path | str) -> str:
+    return os.path.realpath(path)
+
+
+def _is_within(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+def inside(root: Path, relative: str) -> Path:
+    """``root / relative``, refused unless it stays inside the package once every link is followed.
+
+    The path need not exist (a file about to be written is checked the same way).
+    """
+    if not isinstance(relative, str) or not relative or "\x00" in relative:
+        raise ContainmentError(OUTSIDE, f"path {relative!r} must be a non-empty relative path")
+    rel = Path(relative)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise ContainmentError(
+            OUTSIDE, f"path {relative!r} must be relative to the package root, without '..'"
+        )
+    path = Path(root) / rel
+    real_root = _real(root)
+    if not _is_within(_real(path), real_root):
+        raise ContainmentError(OUTSIDE, _outside_message(Path(root), rel, real_root))
+    return path
+
+
+def _outside_message(root: Path, rel: Path, real_root: str) -> str:
+    """Name the first symbolic link on the way that leads out (not its target: that is outside)."""
+    for depth in range(1, len(rel.parts) + 1):
+        step = Path(*rel.parts[:depth])
+        candidate = root / step
+        if candidate.is_symlink() and not _is_within(_real(candidate), real_root):
+            if step == rel:
+                what = "folder" if candidate.is_dir() else "file"
+                return (
+                    f"{rel.as_posix()} is a symbolic link leading outside the package; nothing is read "
+                    f"or written through it: replace the link by the {what} itself"
+                )
+            return (
+                f"{rel.as_posix()} leads outside the package through the symbolic link "
+                f"{step.as_posix()}; nothing is read or written through it: replace the link by "
+                "the folder itself"
+            )
+    return f"{rel.as_posix()} leads outside the package; nothing is read or written through it"
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _not_regular(shown: str, mode: int) -> ContainmentError:
+    return ContainmentError(NOT_REGULAR, f"{shown} is {_kind(mode)}, not a regular file; it was not read")
+
+
+def require_regular(path: Path, shown: str | None = None) -> None:
+    """Refuse anything but a regular file (FileNotFoundError when there is nothing)."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise _not_regular(shown or str(path), mode)
+
+
+def read_bytes(path: Path, shown: str | None = None) -> bytes:
+    """The bytes of the regular file at ``path`` (already checked with ``inside``).
+
+    Opened with O_NONBLOCK, so a FIFO is refused instead of waiting for a writer that never comes,
+    and checked with fstat on the descriptor itself.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _not_regular(shown or str(path), mode)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
+def read_package_file(root: Path, relative: str) -> bytes:
+    """``inside`` then ``read_bytes``: the one call for a file named by the package."""
+    return read_bytes(inside(root, relative), relative)
+
+
+def check_folder(root: Path, relative: str) -> Path:
+    """A package folder (``seeds``, ``data``): inside the package and, when present, a folder."""
+    path = inside(root, relative)
+    if path.exists() and not path.is_dir():
+        raise ContainmentError(NOT_REGULAR, f"{relative} must be a folder")
+    return path
+
+
+def check_output(root: Path, out: Path) -> None:
+    """An output folder named inside the package (``dist/``) must stay inside it once links are
+    followed: a committed ``dist`` link would otherwise make ``build`` or ``site`` write elsewhere.
+    A folder outside the package is the user's own choice and is not judged here."""
+    try:
+        relative = Path(out).absolute().relative_to(Path(root).absolute())
+    except ValueError:
+        return
+    if relative.parts:
+        inside(root, relative.as_posix())
+
+
+def walk_files(root: Path, relative: str) -> Iterator[tuple[str, ContainmentError | None]]:
+    """Every non-folder entry under the package folder ``relative``, package-relative, in order.
+
+    Each comes with the reason it may not be read (outside the package, not a regular file) or
+    None. Symbolic links to folders are not descended into (they are reported like files).
+    Raises ContainmentError when the folder itself leads outside the package.
+    """
+    folder = check_folder(root, relative)
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        base = Path(dirpath).relative_to(root)
+        # os.walk lists links to folders among dirnames but does not descend: judge them as files.
+        entries = sorted([*filenames, *(d for d in dirnames if (Path(dirpath) / d).is_symlink())])
+        for name in entries:
+            rel = (base / name).as_posix()
+            yield rel, _problem_of(root, rel)
+
+
+def _problem_of(root: Path, relative: str) -> ContainmentError | None:
+    try:
+        require_regular(inside(root, relative), relative)
+    except ContainmentError as exc:
+        return exc
+    except FileNotFoundError:
+        return ContainmentError(
+            NOT_REGULAR, f"{relative} is a broken symbolic link (its target does not exist)"
+        )
+    return None
+
+
+def refusal(exc: ContainmentError, relative: str) -> str:
+    """Why a later check skips a refused file, short (the file check gave the full message)."""
+    return f"{relative} was refused ({exc.rule})"
