@@ -378,15 +378,24 @@ def connect(
     """A DuckDB connection holding every resource as a typed table named after it.
 
     Locked by default (``lock_connection=True``): the tables exist, and nothing can read or write a
-    file or change a setting any more. ``config`` goes to ``duckdb.connect`` (e.g. a block size for
-    a database file). With ``sql``, only the resources that statement reads are loaded (all of them
-    when that cannot be told, see ``tables_read_by``), so a broken or large file the statement does
-    not touch is never read. Raises LoadError (UnknownTableError for a table that does not exist)
+    file (not even a temporary one) or change a setting any more. ``config`` goes to
+    ``duckdb.connect`` (e.g. a block size for a database file, or the query's ``memory_limit``).
+    With ``sql``, only the resources that statement reads are loaded (all of them when that cannot
+    be told, see ``tables_read_by``), so a broken or large file the statement does not touch is
+    never read. Raises LoadError (UnknownTableError for a table that does not exist)
     or schema.DescriptorError, with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
-    con = duckdb.connect(str(database), config=config or {})
+    config = dict(config or {})
+    if lock_connection:
+        # Nothing is written either: DuckDB would spill what exceeds memory_limit to .tmp/ in the
+        # current folder; without a temporary directory such a query fails with an error instead.
+        config["temp_directory"] = ""
+    try:
+        con = duckdb.connect(str(database), config=config)
+    except duckdb.Error as exc:
+        raise LoadError(f"DuckDB refused the settings {config}: {_first_line(exc)}") from None
     try:
         # Decided on the fresh connection, before any file is read and before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None
