@@ -46,6 +46,17 @@ if TYPE_CHECKING:
 # any file, COPY … TO, ATTACH, INSTALL/LOAD and any further SET are refused by DuckDB itself.
 LOCK_STATEMENTS = ("SET enable_external_access = false", "SET lock_configuration = true")
 
+# Settings a locked connection opens with. No temporary directory: DuckDB would spill what exceeds
+# memory_limit to .tmp/ in the current folder; without one, such a query fails with an error
+# instead. No extension is installed or loaded on demand (sqlite_scan, read_xlsx…): a file planted
+# in ~/.duckdb/extensions is never loaded, and no download is tried. The extensions built into the
+# duckdb wheel (icu, json, parquet) are there anyway.
+QUERY_CONFIG = {
+    "temp_directory": "",
+    "autoload_known_extensions": "false",
+    "autoinstall_known_extensions": "false",
+}
+
 # Table Schema's default format for `date` fields (ISO 8601). csvio.py is deliberately not imported:
 # it pulls in polars, which the query path does not need.
 DATE_FORMAT = "%Y-%m-%d"
@@ -389,9 +400,7 @@ def connect(
     package = package or schema_mod.load_package(root)
     config = dict(config or {})
     if lock_connection:
-        # Nothing is written either: DuckDB would spill what exceeds memory_limit to .tmp/ in the
-        # current folder; without a temporary directory such a query fails with an error instead.
-        config["temp_directory"] = ""
+        config.update(QUERY_CONFIG)
     try:
         con = duckdb.connect(str(database), config=config)
     except duckdb.Error as exc:

@@ -32,7 +32,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, TextIO
 
-from commitment_tracker.queries import Result
+from commitment_tracker.queries import QueryError, Result
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 FORMATS = (*TEXT_FORMATS, "parquet")
@@ -197,13 +197,21 @@ def write(result: Result, fmt: str, out: TextIO, max_width: int = DEFAULT_TABLE_
 
 def write_parquet(schema: Any, batches: Iterator[Any], path: Path) -> int:
     """Write Arrow record batches as Parquet (zstd), as the build does for resources; rows written."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     count = 0
-    with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
-        for batch in batches:
-            writer.write_batch(batch)
-            count += batch.num_rows
+    try:
+        with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
+            for batch in batches:
+                writer.write_batch(batch)
+                count += batch.num_rows
+    except pa.ArrowException as exc:  # a type Parquet cannot hold, e.g. a STRUCT without fields
+        first = str(exc).strip().splitlines()[0]
+        raise QueryError(
+            f"the result cannot be written as Parquet: {first}; convert that column in the SQL "
+            "(e.g. col::VARCHAR) or choose another --format"
+        ) from None
     return count
 
 

@@ -56,7 +56,8 @@ _KNOWN_KEYS = ("title", "description", "param", "example")
 # Types converted to text in SQL before they reach Python or Parquet (see QueryRun._plan). For
 # Parquet: pyarrow cannot write intervals or unions, DuckDB exports BIT and BIGNUM as opaque bytes,
 # a UHUGEINT above 2^127 as a wrong decimal, and a TIME WITH TIME ZONE without its offset.
-_AS_TEXT_FOR_PYTHON = re.compile(r"\b(INTERVAL|TIMESTAMP WITH TIME ZONE)\b")
+_AS_TEXT_FOR_PYTHON = re.compile(r"\b(INTERVAL|TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ_NS)\b")
+_WITH_TIME_ZONE = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_NS")
 _AS_TEXT_FOR_PARQUET = re.compile(r"\b(INTERVAL|UNION|BIT|BIGNUM|VARINT|UHUGEINT|TIME WITH TIME ZONE)\b")
 
 
@@ -415,8 +416,8 @@ class QueryRun:
         expressions, utc = [], []
         for index, (name, type_) in enumerate(zip(columns, types, strict=True)):
             ref = f"#{index + 1}"
-            if utc_naive and type_ == "TIMESTAMP WITH TIME ZONE":
-                expression = f"timezone('UTC', {ref})"
+            if utc_naive and type_ in _WITH_TIME_ZONE:
+                expression = f"timezone('UTC', CAST({ref} AS TIMESTAMP WITH TIME ZONE))"
                 utc.append(index)
             elif as_text.search(type_):
                 expression = f"CAST({ref} AS VARCHAR)"
@@ -545,6 +546,11 @@ def _refusal(exc: duckdb.Error) -> str:
         return (
             f"refused: {text.splitlines()[0]}. Queries only read the package's tables: file access, "
             "ATTACH, INSTALL and settings are locked."
+        )
+    if "but it exists in the" in text and "extension" in text:
+        return (
+            f"refused: {text.splitlines()[0]} Extensions are neither installed nor loaded on the "
+            "query connection: only DuckDB's built-in functions are available."
         )
     if "configuration has been locked" in text:
         return f"refused: {text.splitlines()[0]}. Settings are locked on the query connection."
