@@ -310,8 +310,8 @@ def _emit(
         raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
     if max_rows is None:
         max_rows = 0 if output is not None else limits.DEFAULT_MAX_ROWS
-    with limits.Stopper(timeout) as stopper:  # Ctrl-C is a clean stop from here on
-        con = _query_connection(root, sql, memory_limit)
+    with limits.process_memory_cap(memory_limit), limits.Stopper(timeout) as stopper:
+        con = _query_connection(root, sql, memory_limit)  # Ctrl-C is a clean stop from here on
         try:
             with queries.QueryRun(con, sql, params, stopper) as run:
                 written = _deliver(output, output_format, run, max_rows, width)

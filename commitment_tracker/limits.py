@@ -18,15 +18,23 @@ This module imports neither duckdb nor anything heavy: ``cli.py`` reads its defa
 from __future__ import annotations
 
 import re
+import resource
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
 DEFAULT_TIMEOUT = 30.0  # seconds for one statement, reading and writing its rows included
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory_limit: 1 GB = 10^9 bytes (953.6 MiB)
 DEFAULT_MAX_ROWS = 1000  # rows printed to standard output; --output FILE takes every row
-BATCH_ROWS = 10_000  # rows read from DuckDB at a time
+# Rows read from DuckDB at a time: one DuckDB chunk, whose size DuckDB's memory limit bounds, so
+# Python holds about that much. Rows with lists, structs or maps (each up to 1 MB as text, more as
+# Python objects) are read a few at a time.
+BATCH_ROWS = 2048
+NESTED_BATCH_ROWS = 16
 
 # What DuckDB's memory_limit accepts, restricted to plain sizes (no percentages, no "-1").
 _MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s*$", re.IGNORECASE)
@@ -45,6 +53,49 @@ class QueryTimeout(QueryStopped):
 
 class QueryInterrupted(QueryStopped):
     pass
+
+
+_UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}
+_UNITS |= {"KIB": 2**10, "MIB": 2**20, "GIB": 2**30, "TIB": 2**40}
+
+
+def memory_bytes(text: str) -> int:
+    """Bytes in a size as DuckDB reads it (1GB = 10^9 bytes, 1GiB = 2^30)."""
+    match = re.match(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$", text, re.IGNORECASE)
+    if not match or match.group(2).upper() not in _UNITS:
+        raise ValueError(f"{text!r} is not a memory size")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
+@contextmanager
+def process_memory_cap(memory_limit: str) -> Iterator[None]:
+    """Let this process grow by at most twice ``memory_limit`` plus 1 GiB of address space.
+
+    DuckDB's memory_limit covers its buffers, not everything it allocates: ``SELECT
+    len(range(100000000))`` builds one 800 MB list in 7 GB, and turning a large list into Python
+    objects costs 40 bytes or so per element. Capping the address space (RLIMIT_AS, on Linux) makes
+    such an allocation fail, which DuckDB reports as "Out of Memory" and Python as MemoryError,
+    instead of taking the machine. The previous limit is restored on the way out. Where the
+    operating system offers no such limit, nothing is capped but DuckDB's own buffers.
+    """
+    status = Path("/proc/self/status")
+    if not hasattr(resource, "RLIMIT_AS") or not status.is_file():
+        yield
+        return
+    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+    in_use = int(fields["VmSize"].split()[0]) * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = in_use + 2 * memory_bytes(memory_limit) + 2**30
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    if soft != resource.RLIM_INFINITY and soft <= cap:
+        yield  # already capped tighter
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def check_memory_limit(text: str) -> str:

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from commitment_tracker import paths
-from commitment_tracker.limits import BATCH_ROWS, QueryInterrupted, QueryTimeout, Stopper
+from commitment_tracker.limits import BATCH_ROWS, NESTED_BATCH_ROWS, QueryInterrupted, QueryTimeout, Stopper
 
 # Parameter types a query may declare -> (converter from command-line text, example shown in errors).
 PARAM_TYPES: dict[str, tuple[Any, str]] = {
@@ -58,6 +58,9 @@ _KNOWN_KEYS = ("title", "description", "param", "example")
 # a UHUGEINT above 2^127 as a wrong decimal, and a TIME WITH TIME ZONE without its offset.
 _AS_TEXT_FOR_PYTHON = re.compile(r"\b(INTERVAL|TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ_NS)\b")
 _WITH_TIME_ZONE = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_NS")
+_NESTED = re.compile(r"\[|^(STRUCT|MAP|UNION)\(")
+# A list, struct or map reaches Python whole; see QueryRun._plan.
+MAX_NESTED_CHARS = 1_000_000
 _AS_TEXT_FOR_PARQUET = re.compile(r"\b(INTERVAL|UNION|BIT|BIGNUM|VARINT|UHUGEINT|TIME WITH TIME ZONE)\b")
 
 
@@ -315,6 +318,15 @@ def used_parameters(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
     return set(con.extract_statements(sql)[0].named_parameters)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    columns: list[str]  # unique
+    types: list[str]
+    sql: str
+    utc: list[int]  # columns holding naive UTC times, to be marked as UTC
+    batch_rows: int
+
+
 class QueryRun:
     """One read-only statement on its own cursor of ``con``, read batch by batch, stoppable.
 
@@ -352,14 +364,14 @@ class QueryRun:
 
     def result(self, max_rows: int | None = None) -> Result:
         """The rows as Python values (None for all rows), for the text formats."""
-        columns, types, sql, utc = self._plan(_AS_TEXT_FOR_PYTHON, utc_naive=True)
-        self._call(self._cursor.execute, sql, self.params)
-        return Result(columns, types, self._batches(max_rows, utc))
+        plan = self._plan(for_python=True)
+        self._call(self._cursor.execute, plan.sql, self.params)
+        return Result(plan.columns, plan.types, self._batches(max_rows, plan))
 
     def arrow(self, max_rows: int | None = None) -> tuple[Any, Iterator[Any]]:
         """The Arrow schema and record batches (for Parquet), at most ``max_rows`` rows."""
-        _, _, sql, _ = self._plan(_AS_TEXT_FOR_PARQUET, utc_naive=False)
-        relation = self._call(self._cursor.sql, sql, params=self.params)
+        plan = self._plan(for_python=False)
+        relation = self._call(self._cursor.sql, plan.sql, params=self.params)
         reader = self._call(relation.to_arrow_reader, BATCH_ROWS)
         return reader.schema, self._arrow_batches(reader, max_rows)
 
@@ -386,7 +398,7 @@ class QueryRun:
     def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
             value = function(*args, **kwargs)
-        except duckdb.Error as exc:
+        except (duckdb.Error, MemoryError) as exc:
             raise self._error(exc) from None
         self.stopper.check()
         return value
@@ -395,44 +407,61 @@ class QueryRun:
         if self.stopper.reason is not None or isinstance(exc, duckdb.InterruptException):
             return self.stopper.error()
         text = _message(exc)
-        if isinstance(exc, duckdb.OutOfMemoryException) or text.startswith("Out of Memory Error"):
+        if isinstance(exc, duckdb.OutOfMemoryException | MemoryError) or text.startswith("Out of Memory"):
             return QueryError(_out_of_memory(self._con, text))
         return QueryError(_refusal(exc))
 
-    def _plan(self, as_text: re.Pattern[str], utc_naive: bool) -> tuple[list[str], list[str], str, list[int]]:
-        """Column names made unique, types, the SQL to run, and the columns holding UTC times.
+    def _plan(self, for_python: bool) -> _Plan:
+        """Column names made unique, types, and the SQL to run for Python values or for Parquet.
 
         The statement is wrapped in ``SELECT … FROM (statement)`` only when a column must change:
         a second column with the same name is renamed ``name_2`` (JSON objects and Parquet need
         unique names), and types a target cannot take are converted in SQL. For Python, a
-        TIMESTAMP WITH TIME ZONE becomes the UTC time (DuckDB's own conversion needs pytz), and an
-        INTERVAL its text (a timedelta would turn "1 month" into 30 days). Columns are referred to
-        by position (``#1``), which works whatever their names.
+        TIMESTAMP WITH TIME ZONE becomes the UTC time (DuckDB's own conversion needs pytz), an
+        INTERVAL its text (a timedelta would turn "1 month" into 30 days), and a nested value
+        (list, struct, map) larger than MAX_NESTED_CHARS as text is an error: DuckDB turns it into
+        Python objects in one uninterruptible step, 40 bytes or so per element, and
+        ``SELECT range(100000000)`` would take minutes and gigabytes there. Columns are referred
+        to by position (``#1``), which works whatever their names.
         """
         relation = self._call(self._cursor.sql, self.sql, params=self.params)
         original = list(relation.columns)
         types = [str(t) for t in relation.types]
         columns = unique_names(original)
-        expressions, utc = [], []
+        as_text = _AS_TEXT_FOR_PYTHON if for_python else _AS_TEXT_FOR_PARQUET
+        expressions, utc, nested = [], [], False
         for index, (name, type_) in enumerate(zip(columns, types, strict=True)):
             ref = f"#{index + 1}"
-            if utc_naive and type_ in _WITH_TIME_ZONE:
+            if for_python and type_ in _WITH_TIME_ZONE:
                 expression = f"timezone('UTC', CAST({ref} AS TIMESTAMP WITH TIME ZONE))"
                 utc.append(index)
             elif as_text.search(type_):
                 expression = f"CAST({ref} AS VARCHAR)"
+            elif for_python and _NESTED.search(type_):
+                nested = True
+                too_big = _quote_literal(
+                    f"a value of column {name} is longer than {MAX_NESTED_CHARS} characters as text; "
+                    "text formats and JSON read a list, struct or map whole: unnest or aggregate it "
+                    "in the SQL, or write Parquet (--format parquet --output FILE)"
+                )
+                expression = (
+                    f"CASE WHEN strlen(CAST({ref} AS VARCHAR)) > {MAX_NESTED_CHARS} "
+                    f"THEN error({too_big}) ELSE {ref} END"
+                )
             else:
                 expression = ref
             expressions.append(f"{expression} AS {_quote_ident(name)}")
-        if columns == original and all(e.startswith("#") for e in expressions):
-            return columns, types, self.sql, utc
-        return columns, types, f"SELECT {', '.join(expressions)} FROM (\n{self.sql}\n) AS result", utc
+        sql = self.sql
+        if columns != original or not all(e.startswith("#") for e in expressions):
+            sql = f"SELECT {', '.join(expressions)} FROM (\n{self.sql}\n) AS result"
+        return _Plan(columns, types, sql, utc, NESTED_BATCH_ROWS if nested else BATCH_ROWS)
 
-    def _batches(self, max_rows: int | None, utc: list[int]) -> Iterator[list[tuple[Any, ...]]]:
+    def _batches(self, max_rows: int | None, plan: _Plan) -> Iterator[list[tuple[Any, ...]]]:
         left = max_rows or None  # 0 means every row
+        utc = plan.utc
         while True:
             # One row past the limit tells whether the result had more.
-            size = BATCH_ROWS if left is None else min(BATCH_ROWS, left + 1)
+            size = plan.batch_rows if left is None else min(plan.batch_rows, left + 1)
             rows = self._call(self._cursor.fetchmany, size)
             if not rows:
                 return
@@ -596,6 +625,10 @@ def _as_utc(row: tuple[Any, ...], columns: list[int]) -> tuple[Any, ...]:
         if isinstance(cells[i], dt.datetime):
             cells[i] = cells[i].replace(tzinfo=dt.UTC)
     return tuple(cells)
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _quote_ident(name: str) -> str:
