@@ -278,7 +278,7 @@ def query_options(function: Callable) -> Callable:
     """The options of `query` and `sql`: output, and the limits that keep a query from taking the machine."""
     for option in (root_option, max_rows_option, memory_limit_option, timeout_option, width_option):
         function = option(function)
-    return output_option(format_option(function))
+    return format_option(output_option(function))
 
 
 def _query_connection(root: Path, sql: str, memory_limit: str):
