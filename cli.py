@@ -7,13 +7,14 @@ that other commands start fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from commitment_tracker import __version__, paths
+from commitment_tracker import __version__, limits, paths
 
 ROOT_ENV = "COMMITMENTS_ROOT"
 
@@ -240,47 +241,126 @@ width_option = click.option(
 )
 
 
-def _query_connection(root: Path, sql: str):
+def _check_memory_limit(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return limits.check_memory_limit(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=limits.DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds, writing its rows included (0: no limit).",
+)
+memory_limit_option = click.option(
+    "--memory-limit",
+    default=limits.DEFAULT_MEMORY_LIMIT,
+    show_default=True,
+    callback=_check_memory_limit,
+    metavar="SIZE",
+    help="Memory DuckDB may use, e.g. 500MB or 4GB; a query needing more stops with an error.",
+)
+max_rows_option = click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help=f"Write at most N rows (0: all). Default: {limits.DEFAULT_MAX_ROWS} on standard output, "
+    "every row with --output.",
+)
+
+
+def query_options(function: Callable) -> Callable:
+    """The options of `query` and `sql`: output, and the limits that keep a query from taking the machine."""
+    for option in (root_option, max_rows_option, memory_limit_option, timeout_option, width_option):
+        function = option(function)
+    return format_option(output_option(function))
+
+
+def _query_connection(root: Path, sql: str, memory_limit: str):
     """The locked connection holding the tables ``sql`` reads (loading only those is the speed-up)."""
     from commitment_tracker import schema
     from commitment_tracker.load import LoadError, connect
 
     try:
-        return connect(root, sql=sql)
+        return connect(root, sql=sql, config={"memory_limit": memory_limit})
     except (schema.DescriptorError, LoadError) as exc:
         raise click.ClickException(f"{exc}") from None
 
 
-def _emit(con, sql: str, params: dict, output_format: str, output: Path | None, width: int) -> None:
-    from commitment_tracker import output as output_mod
+def _emit(
+    root: Path,
+    sql: str,
+    params: dict,
+    output_format: str,
+    output: Path | None,
+    width: int,
+    timeout: float,
+    memory_limit: str,
+    max_rows: int | None,
+) -> None:
+    """Load, run and write one query within its limits; QueryError and QueryStopped are the caller's."""
     from commitment_tracker import queries
 
-    _deliver(
-        output,
-        output_format == "parquet",
-        text=lambda: output_mod.render(queries.run(con, sql, params), output_format, max_width=width),
-        write_parquet=lambda path: output_mod.write_parquet(queries.run_arrow(con, sql, params), path),
-    )
-
-
-def _deliver(
-    output: Path | None, parquet: bool, text: Callable[[], str], write_parquet: Callable[[Path], None]
-) -> None:
-    """Print the text, or write it (or Parquet, which needs a file) to --output; errors are clear."""
-    if parquet and output is None:
+    if output_format == "parquet" and output is None:
         raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+    if max_rows is None:
+        max_rows = 0 if output is not None else limits.DEFAULT_MAX_ROWS
+    with limits.process_memory_cap(memory_limit), limits.Stopper(timeout) as stopper:
+        con = _query_connection(root, sql, memory_limit)  # Ctrl-C is a clean stop from here on
+        try:
+            with queries.QueryRun(con, sql, params, stopper) as run:
+                written = _deliver(output, output_format, run, max_rows, width)
+                total = run.count() if run.truncated else None
+        finally:
+            con.close()
+    if run.truncated:
+        of = f" of {total}" if total is not None else " (the result has more)"
+        hint = "--max-rows N (0 for all) or --output FILE" if output is None else "--max-rows 0 for all"
+        verb = "showing" if output is None else "wrote"
+        click.echo(f"{verb} the first {written}{of} rows; use {hint}", err=True)
+
+
+def _deliver(output: Path | None, output_format: str, run, max_rows: int, width: int) -> int:
+    """Print the rows, or write them (Parquet needs a file) to --output; the number of rows written.
+
+    A file is written under a temporary name beside it and renamed at the end, so a query that
+    fails or is stopped half-way leaves whatever was at --output as it was.
+    """
+    from commitment_tracker import output as output_mod
+
+    if output is None:
+        try:
+            return output_mod.write(run.result(max_rows), output_format, sys.stdout, width)
+        except BrokenPipeError:
+            # The reader (`| head`) has gone: stop quietly, and keep Python from complaining at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    temp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        if parquet:
-            write_parquet(output)
+        if output_format == "parquet":
+            written = output_mod.write_parquet(*run.arrow(max_rows), temp)
         else:
-            rendered = text()
-            if output is None:
-                click.echo(rendered, nl=False)
-                return
-            output.write_text(rendered, encoding="utf-8")
+            with open(temp, "x", encoding="utf-8", newline="") as fh:
+                written = output_mod.write(run.result(max_rows), output_format, fh, width)
+        os.replace(temp, output)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        temp.unlink(missing_ok=True)
     click.echo(f"wrote {output}", err=True)
+    return written
+
+
+def _query_failed(exc: Exception, prefix: str = "") -> click.ClickException:
+    error = click.ClickException(f"{prefix}{exc}")
+    if isinstance(exc, limits.QueryInterrupted):
+        error.exit_code = limits.INTERRUPTED_EXIT_CODE
+    return error
 
 
 @cli.command("queries")
@@ -318,14 +398,22 @@ def list_queries(output_format: str) -> None:
     metavar="NAME=VALUE",
     help="A parameter of the query (repeatable); `commitments queries` lists them.",
 )
-@format_option
-@output_option
-@width_option
-@root_option
+@query_options
 def query_command(
-    name: str, param_options: tuple[str, ...], output_format: str, output: Path | None, width: int, root: Path
+    name: str,
+    param_options: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    width: int,
+    timeout: float,
+    memory_limit: str,
+    max_rows: int | None,
+    root: Path,
 ) -> None:
     """Run a named query from queries/ over the package (read-only; parameters bound by DuckDB).
+
+    A query stops after --timeout seconds or at Ctrl-C, may use --memory-limit of memory, and
+    prints at most --max-rows rows (the rest is counted; --output FILE takes every row).
 
     Example:
 
@@ -340,36 +428,44 @@ def query_command(
         params = named.bind(queries.parse_param_options(param_options))
     except (queries.QueryError, queries.QueryDefinitionError) as exc:
         raise click.ClickException(str(exc)) from None
-    con = _query_connection(root, named.sql)
     try:
-        _emit(con, named.sql, params, output_format, output, width)
-    except queries.QueryError as exc:
-        raise click.ClickException(f"query {name!r}: {exc}") from None
+        _emit(root, named.sql, params, output_format, output, width, timeout, memory_limit, max_rows)
+    except (queries.QueryError, limits.QueryStopped) as exc:
+        raise _query_failed(exc, f"query {name!r}: ") from None
 
 
 @cli.command("sql")
 @click.argument("statement")
-@format_option
-@output_option
-@width_option
-@root_option
-def sql_command(statement: str, output_format: str, output: Path | None, width: int, root: Path) -> None:
+@query_options
+def sql_command(
+    statement: str,
+    output_format: str,
+    output: Path | None,
+    width: int,
+    timeout: float,
+    memory_limit: str,
+    max_rows: int | None,
+    root: Path,
+) -> None:
     """Run one ad-hoc read-only SQL statement over the package's tables (one per resource).
 
     The connection cannot read or write files, attach databases, install extensions or change
-    settings; only SELECT (and WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted.
+    settings; only SELECT (and WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted. A statement
+    stops after --timeout seconds or at Ctrl-C, may use --memory-limit of memory, and prints at
+    most --max-rows rows (the rest is counted; --output FILE takes every row).
 
     Example:
 
         commitments sql "SELECT kind, count(*) AS n FROM commitments GROUP BY kind ORDER BY n DESC"
+
+        commitments sql "SELECT * FROM claims" --max-rows 0 --format csv --timeout 120
     """
     from commitment_tracker import queries
 
-    con = _query_connection(root, statement)
     try:
-        _emit(con, statement, {}, output_format, output, width)
-    except queries.QueryError as exc:
-        raise click.ClickException(str(exc)) from None
+        _emit(root, statement, {}, output_format, output, width, timeout, memory_limit, max_rows)
+    except (queries.QueryError, limits.QueryStopped) as exc:
+        raise _query_failed(exc) from None
 
 
 @cli.command("build")

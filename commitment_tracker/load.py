@@ -46,6 +46,17 @@ if TYPE_CHECKING:
 # any file, COPY … TO, ATTACH, INSTALL/LOAD and any further SET are refused by DuckDB itself.
 LOCK_STATEMENTS = ("SET enable_external_access = false", "SET lock_configuration = true")
 
+# Settings a locked connection opens with. No temporary directory: DuckDB would spill what exceeds
+# memory_limit to .tmp/ in the current folder; without one, such a query fails with an error
+# instead. No extension is installed or loaded on demand (sqlite_scan, read_xlsx…): a file planted
+# in ~/.duckdb/extensions is never loaded, and no download is tried. The extensions built into the
+# duckdb wheel (icu, json, parquet) are there anyway.
+QUERY_CONFIG = {
+    "temp_directory": "",
+    "autoload_known_extensions": "false",
+    "autoinstall_known_extensions": "false",
+}
+
 # Table Schema's default format for `date` fields (ISO 8601). csvio.py is deliberately not imported:
 # it pulls in polars, which the query path does not need.
 DATE_FORMAT = "%Y-%m-%d"
@@ -382,15 +393,22 @@ def connect(
     """A DuckDB connection holding every resource as a typed table named after it.
 
     Locked by default (``lock_connection=True``): the tables exist, and nothing can read or write a
-    file or change a setting any more. ``config`` goes to ``duckdb.connect`` (e.g. a block size for
-    a database file). With ``sql``, only the resources that statement reads are loaded (all of them
-    when that cannot be told, see ``tables_read_by``), so a broken or large file the statement does
-    not touch is never read. Raises LoadError (UnknownTableError for a table that does not exist)
+    file (not even a temporary one) or change a setting any more. ``config`` goes to
+    ``duckdb.connect`` (e.g. a block size for a database file, or the query's ``memory_limit``).
+    With ``sql``, only the resources that statement reads are loaded (all of them when that cannot
+    be told, see ``tables_read_by``), so a broken or large file the statement does not touch is
+    never read. Raises LoadError (UnknownTableError for a table that does not exist)
     or schema.DescriptorError, with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
-    con = duckdb.connect(str(database), config=config or {})
+    config = dict(config or {})
+    if lock_connection:
+        config.update(QUERY_CONFIG)
+    try:
+        con = duckdb.connect(str(database), config=config)
+    except duckdb.Error as exc:
+        raise LoadError(f"DuckDB refused the settings {config}: {_first_line(exc)}") from None
     try:
         # Decided on the fresh connection, before any file is read and before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None

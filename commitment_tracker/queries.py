@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 
 from commitment_tracker import paths
+from commitment_tracker.limits import BATCH_ROWS, NESTED_BATCH_ROWS, QueryInterrupted, QueryTimeout, Stopper
 
 # Parameter types a query may declare -> (converter from command-line text, example shown in errors).
 PARAM_TYPES: dict[str, tuple[Any, str]] = {
@@ -51,6 +52,16 @@ _PARAM_LINE = re.compile(
     r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>[A-Z]+)(?:\s*=\s*(?P<default>.*?))?\s+--\s+(?P<help>\S.*)$"
 )
 _KNOWN_KEYS = ("title", "description", "param", "example")
+
+# Types converted to text in SQL before they reach Python or Parquet (see QueryRun._plan). For
+# Parquet: pyarrow cannot write intervals or unions, DuckDB exports BIT and BIGNUM as opaque bytes,
+# a UHUGEINT above 2^127 as a wrong decimal, and a TIME WITH TIME ZONE without its offset.
+_AS_TEXT_FOR_PYTHON = re.compile(r"\b(INTERVAL|TIMESTAMP WITH TIME ZONE|TIMESTAMPTZ_NS)\b")
+_WITH_TIME_ZONE = ("TIMESTAMP WITH TIME ZONE", "TIMESTAMPTZ_NS")
+_NESTED = re.compile(r"\[|^(STRUCT|MAP|UNION)\(")
+# A list, struct or map reaches Python whole; see QueryRun._plan.
+MAX_NESTED_CHARS = 1_000_000
+_AS_TEXT_FOR_PARQUET = re.compile(r"\b(INTERVAL|UNION|BIT|BIGNUM|VARINT|UHUGEINT|TIME WITH TIME ZONE)\b")
 
 
 class QueryError(Exception):
@@ -269,9 +280,15 @@ def parse_param_options(options: Iterable[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Result:
+    """A result being read: its column names (made unique), DuckDB type names, and rows in batches."""
+
     columns: list[str]
     types: list[str]  # DuckDB type names, e.g. VARCHAR, DOUBLE, DATE
-    rows: list[tuple[Any, ...]]
+    batches: Iterator[list[tuple[Any, ...]]]
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        for batch in self.batches:
+            yield from batch
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> str:
@@ -301,25 +318,209 @@ def used_parameters(con: duckdb.DuckDBPyConnection, sql: str) -> set[str]:
     return set(con.extract_statements(sql)[0].named_parameters)
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> Result:
-    """Run one read-only statement with DuckDB-bound parameters; QueryError with DuckDB's reason."""
-    check_read_only(con, sql)
-    try:
-        cursor = con.execute(sql, dict(params or {}))
-        description = cursor.description or []
-        rows = cursor.fetchall()
-    except duckdb.Error as exc:
-        raise QueryError(_refusal(exc)) from None
-    return Result(columns=[d[0] for d in description], types=[str(d[1]) for d in description], rows=rows)
+@dataclass(frozen=True)
+class _Plan:
+    columns: list[str]  # unique
+    types: list[str]
+    sql: str
+    utc: list[int]  # columns holding naive UTC times, to be marked as UTC
+    batch_rows: int
 
 
-def run_arrow(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-    """The same, as a pyarrow Table (for Parquet output)."""
-    check_read_only(con, sql)
-    try:
-        return con.sql(sql, params=dict(params or {})).to_arrow_table()
-    except duckdb.Error as exc:
-        raise QueryError(_refusal(exc)) from None
+class QueryRun:
+    """One read-only statement on its own cursor of ``con``, read batch by batch, stoppable.
+
+    The statement runs when :meth:`result` or :meth:`arrow` is called and streams: DuckDB produces
+    rows as they are read, and at most ``max_rows`` are read (one more tells whether there were
+    more: then ``truncated`` is True and :meth:`count` says how many). A timeout or Ctrl-C (the
+    ``stopper``) interrupts it wherever it is. Every DuckDB error becomes QueryError, or
+    QueryStopped for a timeout or Ctrl-C. Close it (or use it as a context manager) when done.
+    """
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        sql: str,
+        params: Mapping[str, Any] | None = None,
+        stopper: Stopper | None = None,
+    ) -> None:
+        # The statement alone, without a trailing ';', so that it can be read as a subquery.
+        self.sql = check_read_only(con, sql).rstrip().rstrip(";")
+        self.params = dict(params or {})
+        self.stopper = stopper or Stopper(None)
+        self.truncated = False
+        self._con = con
+        self._cursor = con.cursor()  # a result of its own, which count() can close
+        self.stopper.watch(self._cursor)
+
+    def __enter__(self) -> QueryRun:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._cursor.close()
+
+    def result(self, max_rows: int | None = None) -> Result:
+        """The rows as Python values (None for all rows), for the text formats."""
+        plan = self._plan(for_python=True)
+        self._call(self._cursor.execute, plan.sql, self.params)
+        return Result(plan.columns, plan.types, self._batches(max_rows, plan))
+
+    def arrow(self, max_rows: int | None = None) -> tuple[Any, Iterator[Any]]:
+        """The Arrow schema and record batches (for Parquet), at most ``max_rows`` rows."""
+        plan = self._plan(for_python=False)
+        relation = self._call(self._cursor.sql, plan.sql, params=self.params)
+        reader = self._call(relation.to_arrow_reader, BATCH_ROWS)
+        return reader.schema, self._arrow_batches(reader, max_rows)
+
+    def count(self) -> int | None:
+        """How many rows the whole result has: ``count(*)`` over the statement, run again.
+
+        None when that cannot be told (EXPLAIN is no subquery) or takes past the timeout; Ctrl-C
+        still stops it.
+        """
+        self._cursor.close()  # the streamed result, left unread
+        self._cursor = self._con.cursor()
+        self.stopper.watch(self._cursor)
+        try:
+            counting = f"SELECT count(*) FROM (\n{self.sql}\n)"
+            (total,) = self._call(lambda: self._cursor.execute(counting, self.params).fetchone())
+            return int(total)
+        except QueryInterrupted:
+            raise
+        except (QueryError, QueryTimeout):
+            return None
+
+    # --- inside ---
+
+    def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            value = function(*args, **kwargs)
+        except (duckdb.Error, MemoryError) as exc:
+            raise self._error(exc) from None
+        self.stopper.check()
+        return value
+
+    def _error(self, exc: BaseException) -> Exception:
+        if self.stopper.reason is not None or isinstance(exc, duckdb.InterruptException):
+            return self.stopper.error()
+        text = _message(exc)
+        if isinstance(exc, duckdb.OutOfMemoryException | MemoryError) or text.startswith("Out of Memory"):
+            return QueryError(_out_of_memory(self._con, text))
+        return QueryError(_refusal(exc))
+
+    def _plan(self, for_python: bool) -> _Plan:
+        """Column names made unique, types, and the SQL to run for Python values or for Parquet.
+
+        The statement is wrapped in ``SELECT … FROM (statement)`` only when a column must change:
+        a second column with the same name is renamed ``name_2`` (JSON objects and Parquet need
+        unique names), and types a target cannot take are converted in SQL. For Python, a
+        TIMESTAMP WITH TIME ZONE becomes the UTC time (DuckDB's own conversion needs pytz), an
+        INTERVAL its text (a timedelta would turn "1 month" into 30 days), and a nested value
+        (list, struct, map) larger than MAX_NESTED_CHARS as text is an error: DuckDB turns it into
+        Python objects in one uninterruptible step, 40 bytes or so per element, and
+        ``SELECT range(100000000)`` would take minutes and gigabytes there. Columns are referred
+        to by position (``#1``), which works whatever their names.
+        """
+        relation = self._call(self._cursor.sql, self.sql, params=self.params)
+        original = list(relation.columns)
+        types = [str(t) for t in relation.types]
+        columns = unique_names(original)
+        as_text = _AS_TEXT_FOR_PYTHON if for_python else _AS_TEXT_FOR_PARQUET
+        expressions, utc, nested = [], [], False
+        for index, (name, type_) in enumerate(zip(columns, types, strict=True)):
+            ref = f"#{index + 1}"
+            if for_python and type_ in _WITH_TIME_ZONE:
+                expression = f"timezone('UTC', CAST({ref} AS TIMESTAMP WITH TIME ZONE))"
+                utc.append(index)
+            elif as_text.search(type_):
+                expression = f"CAST({ref} AS VARCHAR)"
+            elif for_python and _NESTED.search(type_):
+                nested = True
+                too_big = _quote_literal(
+                    f"a value of column {name} is longer than {MAX_NESTED_CHARS} characters as text; "
+                    "text formats and JSON read a list, struct or map whole: unnest or aggregate it "
+                    "in the SQL, or write Parquet (--format parquet --output FILE)"
+                )
+                expression = (
+                    f"CASE WHEN strlen(CAST({ref} AS VARCHAR)) > {MAX_NESTED_CHARS} "
+                    f"THEN error({too_big}) ELSE {ref} END"
+                )
+            else:
+                expression = ref
+            expressions.append(f"{expression} AS {_quote_ident(name)}")
+        sql = self.sql
+        if columns != original or not all(e.startswith("#") for e in expressions):
+            sql = f"SELECT {', '.join(expressions)} FROM (\n{self.sql}\n) AS result"
+        return _Plan(columns, types, sql, utc, NESTED_BATCH_ROWS if nested else BATCH_ROWS)
+
+    def _batches(self, max_rows: int | None, plan: _Plan) -> Iterator[list[tuple[Any, ...]]]:
+        left = max_rows or None  # 0 means every row
+        utc = plan.utc
+        while True:
+            # One row past the limit tells whether the result had more.
+            size = plan.batch_rows if left is None else min(plan.batch_rows, left + 1)
+            rows = self._call(self._cursor.fetchmany, size)
+            if not rows:
+                return
+            if left is not None and len(rows) > left:
+                self.truncated = True
+                rows = rows[:left]
+            if utc:
+                rows = [_as_utc(row, utc) for row in rows]
+            if rows:
+                yield rows
+            if self.truncated:
+                return
+            if left is not None:
+                left -= len(rows)
+
+    def _arrow_batches(self, reader: Any, max_rows: int | None) -> Iterator[Any]:
+        left = max_rows or None
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except Exception as exc:  # pyarrow reports DuckDB's error (an interrupt too) as its own
+                raise self._error(exc) from None
+            self.stopper.check()
+            if left is not None and batch.num_rows > left:
+                batch = batch.slice(0, left)
+                self.truncated = True  # a further batch would only tell the same
+            if batch.num_rows:
+                yield batch
+            if left is not None:
+                left -= batch.num_rows
+                if left <= 0:
+                    self.truncated = self.truncated or self._has_more(reader)
+                    return
+
+    def _has_more(self, reader: Any) -> bool:
+        try:
+            while True:
+                if reader.read_next_batch().num_rows:
+                    return True
+        except StopIteration:
+            return False
+        except Exception as exc:
+            raise self._error(exc) from None
+
+
+def unique_names(columns: list[str]) -> list[str]:
+    """Column names with repeats renamed: a, a → a, a_2 (a_3, … and skipping names already used)."""
+    seen: set[str] = set()
+    names = []
+    for name in columns:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name}_{n}"
+        seen.add(candidate)
+        names.append(candidate)
+    return names
 
 
 def check_definition(con: duckdb.DuckDBPyConnection, query: NamedQuery) -> None:
@@ -375,6 +576,11 @@ def _refusal(exc: duckdb.Error) -> str:
             f"refused: {text.splitlines()[0]}. Queries only read the package's tables: file access, "
             "ATTACH, INSTALL and settings are locked."
         )
+    if "but it exists in the" in text and "extension" in text:
+        return (
+            f"refused: {text.splitlines()[0]} Extensions are neither installed nor loaded on the "
+            "query connection: only DuckDB's built-in functions are available."
+        )
     if "configuration has been locked" in text:
         return f"refused: {text.splitlines()[0]}. Settings are locked on the query connection."
     return text
@@ -399,3 +605,31 @@ def describe(found: Mapping[str, NamedQuery], markdown: bool = False) -> str:
         out.append(f"    e.g. {q.examples[0]}")
         out.append("")
     return "\n".join(out) + ("\n" if markdown else "")
+
+
+def _out_of_memory(con: duckdb.DuckDBPyConnection, text: str) -> str:
+    try:
+        (limit,) = con.execute("SELECT current_setting('memory_limit')").fetchone()
+    except duckdb.Error:
+        limit = "its limit"
+    return (
+        f"the query needs more memory than the memory limit ({limit}) and was stopped; raise it with "
+        f"--memory-limit (e.g. --memory-limit 4GB) or make the query do less ({text.splitlines()[0]})"
+    )
+
+
+def _as_utc(row: tuple[Any, ...], columns: list[int]) -> tuple[Any, ...]:
+    # timezone('UTC', …) gave naive UTC times; out of Python's range DuckDB gives text, kept as is.
+    cells = list(row)
+    for i in columns:
+        if isinstance(cells[i], dt.datetime):
+            cells[i] = cells[i].replace(tzinfo=dt.UTC)
+    return tuple(cells)
+
+
+def _quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
