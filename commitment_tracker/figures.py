@@ -597,7 +597,7 @@ def _deadline(fold: str, start: int, end: int) -> int | None:
 def _looks_french(fold: str) -> bool:
     french = len(re.findall(r"(?<![a-z])(?:le|la|les|des|du|de|et|est|une|pour|dans|sur)(?![a-z])", fold))
     english = len(re.findall(r"(?<![a-z])(?:the|of|and|is|to|for|in|on|with|by|that)(?![a-z])", fold))
-    return french >= english
+    return french > english  # a tie (no words): "billion" is read as English, its commoner sense
 
 
 # ---------------------------------------------------------------------------------------------
@@ -654,10 +654,12 @@ def states_value(quote: str, value: float, unit_id: str | None, qualifier: str |
 
     A figure that names no unit matches any unit (the unit may be given elsewhere in the text);
     one that names a unit matches that unit only: "103 %" states 103 percent, not 103 of a count.
+    With ``unit_id`` None only the value is compared (a value without its unit is a problem of
+    its own, reported by the rule ``value-has-unit``).
     """
     return any(
         same_value(f.value, value)
-        and (f.unit_id is None or f.unit_id == unit_id)
+        and (f.unit_id is None or unit_id is None or f.unit_id == unit_id)
         and (qualifier is None or f.qualifier == qualifier)
         for f in find_figures(quote)
     )
