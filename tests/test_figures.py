@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the seeds' typographic apostrophe U+2019 is quoted as written)
 """The figure grammar (commitment_tracker/figures.py) on French and English expressions.
 
 Each case is a text and the figures it states, as (written form, value in base units, unit id,
