@@ -78,12 +78,6 @@ def status_before_announcing_event(root):
 
 
 @case
-def status_before_announced_on(root):
-    row = edit(root, "status_updates", {"commitment_id": "ai-law"}, as_of="2025-06-30")
-    return {("content", "status-not-before-announcement", f"status_updates:{row}:as_of")}
-
-
-@case
 def deadline_before_announcing_event(root):
     assert _blank_announcement(root, "maroc-digital-2030")
     row = edit(root, "commitments", {"commitment_id": "maroc-digital-2030"}, deadline_year="2019")
