@@ -21,6 +21,12 @@ Every resource is a table named after it, typed from the Table Schema, with one 
 ``_row``: the row number in the CSV as the report counts it (header = 1, first record = 2). The
 connection cannot read files or change settings, so a rule can only read the loaded tables.
 
+Besides DuckDB's own functions a rule may call the functions in ``FUNCTIONS``, for what SQL cannot
+say well: ``states_value(quote, value, unit_id)`` (whether the quote states that figure in that
+unit) and ``figures_stated(quote)`` (the figures it states, for a violation's detail), both from
+the figure grammar in ``figures.py``. A rule of meaning written in Python is thus still a rule file
+here, run, located and reported like every other.
+
 The content layer (``content.py``) runs each query and has Great Expectations judge the result, a
 table that must be empty, so these rules report through the same layer as the suites.
 """
@@ -117,8 +123,30 @@ def referenced_tables(rule: Rule) -> set[str]:
         return set()  # the query itself will fail with DuckDB's message
 
 
+def _states_value(quote: str | None, value: float | None, unit_id: str | None) -> bool | None:
+    from commitment_tracker import figures
+
+    if quote is None or value is None:
+        return None
+    return figures.states_value(quote, value, unit_id)
+
+
+def _figures_stated(quote: str | None) -> str | None:
+    from commitment_tracker import figures
+
+    return None if quote is None else figures.describe(figures.find_figures(quote))
+
+
+# name: (function, argument types, return type); NULL in, NULL out.
+FUNCTIONS = {
+    "states_value": (_states_value, ["VARCHAR", "DOUBLE", "VARCHAR"], "BOOLEAN"),
+    "figures_stated": (_figures_stated, ["VARCHAR"], "VARCHAR"),
+}
+
+
 def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
-    """In-memory DuckDB holding each frame (plus ``_row``) as a table, then locked."""
+    """In-memory DuckDB holding each frame (plus ``_row``) as a table and the rule ``FUNCTIONS``,
+    then locked."""
     import duckdb
     import polars as pl
 
@@ -130,6 +158,9 @@ def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
             pl.col(ROW_COLUMN).cast(pl.Int64)
         )
         con.register(name, numbered.to_arrow())
+    for name, (function, arguments, returns) in FUNCTIONS.items():
+        # "special" null handling: the function itself sees NULLs (a claim without unit_id)
+        con.create_function(name, function, arguments, returns, null_handling="special")
     for statement in LOCK_STATEMENTS:
         con.execute(statement)
     return con

@@ -404,7 +404,11 @@ def claim_unit_of_another_dimension(root):
 @case
 def conflicting_claims_without_discrepancy(root):
     row = edit(root, "claims", {"claim_id": "c002-strategy-talents"}, value="120000")
-    return {("content", "conflicting-claims-linked", f"claims:{row}:value")}
+    # The quote states 100.000, so the new value is not in it either.
+    return {
+        ("content", "conflicting-claims-linked", f"claims:{row}:value"),
+        ("content", "value-not-in-quote", f"claims:{row}:value"),
+    }
 
 
 @case

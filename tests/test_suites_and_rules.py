@@ -10,7 +10,10 @@ from conftest import REPO, run_cli
 from commitment_tracker import rules, schema, suites
 
 PACKAGE = schema.load_package(REPO)
-CORPUS = "".join((REPO / "tests" / name).read_text(encoding="utf-8") for name in ("test_broken_corpus.py",))
+CORPUS = "".join(
+    (REPO / "tests" / name).read_text(encoding="utf-8")
+    for name in ("test_broken_corpus.py", "test_hostile_rules.py")
+)
 
 
 def all_suites():
