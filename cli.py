@@ -325,6 +325,26 @@ def _emit(
         click.echo(f"{verb} the first {written}{of} rows; use {hint}", err=True)
 
 
+def _deliver_document(
+    output: Path | None, parquet: bool, text: Callable[[], str], write_parquet: Callable[[Path], None]
+) -> None:
+    """Print a document (diff), or write it (or Parquet, which needs a file) to --output."""
+    if parquet and output is None:
+        raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+    try:
+        if parquet:
+            write_parquet(output)
+        else:
+            rendered = text()
+            if output is None:
+                click.echo(rendered, nl=False)
+                return
+            output.write_text(rendered, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
 def _deliver(output: Path | None, output_format: str, run, max_rows: int, width: int) -> int:
     """Print the rows, or write them (Parquet needs a file) to --output; the number of rows written.
 
@@ -897,7 +917,7 @@ def diff_command(root: Path, old: str, new: str | None, output_format: str, outp
         result = diff_mod.diff(old, new if new is not None else str(root), repo=root)
     except diff_mod.DiffError as exc:
         raise click.ClickException(str(exc)) from None
-    _deliver(
+    _deliver_document(
         output,
         output_format == "parquet",
         text=result.to_json if output_format == "json" else result.to_markdown,

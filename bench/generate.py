@@ -346,7 +346,7 @@ class _Builder:
                 other_value = value * 2 if unit == "percent" and value < 50 else value + 1000
                 speaker = rng.randrange(self.n_actors)
                 second = self.claim(
-                    f"{self.actor_names[speaker]} évoque pour {what} {_amount(other_value)} "
+                    f"{self.actor_names[speaker]} évoque pour {what} : {_amount(other_value)} "
                     f"{UNIT_WORDS[unit]}{due}.",
                     speaker,
                     commitment=commitment_id,
@@ -409,7 +409,7 @@ class _Builder:
                 self.claim(sentence, speaker, commitment=commitment_id)
             else:
                 sentence = (
-                    f"{self.actor_names[speaker]} confirme pour l’engagement n° {n} "
+                    f"{self.actor_names[speaker]} confirme pour l’engagement n° {n} : "
                     f"{_amount(value)} {UNIT_WORDS[unit]}."
                 )
                 self.claim(sentence, speaker, commitment=commitment_id, value=value, unit=unit)
