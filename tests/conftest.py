@@ -24,6 +24,22 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGE_PARTS = ("datapackage.json", "data", "seeds", "validators")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n` (--dist loadgroup), tests that share a module- or class-scoped fixture run on
+    one worker, so the fixture (a build, a site, a generated package) is made once, not once per
+    worker. Tests already given an xdist_group keep it."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        defs = getattr(item, "_fixtureinfo", None)
+        for name in getattr(item, "fixturenames", ()):
+            scopes = [d.scope for d in (defs.name2fixturedefs.get(name, ()) if defs else ())]
+            if scopes and scopes[-1] in ("module", "class"):
+                item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{name}"))
+                break
+
+
 def copy_package(target: Path) -> Path:
     """Copy the real package (descriptor, data, seeds, validators) to ``target``; fail if incomplete."""
     missing = [p for p in PACKAGE_PARTS if not (REPO / p).exists()]

@@ -84,6 +84,14 @@ def test_unknown_foreign_key(package):
     assert p.location() == "claims:2:speaker_actor_id"
     assert p.value == "no-such-actor"
     assert_in_text(run, "claims:2:speaker_actor_id — foreign-key (", "— 'no-such-actor'")
+    # The default engines (test_rowchecks_agree.py::test_cli_frictionless_rows_option runs the other):
+    # Frictionless reads the headers, the DuckDB row checks the rows.
+    structure_checks = {c["check"] for c in run.data["checks"] if c["layer"] == "structure"}
+    assert structure_checks & {"frictionless", "rows"} == {"frictionless", "rows"}
+    fk = [p for p in run.data["problems"] if p["rule"] == "foreign-key"]
+    assert [(p["resource"], p["row"], p["column"], p["value"]) for p in fk] == [
+        ("claims", 2, "speaker_actor_id", "no-such-actor")
+    ]
 
 
 def test_unknown_parent_commitment_self_reference(package):
