@@ -25,8 +25,11 @@ validate: $(STAMP)
 summary: $(STAMP)
 	$(BIN)/python cli.py summary
 
+# In parallel on every core (pytest-xdist); TEST_ARGS="-n 0" runs serially, TEST_ARGS="-m 'not browser'"
+# leaves the browser tests out, TEST_ARGS=tests/test_site.py runs one file.
+TEST_ARGS ?=
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto $(TEST_ARGS)
 
 # The public tracker: dist/site/index.html, with the Parquet/DuckDB build on its downloads page.
 site: $(STAMP)

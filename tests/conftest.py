@@ -1,20 +1,43 @@
-"""Shared fixtures: a fresh copy of the real package per test, and helpers that break one thing."""
+"""Shared fixtures: a fresh copy of the real package per test, helpers that break one thing, and
+one validation of the real package per session (shared by every pytest-xdist worker)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import pickle
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
+from filelock import FileLock
 
 from cli import cli
+from commitment_tracker import validate as validate_module
+from commitment_tracker.problems import Problem, Report
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_PARTS = ("datapackage.json", "data", "seeds", "validators")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `pytest -n` (--dist loadgroup), tests that share a module- or class-scoped fixture run on
+    one worker, so the fixture (a build, a site, a generated package) is made once, not once per
+    worker. Tests already given an xdist_group keep it."""
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            continue
+        defs = getattr(item, "_fixtureinfo", None)
+        for name in getattr(item, "fixturenames", ()):
+            scopes = [d.scope for d in (defs.name2fixturedefs.get(name, ()) if defs else ())]
+            if scopes and scopes[-1] in ("module", "class"):
+                item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{name}"))
+                break
 
 
 def copy_package(target: Path) -> Path:
@@ -64,3 +87,64 @@ def run_cli(*args: str):
     if result.exception is not None:
         assert isinstance(result.exception, SystemExit), repr(result.exception)
     return result
+
+
+@dataclass(frozen=True)
+class ValidateRun:
+    """One `validate --format json` run: its exit code and output, and the Report it printed."""
+
+    exit_code: int
+    output: str
+    report: Report
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.output)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [Problem(**p) for p in self.data["problems"]]
+
+    @property
+    def text(self) -> str:
+        """What `validate --limit 0` prints for the same report (the CLI renders it with to_text)."""
+        return self.report.to_text(limit=0)
+
+
+def validate_cli(root: Path, *args: str) -> ValidateRun:
+    """Run `validate --root ROOT --format json` once, keeping the Report object the command printed.
+
+    A test asserts the exit code, the JSON and the text report from this single validation instead
+    of validating the same package again through the API or the text format.
+    """
+    reports: list[Report] = []
+    real = validate_module.validate
+
+    def recording(*a, **kw) -> Report:
+        reports.append(real(*a, **kw))
+        return reports[-1]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validate_module, "validate", recording)
+        result: Result = run_cli("validate", "--root", str(root), "--format", "json", *args)
+    assert len(reports) == 1, f"validate ran {len(reports)} times: {result.output}"
+    assert result.output == reports[0].to_json(), "the CLI printed another report than it computed"
+    return ValidateRun(result.exit_code, result.output, reports[0])
+
+
+@pytest.fixture(scope="session")
+def real_package_run(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> ValidateRun:
+    """The real package, as committed, validated once per test session through the CLI.
+
+    For tests that only read the report. Under pytest-xdist the first worker to ask computes it and
+    the others read it from the session's shared temporary folder (the pytest-xdist recipe).
+    """
+    if worker_id == "master":  # not running under xdist
+        return validate_cli(REPO)
+    shared = tmp_path_factory.getbasetemp().parent / "real-package-run.pickle"
+    with FileLock(f"{shared}.lock"):
+        if shared.is_file():
+            return pickle.loads(shared.read_bytes())
+        run = validate_cli(REPO)
+        shared.write_bytes(pickle.dumps(run))
+        return run

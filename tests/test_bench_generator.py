@@ -17,6 +17,10 @@ from conftest import REPO, read_rows, run_cli, set_cell
 
 CLAIMS = 1000
 
+# Every test runs bench/generate.py in a new process (directly or through the module's package);
+# one worker builds that package once for all of them.
+pytestmark = [pytest.mark.subprocess, pytest.mark.xdist_group("bench-generator")]
+
 
 def generate(out: Path, claims: int = CLAIMS, seed: int | None = None) -> Path:
     argv = [sys.executable, str(REPO / "bench" / "generate.py"), "--claims", str(claims), "--out", str(out)]

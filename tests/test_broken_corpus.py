@@ -6,6 +6,9 @@ no traceback, and nothing reported beyond what the case expects (a rule that fir
 not is as much a bug as one that stays silent). Together with test_broken_packages.py this covers
 every rule of the three layers and every constraint type of the Table Schema.
 
+The same run's structure problems (the DuckDB row checks) must equal Frictionless's own
+row-by-row judgement of the same copy (see test_rowchecks_agree.py).
+
 Rows are found by key, never hard-coded, so the cases survive additions to the data.
 """
 
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import read_rows, run_cli, set_cell, write_rows
+from test_rowchecks_agree import row_problems, structure_problems
 
 from commitment_tracker.problems import Problem
 
@@ -574,8 +578,16 @@ def test_broken_package_is_rejected_exactly(package, monkeypatch, name):
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     assert report["valid"] is False
-    got = {(p["layer"], p["rule"], Problem(**p).location()) for p in report["problems"]}
+    problems = [Problem(**p) for p in report["problems"]]
+    got = {(p.layer, p.rule, p.location()) for p in problems}
     assert got == expected, json.dumps(report["problems"], indent=1, ensure_ascii=False)
+    # Frictionless reading every row judges the structure as this run's DuckDB row checks did.
+    by_duckdb = row_problems(problems)
+    by_frictionless = structure_problems(package, frictionless_rows=True)
+    assert by_duckdb == by_frictionless, (
+        f"only frictionless: {sorted(by_frictionless - by_duckdb, key=str)}\n"
+        f"only duckdb: {sorted(by_duckdb - by_frictionless, key=str)}"
+    )
 
 
 def test_corpus_is_large_enough():

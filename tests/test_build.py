@@ -19,9 +19,12 @@ PACKAGE = schema.load_package(REPO)
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory) -> Path:
+def dist(tmp_path_factory, real_package_run) -> Path:
+    # The build's own validation of the real package is the session's (conftest.real_package_run);
+    # the tests below show a build validates first and refuses an invalid package.
+    assert real_package_run.exit_code == 0, real_package_run.text
     out = tmp_path_factory.mktemp("dist")
-    result = run_cli("build", "--out", str(out))
+    result = run_cli("build", "--out", str(out), "--skip-validation")
     assert result.exit_code == 0, result.output
     assert f"wrote {out / 'commitments.duckdb'} (14 tables" in result.output
     return out

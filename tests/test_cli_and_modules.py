@@ -46,6 +46,7 @@ def test_summary_on_broken_package_is_a_clear_error(package):
     assert "Error:" in result.output and "commitments validate" in result.output
 
 
+@pytest.mark.subprocess
 def test_cli_does_not_import_heavy_libraries_at_module_level():
     import subprocess
     import sys

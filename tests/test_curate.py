@@ -562,6 +562,7 @@ cli.main()
 """
 
 
+@pytest.mark.subprocess
 def test_crash_midway_is_rolled_back_by_the_next_command(package, article):
     before = snapshot(package)
     args = [
@@ -617,6 +618,7 @@ def test_crash_midway_is_rolled_back_by_the_next_command(package, article):
 # --- concurrency -----------------------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_concurrent_writers_lose_no_row(package):
     """Two processes append at once; without the lock the later write would drop the other's row."""
     header, data = read_rows(package, "status_updates")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import polars as pl
+import pytest
 from conftest import REPO, read_rows, set_cell
 
 from commitment_tracker import content, provenance
@@ -93,6 +94,7 @@ def test_a_failing_suite_reports_every_row_and_counts_every_expectation(package)
     assert {x[1] for x in located} == {"claims:3:qualifier", "claims:7:qualifier", "claims:5:quote"}
 
 
+@pytest.mark.subprocess
 def test_gx_import_leaves_scipy_stats_for_first_use():
     script = (
         "import sys\n"

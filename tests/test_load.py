@@ -128,6 +128,7 @@ def test_renamed_header_is_refused(package):
         connect(package)
 
 
+@pytest.mark.subprocess
 def test_loading_imports_neither_frictionless_nor_great_expectations():
     code = (
         "import sys\n"

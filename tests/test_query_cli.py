@@ -200,6 +200,7 @@ def test_output_file_and_parquet_needs_one(tmp_path):
 # --- the query path stays light ------------------------------------------------------------------
 
 
+@pytest.mark.subprocess
 def test_query_command_imports_neither_frictionless_nor_great_expectations():
     out = subprocess.run(
         [sys.executable, "-X", "importtime", "cli.py", "query", "due-by", "--format", "csv"],

@@ -1,4 +1,8 @@
-"""The real package, as committed: it must be valid by our checks and by frictionless alone."""
+"""The real package, as committed: it must be valid by our checks and by frictionless alone.
+
+Our validation runs once per test session (conftest.real_package_run, one `validate --format json`
+through the CLI); the tests here read its exit code, JSON and text report.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,20 @@ import difflib
 import json
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO
 
 from commitment_tracker import csvio, provenance, schema
-from commitment_tracker.validate import validate
 
 PACKAGE = schema.load_package(REPO)
 
 
-def test_real_package_validates_with_our_cli():
-    result = run_cli("validate", "--root", str(REPO), "--limit", "0")
-    assert result.exit_code == 0, result.output
-    assert "VALID" in result.output
+def test_real_package_validates_with_our_cli(real_package_run):
+    assert real_package_run.exit_code == 0, real_package_run.text
+    assert "VALID" in real_package_run.text
 
 
-def test_every_check_ran_and_passed():
-    report = validate(REPO)
+def test_every_check_ran_and_passed(real_package_run):
+    report = real_package_run.report
     assert [(c.layer, c.check, c.status) for c in report.checks if c.status != "passed"] == []
     assert all(c.checked > 0 for c in report.checks), [(c.check, c.checked) for c in report.checks]
 
@@ -71,10 +73,9 @@ def test_every_seed_hash_recorded():
         assert provenance.sha256_file(REPO / r["seed_path"]) == r["seed_sha256"], r["source_id"]
 
 
-def test_json_report_shape_is_stable():
-    result = run_cli("validate", "--root", str(REPO), "--format", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+def test_json_report_shape_is_stable(real_package_run):
+    assert real_package_run.exit_code == 0, real_package_run.output
+    data = json.loads(real_package_run.output)
     assert list(data) == [
         "report_version",
         "package",

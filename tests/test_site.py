@@ -397,6 +397,7 @@ def test_text_colours_have_enough_contrast():
         assert markup.contrast_ratio(fg, bg) >= 4.5, (fg, bg)
 
 
+@pytest.mark.subprocess
 def test_site_module_is_not_imported_by_the_cli_at_start():
     import subprocess
     import sys

@@ -22,6 +22,9 @@ from conftest import copy_package
 
 from commitment_tracker import site
 
+# One worker runs them all: one Chromium, one site build, one writer of tests/artifacts/.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM_ENV = "COMMITMENTS_CHROMIUM"
 CHROMIUM_ARGS = [
