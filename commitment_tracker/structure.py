@@ -15,8 +15,12 @@ them instead of crashing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import io
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from commitment_tracker import csvio, rowchecks
@@ -177,8 +181,20 @@ def check_frictionless(
                     resource=name,
                 )
                 continue
-            result.problems.append(_problem_from_error(result, name, d))
+            problem = _problem_from_error(result, name, d)
+            if problem.rule == "type-error":
+                # Worded as the DuckDB row check words it: what the package expects of the cell.
+                problem = _with_type_note(ctx, problem)
+            result.problems.append(problem)
     return result
+
+
+def _with_type_note(ctx: ValidationContext, problem: Problem) -> Problem:
+    try:
+        f = ctx.package.resource(problem.resource or "").field(problem.column or "")
+    except KeyError:
+        return problem
+    return dataclasses.replace(problem, message=csvio.type_error_note(f.type, f.format))
 
 
 def frictionless_report(root: Path, rows: bool = True):
@@ -193,7 +209,8 @@ def frictionless_report(root: Path, rows: bool = True):
 
     path = str(root / "datapackage.json")
     if rows:
-        return frictionless.validate(path)
+        with canonical_readers():
+            return frictionless.validate(path)
     try:
         package = frictionless.Package(path)
         package.to_descriptor(validate=True)
@@ -206,6 +223,57 @@ def frictionless_report(root: Path, rows: bool = True):
     # One row is read (frictionless cannot open a table without its first one); its errors and
     # every row error are out of scope: rowchecks.py judges them all.
     return package.validate(Checklist(skip_errors=["#row"]), limit_rows=1)
+
+
+@contextlib.contextmanager
+def canonical_readers() -> Iterator[None]:
+    """Within the block, Frictionless reads integer, number and date cells as the package does.
+
+    Frictionless's own readers take whatever Python's ``int``, ``Decimal`` and ``strptime`` take
+    (NaN, INF, ``1_03``, `` 103``, ``2025-7-3``); a Table Schema ``pattern`` cannot say otherwise, since
+    Frictionless allows it on strings only. So a plugin hands Frictionless the same readers, refusing
+    any cell not in ``csvio.CANONICAL_FORMS`` before the usual reading: the cell is a type-error
+    and its constraints are not judged, exactly as in rowchecks.py. Registered for the block only.
+    """
+    from frictionless import Plugin, fields, system
+
+    classes = {
+        base.type: _canonical_field_class(base)
+        for base in (fields.IntegerField, fields.NumberField, fields.DateField)
+    }
+
+    class CanonicalValues(Plugin):
+        def select_field_class(self, field_type=None):
+            return classes.get(field_type)
+
+    system.register(_PLUGIN, CanonicalValues())
+    try:
+        yield
+    finally:
+        system.deregister(_PLUGIN)
+
+
+_PLUGIN = "commitments-canonical-values"
+
+
+def _canonical_field_class(base: type) -> type:
+    """A subclass of Frictionless field class ``base`` whose reader refuses non-canonical text."""
+
+    def create_value_reader(self):
+        read = base.create_value_reader(self)
+        form = csvio.canonical_form(self.type, self.format)
+        if form is None:
+            return read
+        pattern = re.compile(f"(?:{form})")
+
+        def value_reader(cell):
+            if isinstance(cell, str) and not pattern.fullmatch(cell):
+                return None
+            return read(cell)
+
+        return value_reader
+
+    return type(f"Canonical{base.__name__}", (base,), {"create_value_reader": create_value_reader})
 
 
 def _problem_from_error(result: CheckResult, resource: str, d: dict) -> Problem:
