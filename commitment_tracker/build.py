@@ -31,7 +31,7 @@ import duckdb
 
 from commitment_tracker import paths
 from commitment_tracker import schema as schema_mod
-from commitment_tracker.load import LoadError, connect, quote_ident, quote_literal
+from commitment_tracker.load import LoadError, connect, no_field_size_limit, quote_ident, quote_literal
 from commitment_tracker.schema import Package
 
 DATABASE_NAME = "commitments.duckdb"
@@ -119,7 +119,7 @@ def _refuse_invalid(root: Path) -> None:
 def _csv_row_count(root: Path, path: Path) -> int:
     # Counted with Python's csv module, independently of DuckDB, so the database check means something.
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8", newline="") as fh, no_field_size_limit(path.stat().st_size):
             return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise BuildError(f"{paths.relative_to_root(root, path)} cannot be read: {exc}") from None

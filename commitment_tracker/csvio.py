@@ -147,8 +147,7 @@ def _require_canonical(df: pl.DataFrame, resource: Resource, name: str, form: st
         row, value = bad.row(0)
         f = resource.field(name)
         raise TableReadError(
-            f"{resource.path}:{row}:{name}: {value[:40]!r} is not {_FORM_HINTS[f.type].split(' (')[0]}; "
-            "run `commitments validate` to see every problem"
+            f"{resource.path}:{row}:{name}: {value[:40]!r} is not {_FORM_HINTS[f.type].split(' (')[0]}"
         )
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from commitment_tracker import csvio, rowchecks
 from commitment_tracker.context import TableUnavailable, ValidationContext
+from commitment_tracker.load import no_field_size_limit
 from commitment_tracker.problems import CheckResult, Problem
 
 LAYER = "structure"
@@ -123,21 +124,29 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
     # Records are streamed, never held as a list: only the width of each is needed.
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     ragged = False
+    row_number = 0  # the last record read whole; the header is row 1
     try:
-        width = len(next(records))
-        for row_number, record in enumerate(records, start=2):
-            if record and len(record) != width:
-                ragged = True
-                result.problem(
-                    "ragged-row",
-                    f"row has {len(record)} fields, the header has {width}: "
-                    "a missing or extra comma, or an unquoted comma inside a value",
-                    resource=name,
-                    row=row_number,
-                    value=",".join(record),
-                )
+        with no_field_size_limit(len(data)):
+            width = len(next(records))
+            row_number = 1
+            for row_number, record in enumerate(records, start=2):
+                if record and len(record) != width:
+                    ragged = True
+                    result.problem(
+                        "ragged-row",
+                        f"row has {len(record)} fields, the header has {width}: "
+                        "a missing or extra comma, or an unquoted comma inside a value",
+                        resource=name,
+                        row=row_number,
+                        value=",".join(record),
+                    )
     except csv.Error as exc:
-        result.problem("csv-syntax", f"{relpath} is not well-formed CSV: {exc}", resource=name)
+        result.problem(
+            "csv-syntax",
+            f"{relpath} is not well-formed CSV at line {records.line_num}: {exc}",
+            resource=name,
+            row=row_number + 1,
+        )
         return "malformed CSV"
     return "ragged rows" if ragged else None
 
