@@ -124,12 +124,14 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
     # Records are streamed, never held as a list: only the width of each is needed.
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     ragged = False
-    row_number = 0  # the last record read whole; the header is row 1
+    row_number = 0  # the last record read whole (the header is row 1) and the line it ended on
+    last_line = 0
     try:
         with no_field_size_limit(len(data)):
             width = len(next(records))
-            row_number = 1
+            row_number, last_line = 1, records.line_num
             for row_number, record in enumerate(records, start=2):
+                last_line = records.line_num
                 if record and len(record) != width:
                     ragged = True
                     result.problem(
@@ -143,7 +145,7 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
     except csv.Error as exc:
         result.problem(
             "csv-syntax",
-            f"{relpath} is not well-formed CSV at line {records.line_num}: {exc}",
+            f"{relpath} is not well-formed CSV in the row starting at line {last_line + 1}: {exc}",
             resource=name,
             row=row_number + 1,
         )
