@@ -101,16 +101,21 @@ def read_table(root: Path, resource: Resource) -> pl.DataFrame:
     return df
 
 
-def cast_to_schema(df: pl.DataFrame, resource: Resource, strict: bool = True) -> pl.DataFrame:
+def cast_to_schema(
+    df: pl.DataFrame, resource: Resource, strict: bool = True, canonical: bool = True
+) -> pl.DataFrame:
     """Cast an all-text frame to the Table Schema's types (dtypes come from schema.py).
 
     ``strict=False`` turns values that do not parse into nulls instead of raising: for checks that
     must still run on a table whose type errors the structure layer has already reported.
+    ``canonical=False`` reads whatever Polars' parsers read (``6e8``, ``2025-7-3``): for values a
+    person types on the command line, which are then written in canonical form. Cells of the
+    package's files are read with ``canonical=True``.
     """
     columns = []
     for f in resource.fields:
         col = pl.col(f.name)
-        form = canonical_form(f.type, f.format)
+        form = canonical_form(f.type, f.format) if canonical else None
         if form is not None:
             if strict:
                 _require_canonical(df, resource, f.name, form)

@@ -310,7 +310,7 @@ def _typed_row(resource: Resource, values: Mapping[str, object]) -> Row:
     """The canonical text of a new row: each value parsed as its field's type, then checked."""
     text = {name: _as_text(values.get(name)) for name in resource.field_names}
     frame = pl.DataFrame([text], schema=dict.fromkeys(resource.field_names, pl.String))
-    typed = csvio.cast_to_schema(frame, resource, strict=False)
+    typed = csvio.cast_to_schema(frame, resource, strict=False, canonical=False)
     for f in resource.fields:
         if text[f.name] is not None and typed[f.name][0] is None:
             raise CurationError(
