@@ -31,7 +31,7 @@ import duckdb
 
 from commitment_tracker import containment, paths
 from commitment_tracker import schema as schema_mod
-from commitment_tracker.load import LoadError, connect, quote_ident, quote_literal
+from commitment_tracker.load import LoadError, connect, no_field_size_limit, quote_ident, quote_literal
 from commitment_tracker.schema import Package, Resource
 
 DATABASE_NAME = "commitments.duckdb"
@@ -133,7 +133,7 @@ def _csv_row_count(root: Path, resource: Resource) -> int:
     try:
         path = resource.file(root)
         containment.require_regular(path, resource.path)
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8", newline="") as fh, no_field_size_limit(path.stat().st_size):
             return max(sum(1 for _ in csv.reader(fh)) - 1, 0)
     except containment.ContainmentError as exc:
         raise BuildError(f"{exc}; nothing was built") from None

@@ -179,9 +179,12 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
             continue
         if unparsed is None:
             unparsed = _unparsed_cells(text, typed)
+        # A row is judged on its condition's columns too (unit-needs-value reads value): a cell
+        # that is not of its type there is not "missing", it is the type-error already reported.
+        read = [*columns, *sorted(_condition_columns(kwargs.get("row_condition")))]
         for index in indexes:
             row = int(index) + FIRST_RECORD_ROW
-            if any((row, c) in unparsed for c in columns):
+            if any((row, c) in unparsed for c in read):
                 continue  # a value that is not of its type: reported as a type-error already
             result.problem(
                 rule, why, resource=name, row=row, column=column, value=_cell_texts(text, columns, int(index))

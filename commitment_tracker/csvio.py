@@ -5,6 +5,17 @@ line ends, quotes only where needed (a field holding a comma, a quote or a line 
 field for a missing value, columns in schema order, rows sorted by primary key. Sorting compares the
 raw text of the key columns by code point, which is the natural order for slugs and ISO dates.
 
+Canonical values: a cell of an ``integer``, ``number`` or ``date`` field is written one way only
+(``CANONICAL_FORMS``): digits with an optional leading ``-`` and, for numbers, a fraction without
+trailing zeros; dates as ISO 8601 ``YYYY-MM-DD``. Python's readers (and so Frictionless's) also take
+``NaN``, ``INF``, ``1_03``, `` 103``, ``+103`` or ``1e400``, and ``strptime`` takes ``2025-7-3``:
+none of those is a figure or a date a reader of the CSV can rely on. Both row engines of the
+structure layer (rowchecks.py in DuckDB, Frictionless with ``structure.canonical_readers``) report
+any other spelling as a ``type-error``; typed frames turn it into a missing value. The bounds keep
+every value exact: at most 18 digits for an integer (DuckDB's BIGINT), 15 before and 15 after the
+point for a number (a double holds 15 significant digits), years 0001-9999 (Python's dates); the
+sane range of each date field is a ``minimum``/``maximum`` constraint in datapackage.json.
+
 Reading is all-text first (``infer_schema=False``) so values stay byte-exact; typed frames are cast
 from that text with the dtypes schema.py derives from the Table Schema.
 """
@@ -26,6 +37,34 @@ LINE_TERMINATOR = "\n"
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
 DATE_FORMAT = "%Y-%m-%d"
+
+# Written so that Python's re, RE2 (DuckDB) and Rust's regex (polars) read them alike; full matches.
+INTEGER_FORM = r"0|-?[1-9][0-9]{0,17}"
+NUMBER_FORM = r"0|-?[1-9][0-9]{0,14}(\.[0-9]{0,14}[1-9])?|-?0\.[0-9]{0,14}[1-9]"
+DATE_FORM = r"(000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+CANONICAL_FORMS = {"integer": INTEGER_FORM, "number": NUMBER_FORM, "date": DATE_FORM}
+_FORM_HINTS = {
+    "integer": "a whole number written plainly, e.g. 2030 or -5 (no '+', '_', spaces, exponent or "
+    "leading zeros; at most 18 digits)",
+    "number": "a finite decimal written plainly, e.g. 1500000 or 0.25 (no NaN or INF, no '+', '_', "
+    "spaces, exponent, leading zeros or trailing zeros after the point; at most 15 digits before "
+    "and 15 after it)",
+    "date": "a date written YYYY-MM-DD, e.g. 2025-07-03 (zero-padded month and day, a real calendar date)",
+}
+
+
+def canonical_form(field_type: str, field_format: str | None = None) -> str | None:
+    """The full-match pattern of a cell of this type and format, or None if any reader's text goes."""
+    if field_format not in (None, "default"):
+        return None
+    return CANONICAL_FORMS.get(field_type)
+
+
+def type_error_note(field_type: str, field_format: str | None = None) -> str:
+    """The message of a type-error, as Frictionless words it plus what the package expects."""
+    note = f'type is "{field_type}/{field_format or "default"}"'
+    hint = _FORM_HINTS.get(field_type) if canonical_form(field_type, field_format) else None
+    return f"{note}: expected {hint}" if hint else note
 
 
 class TableReadError(Exception):
@@ -71,15 +110,27 @@ def read_table(root: Path, resource: Resource) -> pl.DataFrame:
     return df
 
 
-def cast_to_schema(df: pl.DataFrame, resource: Resource, strict: bool = True) -> pl.DataFrame:
+def cast_to_schema(
+    df: pl.DataFrame, resource: Resource, strict: bool = True, canonical: bool = True
+) -> pl.DataFrame:
     """Cast an all-text frame to the Table Schema's types (dtypes come from schema.py).
 
     ``strict=False`` turns values that do not parse into nulls instead of raising: for checks that
     must still run on a table whose type errors the structure layer has already reported.
+    ``canonical=False`` reads whatever Polars' parsers read (``6e8``, ``2025-7-3``): for values a
+    person types on the command line, which are then written in canonical form. Cells of the
+    package's files are read with ``canonical=True``.
     """
     columns = []
     for f in resource.fields:
         col = pl.col(f.name)
+        form = canonical_form(f.type, f.format) if canonical else None
+        if form is not None:
+            if strict:
+                _require_canonical(df, resource, f.name, form)
+            # Any other spelling (NaN, 1_03, 2025-7-3, year 0) is a type-error of the structure
+            # layer, so the typed frame holds it as missing, never as a NaN or an impossible date.
+            col = pl.when(col.str.contains(f"^(?:{form})$")).then(col)
         if f.type == "date":
             expr = col.str.to_date(DATE_FORMAT, strict=strict)
         elif f.type == "boolean":
@@ -96,6 +147,22 @@ def cast_to_schema(df: pl.DataFrame, resource: Resource, strict: bool = True) ->
             f"{resource.path}: a value does not match its declared type ({first_line}); "
             "run `commitments validate` to find it"
         ) from None
+
+
+def _require_canonical(df: pl.DataFrame, resource: Resource, name: str, form: str) -> None:
+    """TableReadError naming the first cell of column ``name`` not written in its canonical form."""
+    bad = (
+        df.select(pl.col(name))
+        .with_row_index("row", offset=2)  # the header is row 1, as in validation reports
+        .filter(pl.col(name).is_not_null() & ~pl.col(name).str.contains(f"^(?:{form})$"))
+        .head(1)
+    )
+    if bad.height:
+        row, value = bad.row(0)
+        f = resource.field(name)
+        raise TableReadError(
+            f"{resource.path}:{row}:{name}: {value[:40]!r} is not {_FORM_HINTS[f.type].split(' (')[0]}"
+        )
 
 
 def read_typed_table(root: Path, resource: Resource) -> pl.DataFrame:

@@ -396,7 +396,7 @@ def _typed_row(resource: Resource, values: Mapping[str, object]) -> Row:
         if problem:
             raise CurationError(f"{resource.name}.{f.name}: {text[f.name]!r} {problem}")
     frame = pl.DataFrame([text], schema=dict.fromkeys(resource.field_names, pl.String))
-    typed = csvio.cast_to_schema(frame, resource, strict=False)
+    typed = csvio.cast_to_schema(frame, resource, strict=False, canonical=False)
     for f in resource.fields:
         if text[f.name] is not None and typed[f.name][0] is None:
             raise CurationError(

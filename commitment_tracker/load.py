@@ -25,6 +25,7 @@ has to start in well under a second. polars and pyarrow are imported only by ``l
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import json
@@ -62,6 +63,12 @@ QUERY_CONFIG = {
 DATE_FORMAT = "%Y-%m-%d"
 
 
+# DuckDB's read_csv refuses lines over 2 MB by default; the package has no such rule (a field's
+# length is a maxLength constraint), and a file the validator accepts must load. Raising it costs
+# nothing measurable here: the buffer grows only for a line that needs it.
+MAX_LINE_BYTES = 1024**3
+
+
 class LoadError(Exception):
     """The package cannot be loaded into DuckDB; the message names the resource and the fix."""
 
@@ -95,9 +102,26 @@ def read_csv_sql(resource: Resource) -> str:
     quote = quote_literal(dialect.get("quoteChar", '"'))
     return (
         "read_csv($path, header=true, auto_detect=false, strict_mode=true, "
+        f"max_line_size={MAX_LINE_BYTES}, "
         f"delim={delimiter}, quote={quote}, escape={quote}, "
         f"columns={{{columns}}}, nullstr=[{nullstr}], dateformat={quote_literal(DATE_FORMAT)})"
     )
+
+
+@contextlib.contextmanager
+def no_field_size_limit(file_size: int) -> Iterator[None]:
+    """Let Python's csv module read any field of a file of ``file_size`` bytes within the block.
+
+    Its default limit (131,072 characters) is not a rule of the package: a long note would be
+    "not well-formed CSV". A field cannot be longer than its file, so the limit is raised to that;
+    field lengths are judged by ``maxLength`` constraints, in the Table Schema.
+    """
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, file_size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def check_header(root: Path, resource: Resource) -> Path:
@@ -112,7 +136,10 @@ def check_header(root: Path, resource: Resource) -> Path:
     try:
         # DuckDB opens the path itself: refuse a FIFO or device before anything reads it.
         containment.require_regular(path, resource.path)
-        with open(path, encoding=resource.descriptor.get("encoding", "utf-8"), newline="") as fh:
+        with (
+            open(path, encoding=resource.descriptor.get("encoding", "utf-8"), newline="") as fh,
+            no_field_size_limit(path.stat().st_size),
+        ):
             header = next(csv.reader(fh), None)
     except FileNotFoundError:
         raise LoadError(f"{resource.path} does not exist; run `commitments validate`") from None

@@ -24,6 +24,7 @@ JSON report (``commitments validate --format json``), schema version 1, formally
       ]
     }
 
+The report is standard JSON (no NaN or Infinity anywhere: values are reported as the text stored).
 Rows are numbered as frictionless numbers them: the header is row 1, the first record row 2 (a
 record whose quoted cell spans lines still counts as one row). Keys keep this order; new keys may be
 added, existing ones will not change meaning without bumping ``report_version``.
@@ -48,6 +49,12 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+
+    def __post_init__(self) -> None:
+        # A value is reported as text, as stored: a float NaN or Infinity handed in by a layer
+        # would otherwise make the JSON report non-standard (bare NaN, which JSON has no word for).
+        if self.value is not None and not isinstance(self.value, str):
+            object.__setattr__(self, "value", str(self.value))
 
     def to_line(self) -> str:
         """``resource:row:column — rule (why) — 'offending value'``."""
@@ -131,7 +138,8 @@ class Report:
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+        # allow_nan=False: standard JSON or an error, never a bare NaN/Infinity a parser rejects.
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
     def to_text(self, limit: int = DEFAULT_LIMIT) -> str:
         """Human report: one line per check, then the failures of each failed check."""

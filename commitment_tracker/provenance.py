@@ -6,19 +6,14 @@ as they are), so ``seed_text[quote_start:quote_end] == quote`` for every claim a
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import hashlib
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from commitment_tracker import containment, paths
 from commitment_tracker.context import TableUnavailable, ValidationContext
 from commitment_tracker.problems import CheckResult
-
-if TYPE_CHECKING:
-    import polars as pl
 
 LAYER = "provenance"
 
@@ -211,7 +206,10 @@ def check_quotes(
         return result
     # One pass over plain column lists (per-row dicts from iter_rows cost more than the checks).
     ids, quotes = table["source_id"].to_list(), table[column].to_list()
-    starts, ends = _as_ints(table, "quote_start"), _as_ints(table, "quote_end")
+    # Typed as the schema types them: an offset not written as a canonical integer (1_0, " 10")
+    # is a type-error of the structure layer and missing here, never read as Python's int() would.
+    typed = ctx.typed_table(resource)
+    starts, ends = typed["quote_start"].to_list(), typed["quote_end"].to_list()
     rows = zip(ids, quotes, starts, ends, strict=True)
     for row, (source_id, quote, start, end) in enumerate(rows, start=2):
         text = seeds.get(source_id)
@@ -230,20 +228,3 @@ def check_quotes(
                 value=quote,
             )
     return result
-
-
-def _as_ints(table: pl.DataFrame, name: str) -> list[int | None]:
-    """A text column as Python's ``int()`` reads each value; None where it does not parse.
-
-    Polars parses plain digits in one pass; the few values it refuses that ``int()`` accepts
-    (surrounding spaces, ``_`` separators, numbers beyond 64 bits) are parsed one by one.
-    """
-    import polars as pl
-
-    text = table[name]
-    parsed = text.cast(pl.Int64, strict=False)
-    values = parsed.to_list()
-    for i in (text.is_not_null() & parsed.is_null()).arg_true().to_list():
-        with contextlib.suppress(ValueError):
-            values[i] = int(text[i])
-    return values

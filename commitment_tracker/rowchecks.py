@@ -7,8 +7,10 @@ reports it with Frictionless's own rule names, notes and row numbers, so a repor
 with the engine:
 
 - ``blank-row``: every cell missing (it then hides the row's cell errors, as in Frictionless);
-- ``type-error``: a non-missing value its field's reader rejects (integer and number as Python's
-  ``int``/``Decimal`` read a stripped cell, dates in the default ``%Y-%m-%d``);
+- ``type-error``: a non-missing value its field's reader rejects: integers, numbers and default
+  dates must be in the package's canonical form (``csvio.CANONICAL_FORMS``: no NaN, INF, ``1_03``,
+  `` 103``, ``2025-7-3``, year 0…), which Frictionless is made to apply too
+  (``structure.canonical_readers``);
 - ``constraint-error``: required, enum, pattern (full match), minimum/maximum, minLength/maxLength,
   on typed values, only for cells without a type error; the expressions come from
   ``load.field_checks``, the same ones the build's CHECK constraints use;
@@ -23,9 +25,9 @@ stay exact too. Columns pair with fields by position, as Frictionless pairs them
 wrong (header problems themselves are Frictionless's to report). As Frictionless does, at most
 ``LIMIT_ERRORS`` row problems are kept per resource, the first ones in row order.
 
-Known differences, all in values no canonical file holds: Python also accepts non-ASCII digits and
-strips non-ASCII spaces; DuckDB's regular expressions are RE2, Python's ``re`` accepts a few more
-constructs; numbers are compared with bounds as doubles, not decimals.
+Known differences, all in values no canonical file holds: numbers are compared with bounds as
+doubles, not decimals (the canonical form keeps them to 15 digits each side of the point). Patterns
+that RE2 (DuckDB) refuses are refused in the descriptor (``schema_checks``).
 """
 
 from __future__ import annotations
@@ -57,17 +59,6 @@ DESCRIPTION = (
 )
 LIMIT_ERRORS = 1000  # frictionless.settings.DEFAULT_LIMIT_ERRORS, per resource
 ROW = "__row"
-
-# What Python's int() and Decimal() accept once the cell is stripped (frictionless's readers).
-_DIGITS = r"[0-9]+(_[0-9]+)*"
-_INTEGER_RE = rf"[+-]?{_DIGITS}"
-_NUMBER_RE = (
-    rf"[+-]?(({_DIGITS}(\.({_DIGITS})?)?|\.{_DIGITS})([eE][+-]?{_DIGITS})?"
-    r"|(?i:nan|snan|inf|infinity))"
-)
-# datetime.strptime(cell, "%Y-%m-%d"): four-digit year, month and day with or without a zero.
-_DATE_RE = r"[0-9]{4}-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12][0-9]|0[1-9]|[1-9]| [1-9])"
-_WHITESPACE = quote_literal(" \t\n\r\x0b\x0c")
 
 
 @dataclasses.dataclass
@@ -167,24 +158,19 @@ def _missing(resource: Resource, raw: str) -> str:
 
 def _reader(f: Field, raw: str) -> tuple[str | None, str | None]:
     """SQL (is the cell of this type, its typed value) for a non-missing cell; None: no SQL form."""
-    stripped = f"trim({raw}, {_WHITESPACE})"
     if f.type == "string" and f.format in (None, "default"):
         return "true", raw
+    form = csvio.canonical_form(f.type, f.format)
+    if form is None:
+        return None, None
+    canonical = f"regexp_full_match({raw}, {quote_literal(f'(?:{form})')})"
     if f.type == "integer":
-        return (
-            f"regexp_full_match({stripped}, {quote_literal(_INTEGER_RE)})",
-            f"TRY_CAST(replace({stripped}, '_', '') AS HUGEINT)",
-        )
+        return canonical, f"TRY_CAST({raw} AS HUGEINT)"
     if f.type == "number":
-        return (
-            f"regexp_full_match({stripped}, {quote_literal(_NUMBER_RE)})",
-            f"TRY_CAST(replace({stripped}, '_', '') AS DOUBLE)",
-        )
-    if f.type == "date" and f.format in (None, "default"):
-        parsed = f"TRY_STRPTIME(replace({raw}, ' ', ''), {quote_literal(DATE_FORMAT)})"
-        valid = f"(regexp_full_match({raw}, {quote_literal(_DATE_RE)}) AND {parsed} IS NOT NULL)"
-        return valid, f"{parsed}::DATE"
-    return None, None
+        return canonical, f"TRY_CAST({raw} AS DOUBLE)"
+    # A date: canonical, and a day the calendar has (2025-02-30 matches the form).
+    parsed = f"TRY_STRPTIME({raw}, {quote_literal(DATE_FORMAT)})"
+    return f"({canonical} AND {parsed} IS NOT NULL)", f"{parsed}::DATE"
 
 
 def _judge_distinct(
@@ -234,8 +220,8 @@ def _row_problems(
         raw, ok, col = (quote_ident(f.name + s) for s in (":raw", ":ok", ""))
         name = quote_literal(f.name)
         cell_where = f"NOT __blank AND {ok} IS NOT DISTINCT FROM"
-        fmt = f.format or "default"
-        add("type-error", rank, name, raw, quote_literal(f'type is "{f.type}/{fmt}"'), f"{cell_where} false")
+        note = quote_literal(csvio.type_error_note(f.type, f.format))
+        add("type-error", rank, name, raw, note, f"{cell_where} false")
         if f.required:
             note = quote_literal(_constraint_note("required", True))
             add("constraint-error", rank, name, raw, note, f"NOT __blank AND {ok} IS NULL")

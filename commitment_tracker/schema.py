@@ -13,13 +13,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker import containment, paths
+from commitment_tracker.schema_checks import DescriptorIssue, descriptor_issues
 
 if TYPE_CHECKING:
     import polars as pl
 
+# datapackage.json is metadata: the real one is under 50 kB. Anything past this is refused before
+# it is parsed (Frictionless would then walk it with jsonschema, for minutes).
+MAX_DESCRIPTOR_BYTES = 4 * 1024 * 1024
+_LISTED_ISSUES = 10  # issues spelled out in the one-line message of a DescriptorError
+
 
 class DescriptorError(Exception):
-    """datapackage.json is missing, is not valid JSON, or lacks what the tools need."""
+    """datapackage.json is missing, is not valid JSON, or lacks what the tools need.
+
+    ``issues`` holds every problem found, each located (resource, field, key path); ``str()`` is a
+    one-line summary for commands that print a single error.
+    """
+
+    def __init__(self, problem: str | list[DescriptorIssue]) -> None:
+        self.issues = [DescriptorIssue(problem)] if isinstance(problem, str) else list(problem)
+        shown = "; ".join(str(i) for i in self.issues[:_LISTED_ISSUES])
+        more = len(self.issues) - _LISTED_ISSUES
+        if more > 0:
+            shown += f"; and {more} more (run `commitments validate` for all)"
+        prefix = "datapackage.json is unusable: " if isinstance(problem, list) else ""
+        super().__init__(prefix + shown)
 
 
 # Table Schema type -> polars dtype. Types the package does not use yet are mapped to text so a new
@@ -157,18 +176,40 @@ def read_descriptor(root: Path) -> dict[str, Any]:
     path = paths.descriptor_path(root)
     try:
         # Through containment.py: a descriptor linked to a file outside, or a FIFO, is never read.
-        text = containment.read_package_file(root, paths.DESCRIPTOR_NAME).decode("utf-8")
+        data = containment.read_package_file(root, paths.DESCRIPTOR_NAME)
     except FileNotFoundError:
         raise DescriptorError(f"{path} does not exist (is --root the package folder?)") from None
-    except UnicodeDecodeError as exc:
-        raise DescriptorError(f"{path} is not UTF-8: {exc}") from None
     except OSError as exc:
-        raise DescriptorError(f"{path} cannot be read: {exc}") from None
+        raise DescriptorError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    if len(data) > MAX_DESCRIPTOR_BYTES:
+        raise DescriptorError(
+            f"datapackage.json is larger than {MAX_DESCRIPTOR_BYTES // (1024 * 1024)} MiB: "
+            "it holds metadata only, the data belongs in the CSV files"
+        )
+    return parse_descriptor(data)
+
+
+def parse_descriptor(data: bytes) -> dict[str, Any]:
+    """The descriptor in ``data`` (the bytes of a datapackage.json); DescriptorError if unusable."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DescriptorError(
+            f"datapackage.json is not UTF-8 (byte {data[exc.start : exc.end].hex(' ')} at offset "
+            f"{exc.start}): re-save it as UTF-8"
+        ) from None
+    if not text.strip():
+        raise DescriptorError("datapackage.json is empty: it must hold the package's JSON object")
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DescriptorError(
             f"datapackage.json is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise DescriptorError(
+            "datapackage.json nests arrays or objects too deeply to be read (a descriptor needs a few "
+            "levels, not hundreds)"
         ) from None
     if not isinstance(descriptor, dict):
         raise DescriptorError("datapackage.json must hold a JSON object")
@@ -176,18 +217,12 @@ def read_descriptor(root: Path) -> dict[str, Any]:
 
 
 def parse_package(descriptor: dict[str, Any]) -> Package:
-    """Turn a descriptor into typed accessors; DescriptorError if its shape is unusable."""
-    raw_resources = descriptor.get("resources")
-    if not isinstance(raw_resources, list) or not raw_resources:
-        raise DescriptorError("datapackage.json has no 'resources' list")
-    resources = []
-    for index, raw in enumerate(raw_resources):
-        try:
-            resources.append(_parse_resource(raw))
-        except (KeyError, TypeError, AttributeError) as exc:
-            name = raw.get("name", f"#{index}") if isinstance(raw, dict) else f"#{index}"
-            raise DescriptorError(f"resource {name} in datapackage.json is malformed: {exc!r}") from None
-    return Package(descriptor=descriptor, resources=tuple(resources))
+    """Turn a descriptor into typed accessors; DescriptorError listing every issue if unusable."""
+    issues = descriptor_issues(descriptor)
+    if issues:
+        raise DescriptorError(issues)
+    resources = tuple(_parse_resource(raw) for raw in descriptor["resources"])
+    return Package(descriptor=descriptor, resources=resources)
 
 
 def load_package(root: Path) -> Package:
@@ -203,9 +238,8 @@ def _as_tuple(value: str | list[str] | None) -> tuple[str, ...]:
 
 
 def _parse_resource(raw: dict[str, Any]) -> Resource:
+    # The shape was checked by schema_checks.descriptor_issues: every key read here is sound.
     schema = raw["schema"]
-    if not isinstance(schema, dict):
-        raise TypeError("schema must be an inline object")
     fields = tuple(
         Field(
             name=f["name"],

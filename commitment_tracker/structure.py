@@ -15,14 +15,19 @@ them instead of crashing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import dataclasses
 import io
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from commitment_tracker import atomic, containment, csvio, rowchecks
 from commitment_tracker.containment import ContainmentError
 from commitment_tracker.context import TableUnavailable, ValidationContext
+from commitment_tracker.load import no_field_size_limit
 from commitment_tracker.problems import CheckResult, Problem
 
 LAYER = "structure"
@@ -153,21 +158,31 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
     # Records are streamed, never held as a list: only the width of each is needed.
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     ragged = False
+    row_number = 0  # the last record read whole (the header is row 1) and the line it ended on
+    last_line = 0
     try:
-        width = len(next(records))
-        for row_number, record in enumerate(records, start=2):
-            if record and len(record) != width:
-                ragged = True
-                result.problem(
-                    "ragged-row",
-                    f"row has {len(record)} fields, the header has {width}: "
-                    "a missing or extra comma, or an unquoted comma inside a value",
-                    resource=name,
-                    row=row_number,
-                    value=",".join(record),
-                )
+        with no_field_size_limit(len(data)):
+            width = len(next(records))
+            row_number, last_line = 1, records.line_num
+            for row_number, record in enumerate(records, start=2):
+                last_line = records.line_num
+                if record and len(record) != width:
+                    ragged = True
+                    result.problem(
+                        "ragged-row",
+                        f"row has {len(record)} fields, the header has {width}: "
+                        "a missing or extra comma, or an unquoted comma inside a value",
+                        resource=name,
+                        row=row_number,
+                        value=",".join(record),
+                    )
     except csv.Error as exc:
-        result.problem("csv-syntax", f"{relpath} is not well-formed CSV: {exc}", resource=name)
+        result.problem(
+            "csv-syntax",
+            f"{relpath} is not well-formed CSV in the row starting at line {last_line + 1}: {exc}",
+            resource=name,
+            row=row_number + 1,
+        )
         return "malformed CSV"
     return "ragged rows" if ragged else None
 
@@ -217,8 +232,20 @@ def check_frictionless(
                     resource=name,
                 )
                 continue
-            result.problems.append(_problem_from_error(result, name, d))
+            problem = _problem_from_error(result, name, d)
+            if problem.rule == "type-error":
+                # Worded as the DuckDB row check words it: what the package expects of the cell.
+                problem = _with_type_note(ctx, problem)
+            result.problems.append(problem)
     return result
+
+
+def _with_type_note(ctx: ValidationContext, problem: Problem) -> Problem:
+    try:
+        f = ctx.package.resource(problem.resource or "").field(problem.column or "")
+    except KeyError:
+        return problem
+    return dataclasses.replace(problem, message=csvio.type_error_note(f.type, f.format))
 
 
 def frictionless_report(root: Path, rows: bool = True, exclude: frozenset[str] | set[str] = frozenset()):
@@ -235,7 +262,8 @@ def frictionless_report(root: Path, rows: bool = True, exclude: frozenset[str] |
 
     path = str(root / "datapackage.json")
     if rows and not exclude:
-        return frictionless.validate(path)
+        with canonical_readers():
+            return frictionless.validate(path)
     try:
         package = frictionless.Package(path)
         package.to_descriptor(validate=True)
@@ -251,7 +279,8 @@ def frictionless_report(root: Path, rows: bool = True, exclude: frozenset[str] |
                 fk for fk in schema.foreign_keys if rows and _referenced(fk, resource.name) not in exclude
             ]
     if rows:
-        return package.validate()
+        with canonical_readers():
+            return package.validate()
     # One row is read (frictionless cannot open a table without its first one); its errors and
     # every row error are out of scope: rowchecks.py judges them all.
     return package.validate(Checklist(skip_errors=["#row"]), limit_rows=1)
@@ -261,6 +290,57 @@ def _referenced(foreign_key: dict, own_name: str) -> str:
     """The resource a Table Schema foreign key points at (an empty name means the table itself)."""
     reference = foreign_key.get("reference") or {}
     return reference.get("resource") or own_name
+
+
+@contextlib.contextmanager
+def canonical_readers() -> Iterator[None]:
+    """Within the block, Frictionless reads integer, number and date cells as the package does.
+
+    Frictionless's own readers take whatever Python's ``int``, ``Decimal`` and ``strptime`` take
+    (NaN, INF, ``1_03``, `` 103``, ``2025-7-3``); a Table Schema ``pattern`` cannot say otherwise, since
+    Frictionless allows it on strings only. So a plugin hands Frictionless the same readers, refusing
+    any cell not in ``csvio.CANONICAL_FORMS`` before the usual reading: the cell is a type-error
+    and its constraints are not judged, exactly as in rowchecks.py. Registered for the block only.
+    """
+    from frictionless import Plugin, fields, system
+
+    classes = {
+        base.type: _canonical_field_class(base)
+        for base in (fields.IntegerField, fields.NumberField, fields.DateField)
+    }
+
+    class CanonicalValues(Plugin):
+        def select_field_class(self, field_type=None):
+            return classes.get(field_type)
+
+    system.register(_PLUGIN, CanonicalValues())
+    try:
+        yield
+    finally:
+        system.deregister(_PLUGIN)
+
+
+_PLUGIN = "commitments-canonical-values"
+
+
+def _canonical_field_class(base: type) -> type:
+    """A subclass of Frictionless field class ``base`` whose reader refuses non-canonical text."""
+
+    def create_value_reader(self):
+        read = base.create_value_reader(self)
+        form = csvio.canonical_form(self.type, self.format)
+        if form is None:
+            return read
+        pattern = re.compile(f"(?:{form})")
+
+        def value_reader(cell):
+            if isinstance(cell, str) and not pattern.fullmatch(cell):
+                return None
+            return read(cell)
+
+        return value_reader
+
+    return type(f"Canonical{base.__name__}", (base,), {"create_value_reader": create_value_reader})
 
 
 def _problem_from_error(result: CheckResult, resource: str, d: dict) -> Problem:

@@ -55,11 +55,22 @@ def validate(
     try:
         package = load_package(root)
     except DescriptorError as exc:
-        descriptor.problem("descriptor", f"{exc}; fix datapackage.json (no other check can run without it)")
-        skipped = [
-            CheckResult(name, "all", f"the {name} layer", skipped_reason="datapackage.json is unusable")
-            for name, _ in layers
-        ]
+        for issue in exc.issues:
+            # Located as resource:field, the key path leading the message (datapackage.json
+            # alone when the problem is the file or its top level).
+            descriptor.problem(
+                "descriptor",
+                f"{issue}; fix datapackage.json",
+                resource=issue.resource,
+                column=issue.field,
+                value=issue.value,
+            )
+        n = len(exc.issues)
+        reason = (
+            f"datapackage.json is unusable ({n} problem{'s' if n != 1 else ''} in structure/descriptor): "
+            "every check of this layer reads the resources it declares"
+        )
+        skipped = [CheckResult(name, "all", f"the {name} layer", skipped_reason=reason) for name, _ in layers]
         return Report(checks=[descriptor, *skipped])
     ctx = ValidationContext(
         root=root,

@@ -1,4 +1,4 @@
-"""How the content layer hands tables to Great Expectations, and the provenance offsets reader.
+"""How the content layer hands tables to Great Expectations, and how the provenance layer reads offsets.
 
 GX is given only the columns a suite reads, a cheap pass/fail run first and a detailed re-run of
 the failing expectations only, and its import leaves scipy.stats unexecuted. None of this may change
@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from conftest import REPO, read_rows, set_cell
 
-from commitment_tracker import content, provenance
+from commitment_tracker import content, csvio, schema
 from commitment_tracker.validate import validate
 
 
@@ -111,6 +111,12 @@ def test_gx_import_leaves_scipy_stats_for_first_use():
     assert done.stdout.split() == ["_LazyModule", "0.0"]
 
 
-def test_offsets_are_read_as_int_reads_them():
-    table = pl.DataFrame({"quote_start": ["12", "+5", " 7", "1_0", "99999999999999999999", "x", "", None]})
-    assert provenance._as_ints(table, "quote_start") == [12, 5, 7, 10, 99999999999999999999, None, None, None]
+def test_offsets_are_read_as_the_schema_types_them():
+    # The quote check reads offsets from the typed table: a cell that is not a canonical integer
+    # (a type-error of the structure layer) is missing there, never read as int("1_0") == 10.
+    claims = schema.load_package(REPO).resource("claims")
+    cells = ["12", "+5", " 7", "1_0", "99999999999999999999", "x", "", None]
+    empty = [None] * len(cells)
+    frame = pl.DataFrame({n: cells if n == "quote_start" else empty for n in claims.field_names})
+    typed = csvio.cast_to_schema(frame.cast(pl.String), claims, strict=False)
+    assert typed["quote_start"].to_list() == [12, None, None, None, None, None, None, None]
