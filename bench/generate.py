@@ -45,8 +45,8 @@ from pathlib import Path
 
 import polars as pl
 
-from commitment_tracker import csvio, paths
-from commitment_tracker.schema import load_package
+from commitment_tracker.datapackage import csvio, paths
+from commitment_tracker.datapackage.schema import load_package
 
 REPO = paths.default_root()
 DEFAULT_SEED = 20250701

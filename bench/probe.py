@@ -15,14 +15,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from commitment_tracker.schema import load_package
+from commitment_tracker.datapackage.schema import load_package
 
 
 def floor(root: Path) -> int:
     """Read every resource with DuckDB's typed read_csv into in-memory tables; print the row count."""
     import duckdb
 
-    from commitment_tracker.load import load_into, quote_ident
+    from commitment_tracker.database import load_into, quote_ident
 
     con = duckdb.connect()
     package = load_into(con, root)
@@ -34,8 +34,8 @@ def floor(root: Path) -> int:
 
 
 def layer(root: Path, name: str, profile: Path | None) -> int:
-    from commitment_tracker.context import ValidationContext, today_from_env
-    from commitment_tracker.validate import LAYERS
+    from commitment_tracker.validation.context import ValidationContext, today_from_env
+    from commitment_tracker.validation.validate import LAYERS
 
     layers = dict(LAYERS)
     if name not in layers:

@@ -155,7 +155,9 @@ class Harness:
         return chosen
 
     def _layers(self) -> list[str]:
-        code = "from commitment_tracker.validate import LAYERS; print(' '.join(n for n, _ in LAYERS))"
+        code = (
+            "from commitment_tracker.validation.validate import LAYERS; print(' '.join(n for n, _ in LAYERS))"
+        )
         out = subprocess.run([self.python, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
         return out.stdout.split()
 

@@ -29,8 +29,9 @@ PROBE = r"""
 import json, sys, time
 t = [time.perf_counter()]
 from pathlib import Path
-from commitment_tracker import content, provenance, schema, structure
-from commitment_tracker.context import ValidationContext, today_from_env
+from commitment_tracker.validation import content, provenance, structure
+from commitment_tracker.datapackage import schema
+from commitment_tracker.validation.context import ValidationContext, today_from_env
 t.append(time.perf_counter())
 root = Path(sys.argv[1])
 ctx = ValidationContext(root=root, package=schema.load_package(root), today=today_from_env())

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 from filelock import FileLock
 
-from cli import cli
-from commitment_tracker import validate as validate_module
-from commitment_tracker.problems import Problem, Report
+from commitment_tracker.cli import cli
+from commitment_tracker.validation import validate as validate_module
+from commitment_tracker.validation.report import Problem, Report
 
 REPO = Path(__file__).resolve().parent.parent
 PACKAGE_PARTS = ("datapackage.json", "data", "seeds", "validators")

@@ -22,7 +22,7 @@ import pytest
 from conftest import read_rows, run_cli, set_cell, write_rows
 from test_rowchecks_agree import row_problems, structure_problems
 
-from commitment_tracker.problems import Problem
+from commitment_tracker.validation.report import Problem
 
 PINNED_TODAY = "2026-11-24"
 Expected = set[tuple[str, str, str]]

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, read_rows, run_cli, set_cell
 
-from commitment_tracker import schema
+from commitment_tracker.datapackage import schema
 
 PACKAGE = schema.load_package(REPO)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, run_cli
 
-from cli import cli
-from commitment_tracker import __version__, atomic, codebook, csvio, schema, summary
+from commitment_tracker import __version__
+from commitment_tracker.cli import cli
+from commitment_tracker.curation import atomic
+from commitment_tracker.datapackage import csvio, schema
+from commitment_tracker.publish import codebook, summary
 
 
 def test_version():

@@ -7,9 +7,11 @@ import json
 import jsonschema
 from conftest import REPO, read_rows, run_cli, write_rows
 
-from commitment_tracker.validate import validate
+from commitment_tracker.validation.validate import validate
 
-REPORT_SCHEMA = json.loads((REPO / "commitment_tracker" / "report.schema.json").read_text(encoding="utf-8"))
+REPORT_SCHEMA = json.loads(
+    (REPO / "commitment_tracker" / "validation" / "report.schema.json").read_text(encoding="utf-8")
+)
 
 
 def test_data_docs_are_written_for_every_suite_and_rule(tmp_path):

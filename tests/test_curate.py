@@ -19,8 +19,10 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_package, read_rows, run_cli, set_cell
 
-from commitment_tracker import atomic, curate, lock, provenance, release
-from commitment_tracker.validate import validate
+from commitment_tracker.curation import atomic, curate, lock
+from commitment_tracker.publish import release
+from commitment_tracker.validation import provenance
+from commitment_tracker.validation.validate import validate
 
 TODAY = "2026-11-24"
 COMMITMENT = "centre-al-jazari-nador"
@@ -218,7 +220,7 @@ def test_dry_run_shows_the_rows_and_writes_nothing(package, article):
     ["add-source", "add-claim", "add-commitment", "add-actor", "record-discrepancy", "set-status"],
 )
 def test_every_write_command_has_dry_run_and_root(command):
-    from cli import cli
+    from commitment_tracker.cli import cli
 
     names = {p.name for p in cli.commands[command].params}
     assert {"dry_run", "root"} <= names

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 from conftest import REPO, copy_package, read_rows, run_cli, set_cell, write_rows
 
-from commitment_tracker import curate, release
-from commitment_tracker.diff import diff_folders
+from commitment_tracker.curation import curate
+from commitment_tracker.publish import release
+from commitment_tracker.publish.diff import diff_folders
 
 TODAY = "2026-11-24"
 

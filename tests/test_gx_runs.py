@@ -16,8 +16,9 @@ import polars as pl
 import pytest
 from conftest import REPO, read_rows, set_cell
 
-from commitment_tracker import content, csvio, schema
-from commitment_tracker.validate import validate
+from commitment_tracker.datapackage import csvio, schema
+from commitment_tracker.validation import content
+from commitment_tracker.validation.validate import validate
 
 
 def _add_expectations(root, resource, *expectations):
@@ -98,7 +99,7 @@ def test_a_failing_suite_reports_every_row_and_counts_every_expectation(package)
 def test_gx_import_leaves_scipy_stats_for_first_use():
     script = (
         "import sys\n"
-        "from commitment_tracker.validate import validate\n"
+        "from commitment_tracker.validation.validate import validate\n"
         f"assert validate({str(REPO)!r}).valid\n"
         "print(type(sys.modules['scipy.stats']).__name__)\n"
         "from scipy import stats\n"

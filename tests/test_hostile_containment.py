@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, copy_package, read_rows, run_cli, set_cell, write_rows
 
-from commitment_tracker.site.markup import esc, safe_url
+from commitment_tracker.publish.site.markup import esc, safe_url
 
 TODAY = "2026-11-24"
 SECRET = "HOSTILE-SECRET-7f3a9c1e"

@@ -58,7 +58,7 @@ def test_runaway_recursive_query_stops_at_the_timeout():
 
 
 def test_named_query_has_the_timeout_too(monkeypatch, tmp_path):
-    from commitment_tracker import queries
+    from commitment_tracker.query import named as queries
 
     (tmp_path / "forever.sql").write_text(
         "-- title: Forever\n-- description: never ends\n-- param: none\n"

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, read_rows, run_cli, write_rows
 
-from commitment_tracker import lock
-from commitment_tracker.problems import Problem
+from commitment_tracker.curation import lock
+from commitment_tracker.validation.report import Problem
 
 PINNED_TODAY = "2026-11-24"
 NEW_RULES = ("status-not-before-announcement", "deadline-not-before-announcement", "status-goes-backwards",

@@ -22,9 +22,9 @@ import pytest
 from conftest import read_rows, run_cli, write_rows
 from test_broken_corpus import PINNED_TODAY, descriptor_edit, edit, field_of, row_of
 
-from commitment_tracker import schema
-from commitment_tracker.problems import Problem, Report
-from commitment_tracker.schema_checks import EXPECTED_RESOURCES
+from commitment_tracker.datapackage import schema
+from commitment_tracker.datapackage.schema_checks import EXPECTED_RESOURCES
+from commitment_tracker.validation.report import Problem, Report
 
 LAYERS = ("structure", "content", "provenance")
 
@@ -338,7 +338,7 @@ def test_values_are_judged_alike_by_frictionless(package, monkeypatch):
 
 def test_json_report_is_standard_json_whatever_a_layer_hands_it():
     report = Report(package="p", package_version="1")
-    from commitment_tracker.problems import CheckResult
+    from commitment_tracker.validation.report import CheckResult
 
     check = CheckResult("content", "x", "x")
     check.problem("r", "m", resource="claims", row=2, column="value", value=float("nan"))

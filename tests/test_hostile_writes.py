@@ -22,8 +22,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO, copy_package
 
-from cli import cli
-from commitment_tracker import atomic, curate, lock
+from commitment_tracker.cli import cli
+from commitment_tracker.curation import atomic, curate, lock
 
 TODAY = "2026-11-24"
 COMMITMENT = "centre-al-jazari-nador"
@@ -663,7 +663,7 @@ def test_stale_staging_folders_are_removed_and_nothing_else(package, outside, tm
 KILLED_MID_VALIDATION = """
 import os, signal, sys
 sys.argv = ["cli.py", *sys.argv[1:]]
-from commitment_tracker import curate
+from commitment_tracker.curation import curate
 
 def killed(root, today):
     os.kill(os.getpid(), signal.SIGKILL)  # no cleanup of any kind, as with kill -9 or the OOM killer

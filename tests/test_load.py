@@ -1,4 +1,4 @@
-"""commitment_tracker.load: typed DuckDB tables, the lock, schema constraints, and load() -> polars."""
+"""commitment_tracker.database: typed DuckDB tables, the lock, schema constraints, and load() -> polars."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from conftest import REPO, read_rows, set_cell, write_rows
 
 from commitment_tracker import load as load_function
-from commitment_tracker import schema
-from commitment_tracker.load import LoadError, connect, dependency_order
+from commitment_tracker.database import LoadError, connect, dependency_order
+from commitment_tracker.datapackage import schema
 
 PACKAGE = schema.load_package(REPO)
 
@@ -132,7 +132,7 @@ def test_renamed_header_is_refused(package):
 def test_loading_imports_neither_frictionless_nor_great_expectations():
     code = (
         "import sys\n"
-        "from commitment_tracker.load import connect\n"
+        "from commitment_tracker.database import connect\n"
         "connect().execute('SELECT count(*) FROM claims').fetchall()\n"
         "print(sorted(m for m in ('frictionless', 'great_expectations', 'polars') if m in sys.modules))\n"
     )

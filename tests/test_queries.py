@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, read_rows, run_cli, write_rows
 
-from commitment_tracker import queries
-from commitment_tracker.load import connect
+from commitment_tracker.database import connect
+from commitment_tracker.query import named as queries
 
 NAMED = queries.discover()
 CHECKS: dict[str, Callable[[], None]] = {}

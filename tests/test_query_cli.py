@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, run_cli, set_cell
 
-from commitment_tracker import queries
+from commitment_tracker.query import named as queries
 
 
 def test_queries_lists_every_named_query_with_its_title():

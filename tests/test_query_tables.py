@@ -15,8 +15,9 @@ import duckdb
 import pytest
 from conftest import REPO, run_cli
 
-from commitment_tracker import queries, schema
-from commitment_tracker.load import LoadError, UnknownTableError, connect, tables_read_by
+from commitment_tracker.database import LoadError, UnknownTableError, connect, tables_read_by
+from commitment_tracker.datapackage import schema
+from commitment_tracker.query import named as queries
 
 PACKAGE = schema.load_package(REPO)
 NAMED = queries.discover()

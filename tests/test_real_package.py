@@ -12,7 +12,8 @@ import json
 import pytest
 from conftest import REPO
 
-from commitment_tracker import csvio, provenance, schema
+from commitment_tracker.datapackage import csvio, schema
+from commitment_tracker.validation import provenance
 
 PACKAGE = schema.load_package(REPO)
 

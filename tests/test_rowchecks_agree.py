@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import read_rows, run_cli, set_cell, write_rows
 
-from commitment_tracker import structure
-from commitment_tracker.problems import Problem
-from commitment_tracker.validate import validate
+from commitment_tracker.validation import structure
+from commitment_tracker.validation.report import Problem
+from commitment_tracker.validation.validate import validate
 
 # The engines differ on purpose here: Frictionless stops at a resource whose referenced table is
 # unreadable ("not-validated", nothing else); the DuckDB path still checks its rows and says which

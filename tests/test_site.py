@@ -16,8 +16,8 @@ import pytest
 import site_support as expect
 from conftest import REPO, copy_package, run_cli, set_cell
 
-from commitment_tracker import site
-from commitment_tracker.site import chart, downloads, markup, passages
+from commitment_tracker.publish import site
+from commitment_tracker.publish.site import chart, downloads, markup, passages
 
 MAX_PAGE_BYTES = 64 * 1024  # "a few tens of KB per page"
 
@@ -319,7 +319,9 @@ def test_builds_are_picked_up_and_stale_ones_left_out(package, tmp_path):
 
 
 def test_real_build_is_offered_when_the_build_command_exists(package, tmp_path):
-    build = pytest.importorskip("commitment_tracker.build", reason="the build command (issue 5) is not here")
+    build = pytest.importorskip(
+        "commitment_tracker.publish.build", reason="the build command (issue 5) is not here"
+    )
     build.build(package, tmp_path / "dist", validate_first=False)
     result = site.build_site(package, tmp_path / "site", build_dir=tmp_path / "dist")
     kinds = {d.kind for d in result.builds}
@@ -402,7 +404,7 @@ def test_site_module_is_not_imported_by_the_cli_at_start():
     import subprocess
     import sys
 
-    code = "import sys, cli; print('commitment_tracker.site' in sys.modules)"
+    code = "import sys, cli; print('commitment_tracker.publish.site' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )

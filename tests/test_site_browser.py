@@ -20,7 +20,7 @@ import pytest
 import site_support as expect
 from conftest import copy_package
 
-from commitment_tracker import site
+from commitment_tracker.publish import site
 
 # One worker runs them all: one Chromium, one site build, one writer of tests/artifacts/.
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

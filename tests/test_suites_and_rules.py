@@ -7,7 +7,8 @@ import re
 
 from conftest import REPO, run_cli
 
-from commitment_tracker import rules, schema, suites
+from commitment_tracker.datapackage import schema
+from commitment_tracker.validation import rules, suites
 
 PACKAGE = schema.load_package(REPO)
 CORPUS = "".join(

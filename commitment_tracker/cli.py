@@ -1,0 +1,972 @@
+"""Command line for the Morocco AI commitments data package.
+
+A thin layer: each command parses its options, calls commitment_tracker, and prints. Heavy
+libraries (frictionless, Great Expectations) are imported inside the commands that need them so
+that other commands start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from commitment_tracker import __version__
+from commitment_tracker.datapackage import paths
+from commitment_tracker.query import limits
+
+ROOT_ENV = "COMMITMENTS_ROOT"
+
+
+def _check_root(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    root = Path(value).resolve()
+    if not paths.descriptor_path(root).is_file():
+        raise click.BadParameter(
+            f"no datapackage.json in {root}; pass the package folder (--root PATH or ${ROOT_ENV})",
+            ctx=ctx,
+            param=param,
+        )
+    return root
+
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=paths.default_root,
+    show_default="the repository holding cli.py",
+    envvar=ROOT_ENV,
+    callback=_check_root,
+    help="Folder of the data package (the one holding datapackage.json).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="commitments")
+def cli() -> None:
+    """Validate, summarise and query the Morocco AI commitments data package.
+
+    Example:
+
+        commitments validate
+
+        commitments summary
+    """
+
+
+@cli.command()
+@root_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for machines (schema: commitment_tracker/validation/report.schema.json).",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Failures listed per rule of each check in text output (0 lists all).",
+)
+@click.option(
+    "--data-docs",
+    "data_docs",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write Great Expectations Data Docs (HTML) for this run into this folder.",
+)
+@click.option(
+    "--frictionless-rows",
+    is_flag=True,
+    help="Have Frictionless check every row itself (as `frictionless validate` does) instead of "
+    "the DuckDB row checks: same rules and locations, many times slower on large packages.",
+)
+def validate(
+    root: Path, output_format: str, limit: int, data_docs: Path | None, frictionless_rows: bool
+) -> None:
+    """Check the package in three layers: structure (files, Frictionless schema, canonical form),
+    content (Great Expectations suites in validators/ and cross-resource SQL rules) and provenance
+    (seed hashes, quotes at their offsets).
+
+    Lists every problem as resource:row:column — rule (why) — value. Exits 0 when the package is
+    valid, 1 when it is not, 2 on a usage error. "Today", for date rules, is $COMMITMENTS_TODAY
+    (YYYY-MM-DD) when set.
+
+    Example:
+
+        commitments validate --format json > report.json
+
+        commitments validate --data-docs build/data-docs
+
+        commitments validate --frictionless-rows
+    """
+    from commitment_tracker.validation.context import today_from_env
+    from commitment_tracker.validation.validate import validate as run_validation
+
+    try:
+        today = today_from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    if data_docs is not None:
+        try:
+            data_docs.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.BadParameter(
+                f"cannot create {data_docs}: {exc.strerror}", param_hint="--data-docs"
+            ) from None
+        data_docs = data_docs.resolve()
+    report = run_validation(root, today=today, data_docs=data_docs, frictionless_rows=frictionless_rows)
+    click.echo(report.to_json() if output_format == "json" else report.to_text(limit=limit), nl=False)
+    sys.exit(0 if report.valid else 1)
+
+
+@cli.command()
+@root_option
+def summary(root: Path) -> None:
+    """Print row counts per resource and a table of commitments with their latest status.
+
+    Example:
+
+        commitments summary
+    """
+    from commitment_tracker.datapackage import csvio, schema
+    from commitment_tracker.publish import summary as summary_mod
+
+    try:
+        text = summary_mod.render(root)
+    except (schema.DescriptorError, csvio.TableReadError) as exc:
+        raise click.ClickException(f"{exc}\nRun `commitments validate` to see every problem.") from None
+    click.echo(text, nl=False)
+
+
+@cli.command()
+@root_option
+@click.option("--write", is_flag=True, help="Replace the codebook between the markers in README.md.")
+def codebook(root: Path, write: bool) -> None:
+    """Print the Markdown codebook generated from datapackage.json (or embed it in README.md).
+
+    Example:
+
+        commitments codebook --write
+    """
+    import json
+
+    from commitment_tracker.publish import codebook as codebook_mod
+
+    try:
+        text = codebook_mod.render_for(root)
+    except (json.JSONDecodeError, KeyError) as exc:
+        raise click.ClickException(f"datapackage.json cannot be rendered: {exc!r}") from None
+    if not write:
+        click.echo(text)
+        return
+    readme = root / "README.md"
+    try:
+        current = readme.read_text(encoding="utf-8")
+        updated = codebook_mod.embed(current, text)
+    except FileNotFoundError:
+        raise click.ClickException(f"{readme} does not exist") from None
+    except ValueError:
+        raise click.ClickException(
+            f"{readme} lacks the codebook markers; add them:\n{codebook_mod.BEGIN}\n{codebook_mod.END}"
+        ) from None
+    if updated != current:
+        readme.write_text(updated, encoding="utf-8")
+        click.echo(f"updated {readme}")
+    else:
+        click.echo(f"{readme} already up to date")
+
+
+@cli.command("generate-suites")
+@root_option
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a suite is not current.")
+def generate_suites(root: Path, check: bool) -> None:
+    """Regenerate the schema part of each suite in validators/ from datapackage.json.
+
+    Expectations marked meta.origin "schema" (not-null, unique, in-set, regex, between, lengths,
+    compound keys) are rewritten; hand-written ones are kept as they are.
+
+    Example:
+
+        commitments generate-suites
+
+        commitments generate-suites --check
+    """
+    from commitment_tracker.datapackage import schema
+    from commitment_tracker.validation import suites
+
+    try:
+        package = schema.load_package(root)
+    except schema.DescriptorError as exc:
+        raise click.ClickException(str(exc)) from None
+    if check:
+        stale = suites.stale(root, package)
+        for rel, rule, message in stale:
+            click.echo(f"{rel}: {rule} — {message}")
+        if stale:
+            sys.exit(1)
+        click.echo(f"{len(package.resources)} suites current")
+        return
+    try:
+        changed = suites.write(root, package)
+    except suites.SuiteError as exc:
+        raise click.ClickException(f"{exc}; nothing was written") from None
+    for path in changed:
+        click.echo(f"wrote {paths.relative_to_root(root, path)}")
+    click.echo(f"{len(package.resources)} suites, {len(changed)} changed")
+
+
+format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "jsonl", "markdown", "parquet"]),
+    default="table",
+    show_default=True,
+    help="table for people; csv, json, jsonl, markdown or parquet (needs --output) for tools.",
+)
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write the result to this file instead of standard output.",
+)
+width_option = click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    default=60,
+    show_default=True,
+    help="In table format, cut longer cells with '…' (0 never cuts; other formats never cut).",
+)
+
+
+def _check_memory_limit(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        return limits.check_memory_limit(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=limits.DEFAULT_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="Stop the query after this many seconds, writing its rows included (0: no limit).",
+)
+memory_limit_option = click.option(
+    "--memory-limit",
+    default=limits.DEFAULT_MEMORY_LIMIT,
+    show_default=True,
+    callback=_check_memory_limit,
+    metavar="SIZE",
+    help="Memory DuckDB may use, e.g. 500MB or 4GB; a query needing more stops with an error.",
+)
+max_rows_option = click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help=f"Write at most N rows (0: all). Default: {limits.DEFAULT_MAX_ROWS} on standard output, "
+    "every row with --output.",
+)
+
+
+def query_options(function: Callable) -> Callable:
+    """The options of `query` and `sql`: output, and the limits that keep a query from taking the machine."""
+    for option in (root_option, max_rows_option, memory_limit_option, timeout_option, width_option):
+        function = option(function)
+    return format_option(output_option(function))
+
+
+def _query_connection(root: Path, sql: str, memory_limit: str):
+    """The locked connection holding the tables ``sql`` reads (loading only those is the speed-up)."""
+    from commitment_tracker.database import LoadError, connect
+    from commitment_tracker.datapackage import schema
+
+    try:
+        return connect(root, sql=sql, config={"memory_limit": memory_limit})
+    except (schema.DescriptorError, LoadError) as exc:
+        raise click.ClickException(f"{exc}") from None
+
+
+def _emit(
+    root: Path,
+    sql: str,
+    params: dict,
+    output_format: str,
+    output: Path | None,
+    width: int,
+    timeout: float,
+    memory_limit: str,
+    max_rows: int | None,
+) -> None:
+    """Load, run and write one query within its limits; QueryError and QueryStopped are the caller's."""
+    from commitment_tracker.query import named as queries
+
+    if output_format == "parquet" and output is None:
+        raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+    if max_rows is None:
+        max_rows = 0 if output is not None else limits.DEFAULT_MAX_ROWS
+    with limits.process_memory_cap(memory_limit), limits.Stopper(timeout) as stopper:
+        con = _query_connection(root, sql, memory_limit)  # Ctrl-C is a clean stop from here on
+        try:
+            with queries.QueryRun(con, sql, params, stopper) as run:
+                written = _deliver(output, output_format, run, max_rows, width)
+                total = run.count() if run.truncated else None
+        finally:
+            con.close()
+    if run.truncated:
+        of = f" of {total}" if total is not None else " (the result has more)"
+        hint = "--max-rows N (0 for all) or --output FILE" if output is None else "--max-rows 0 for all"
+        verb = "showing" if output is None else "wrote"
+        click.echo(f"{verb} the first {written}{of} rows; use {hint}", err=True)
+
+
+def _deliver_document(
+    output: Path | None, parquet: bool, text: Callable[[], str], write_parquet: Callable[[Path], None]
+) -> None:
+    """Print a document (diff), or write it (or Parquet, which needs a file) to --output."""
+    if parquet and output is None:
+        raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
+    try:
+        if parquet:
+            write_parquet(output)
+        else:
+            rendered = text()
+            if output is None:
+                click.echo(rendered, nl=False)
+                return
+            output.write_text(rendered, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}", err=True)
+
+
+def _deliver(output: Path | None, output_format: str, run, max_rows: int, width: int) -> int:
+    """Print the rows, or write them (Parquet needs a file) to --output; the number of rows written.
+
+    A file is written under a temporary name beside it and renamed at the end, so a query that
+    fails or is stopped half-way leaves whatever was at --output as it was.
+    """
+    from commitment_tracker.query import output as output_mod
+
+    if output is None:
+        try:
+            return output_mod.write(run.result(max_rows), output_format, sys.stdout, width)
+        except BrokenPipeError:
+            # The reader (`| head`) has gone: stop quietly, and keep Python from complaining at exit.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
+    temp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        if output_format == "parquet":
+            written = output_mod.write_parquet(*run.arrow(max_rows), temp)
+        else:
+            with open(temp, "x", encoding="utf-8", newline="") as fh:
+                written = output_mod.write(run.result(max_rows), output_format, fh, width)
+        os.replace(temp, output)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    click.echo(f"wrote {output}", err=True)
+    return written
+
+
+def _query_failed(exc: Exception, prefix: str = "") -> click.ClickException:
+    error = click.ClickException(f"{prefix}{exc}")
+    if isinstance(exc, limits.QueryInterrupted):
+        error.exit_code = limits.INTERRUPTED_EXIT_CODE
+    return error
+
+
+@cli.command("queries")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal; markdown for the README's list.",
+)
+def list_queries(output_format: str) -> None:
+    """List the named queries in queries/ with what each answers and its parameters.
+
+    Example:
+
+        commitments queries
+    """
+    from commitment_tracker.query import named as queries
+
+    try:
+        found = queries.discover()
+    except queries.QueryDefinitionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(queries.describe(found, markdown=output_format == "markdown"), nl=False)
+
+
+@cli.command("query")
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "param_options",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter of the query (repeatable); `commitments queries` lists them.",
+)
+@query_options
+def query_command(
+    name: str,
+    param_options: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    width: int,
+    timeout: float,
+    memory_limit: str,
+    max_rows: int | None,
+    root: Path,
+) -> None:
+    """Run a named query from queries/ over the package (read-only; parameters bound by DuckDB).
+
+    A query stops after --timeout seconds or at Ctrl-C, may use --memory-limit of memory, and
+    prints at most --max-rows rows (the rest is counted; --output FILE takes every row).
+
+    Example:
+
+        commitments query due-by --param year=2030
+
+        commitments query evidence-trail -p commitment=digital-jobs-2030 --format json
+    """
+    from commitment_tracker.query import named as queries
+
+    try:
+        named = queries.get(name)
+        params = named.bind(queries.parse_param_options(param_options))
+    except (queries.QueryError, queries.QueryDefinitionError) as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        _emit(root, named.sql, params, output_format, output, width, timeout, memory_limit, max_rows)
+    except (queries.QueryError, limits.QueryStopped) as exc:
+        raise _query_failed(exc, f"query {name!r}: ") from None
+
+
+@cli.command("sql")
+@click.argument("statement")
+@query_options
+def sql_command(
+    statement: str,
+    output_format: str,
+    output: Path | None,
+    width: int,
+    timeout: float,
+    memory_limit: str,
+    max_rows: int | None,
+    root: Path,
+) -> None:
+    """Run one ad-hoc read-only SQL statement over the package's tables (one per resource).
+
+    The connection cannot read or write files, attach databases, install extensions or change
+    settings; only SELECT (and WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) is accepted. A statement
+    stops after --timeout seconds or at Ctrl-C, may use --memory-limit of memory, and prints at
+    most --max-rows rows (the rest is counted; --output FILE takes every row).
+
+    Example:
+
+        commitments sql "SELECT kind, count(*) AS n FROM commitments GROUP BY kind ORDER BY n DESC"
+
+        commitments sql "SELECT * FROM claims" --max-rows 0 --format csv --timeout 120
+    """
+    from commitment_tracker.query import named as queries
+
+    try:
+        _emit(root, statement, {}, output_format, output, width, timeout, memory_limit, max_rows)
+    except (queries.QueryError, limits.QueryStopped) as exc:
+        raise _query_failed(exc) from None
+
+
+@cli.command("build")
+@root_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder to write commitments.duckdb, data/*.parquet, seeds/ and datapackage.json into.",
+)
+@click.option(
+    "--skip-validation",
+    is_flag=True,
+    help="Do not run `commitments validate` first, for development (the database constraints still "
+    "apply, and files outside the package or not regular files are refused all the same).",
+)
+def build(root: Path, out: Path, skip_validation: bool) -> None:
+    """Build commitments.duckdb (with PK/FK/NOT NULL/CHECK) and zstd Parquet files from the package.
+
+    Refuses a package that does not validate. Every file is checked after writing (reopened,
+    rows counted, constraints and types compared with the schema) before it replaces the old one.
+
+    Example:
+
+        commitments build --out dist/
+    """
+    from commitment_tracker.publish import build as build_mod
+
+    try:
+        written = build_mod.build(root, out, validate_first=not skip_validation)
+    except build_mod.BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the build to {out}: {exc.strerror or exc}") from None
+    for line in written.lines():
+        click.echo(line)
+
+
+@cli.command()
+@root_option
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the site into (replaced if it holds a previous site).  [default: ROOT/dist/site]",
+)
+@click.option(
+    "--builds",
+    "build_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder where `build` wrote the Parquet and DuckDB files, copied into the site's downloads.  "
+    "[default: ROOT/dist]",
+)
+@click.option(
+    "--skip-validation",
+    is_flag=True,
+    help="Do not run `commitments validate` first, for development (files outside the package or "
+    "not regular files are refused all the same).",
+)
+def site(root: Path, out: Path | None, build_dir: Path | None, skip_validation: bool) -> None:
+    """Build the public tracker: a static HTML site that works from file:// and any static host.
+
+    Writes index.html (summary, chart, every commitment with filters), one page per commitment,
+    source, event and indicator, the disagreements and a downloads page with the package files.
+    Refuses a package that does not validate, and writes nothing then.
+
+    Example:
+
+        commitments site --out dist/site && xdg-open dist/site/index.html
+    """
+    from commitment_tracker.publish import site as site_mod
+
+    out = out if out is not None else root / "dist" / "site"
+    build_dir = build_dir if build_dir is not None else root / "dist"
+    try:
+        result = site_mod.build_site(root, out, build_dir=build_dir, validate_first=not skip_validation)
+    except (site_mod.SiteError, site_mod.SiteDataError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {len(result.pages)} pages and {len(result.downloads)} package files to {result.out}")
+    if result.builds:
+        click.echo(f"included {len(result.builds)} build files from {build_dir}")
+    else:
+        click.echo(f"no Parquet/DuckDB build in {build_dir}: run `commitments build` first to offer them")
+    for note in result.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"open {result.out / 'index.html'}")
+
+
+# --- Curation (curation/curate.py), diffs and releases (publish/diff.py, release.py) ---------------
+
+dry_run_option = click.option(
+    "--dry-run", is_flag=True, help="Validate the change and show the rows it would add; write nothing."
+)
+occurrence_option = click.option(
+    "--occurrence",
+    type=click.IntRange(min=1),
+    help="Which occurrence of the quote to use when the seed contains it several times (1 = first).",
+)
+id_option = click.option("--id", "new_id", help="Id to use instead of the generated slug.")
+
+
+def _curate(action, /, *args, **kwargs) -> None:
+    """Run one curation function and print what it added; user errors become ClickExceptions."""
+    from commitment_tracker.curation import atomic, curate, lock
+
+    try:
+        outcome = action(*args, **kwargs)
+    except (curate.CurationError, lock.LockError, atomic.WriteError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(outcome.render(), nl=False)
+
+
+def _split(values: tuple[str, ...], parts: int, shape: str) -> list[tuple[str, ...]]:
+    """Options like ACTOR:ROLE, split on ':' (the last part may itself contain ':')."""
+    out = []
+    for value in values:
+        items = tuple(value.split(":", parts - 1))
+        if len(items) != parts or not all(items):
+            raise click.BadParameter(f"{value!r} is not of the form {shape}")
+        out.append(items)
+    return out
+
+
+@cli.command("add-source")
+@root_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--outlet", required=True, help="Publication as the text names it; '' when it names none.")
+@click.option("--title", required=True, help="Headline as printed in the text; '' when it has none.")
+@click.option(
+    "--published-on",
+    required=True,
+    help="Publication date the text gives (YYYY-MM-DD); '' when it gives none (never guessed).",
+)
+@click.option("--author", help="Byline as printed in the text.")
+@click.option("--url", help="Address of the original article, only when the text states it.")
+@click.option(
+    "--genre", default="news", show_default=True, help="Kind of text (sources.genre in the codebook)."
+)
+@click.option("--language", default="fr", show_default=True, help="ISO 639-1 code of the text's language.")
+@click.option("--notes", help="How fields were read from the page; what is missing.")
+@id_option
+@dry_run_option
+def add_source(root: Path, file: Path, new_id: str | None, dry_run: bool, **fields: str | None) -> None:
+    """Archive a captured text in seeds/, byte for byte, and record it as a source.
+
+    Computes its SHA-256, stores it as seeds/NNN_<hash>.txt, allocates an id
+    (seed-NNN-outlet-title-words) and refuses a text that is already archived, naming the source
+    that holds it.
+
+    Example:
+
+    \b
+        commitments add-source capture.txt --outlet Hespress \\
+            --title "Le centre Al Jazari ouvre" --published-on 2026-11-10
+    """
+    from commitment_tracker.curation import curate
+
+    _curate(curate.add_source, root, file, source_id=new_id, dry_run=dry_run, **fields)
+
+
+@cli.command("add-claim")
+@root_option
+@click.option("--source", required=True, help="Source id the quote is taken from.")
+@click.option(
+    "--quote", required=True, help="The passage, verbatim (line breaks included: $'…\\n…' in bash)."
+)
+@click.option("--commitment", help="Commitment the claim is about.")
+@click.option("--indicator", help="Indicator the claim is about.")
+@click.option("--event", help="Event the claim is about.")
+@click.option("--value", help="Figure the quote states, in the base unit (11 milliards = 11000000000).")
+@click.option("--unit", help="Unit id of --value [default: the commitment's or indicator's unit].")
+@click.option("--qualifier", help="How the quote qualifies the value (claims.qualifier in the codebook).")
+@click.option("--speaker", help="Actor id of who the source says made the statement.")
+@click.option("--notes", help="Curator's remarks, e.g. how the value was read.")
+@click.option("--discrepancy", help="Link the claim to this existing discrepancy in the same write.")
+@click.option(
+    "--disputes",
+    multiple=True,
+    metavar="CLAIM",
+    help="Record a new discrepancy between this claim and CLAIM (repeatable), in the same write.",
+)
+@click.option("--discrepancy-kind", help="Kind of the new discrepancy (discrepancies.kind in the codebook).")
+@click.option("--discrepancy-description", help="Plain statement of the new discrepancy.")
+@occurrence_option
+@id_option
+@dry_run_option
+def add_claim(root: Path, new_id: str | None, dry_run: bool, **fields) -> None:
+    """Quote a source about one commitment, indicator or event; the offsets are found for you.
+
+    The quote must appear verbatim in the source's seed. When it does not, the error shows the
+    nearest passage; when it appears several times, pick one with --occurrence. A figure that
+    differs from another claim's must be linked to it by a discrepancy in the same write
+    (--discrepancy ID, or --disputes CLAIM with --discrepancy-kind and --discrepancy-description).
+
+    Example:
+
+    \b
+        commitments add-claim --source seed-005-hespress-centre-jazari-ouvre \\
+            --commitment centre-al-jazari-nador --quote "Le centre Al Jazari a ouvert ses portes"
+    """
+    from commitment_tracker.curation import curate
+
+    _curate(curate.add_claim, root, claim_id=new_id, dry_run=dry_run, **fields)
+
+
+@cli.command("add-commitment")
+@root_option
+@click.option("--title-fr", required=True, help="What was promised, in French, worded from the source.")
+@click.option("--title-en", required=True, help="The same in English (the id is a slug of it).")
+@click.option(
+    "--kind", required=True, help="commitments.kind in the codebook (target, budget, agreement, …)."
+)
+@click.option("--sector", required=True, help="Sector id.")
+@click.option("--source", required=True, help="Source of the first claim.")
+@click.option("--quote", required=True, help="Verbatim passage of that source stating the commitment.")
+@click.option("--rationale", required=True, help="Why the evidence supports the first status.")
+@click.option("--status", default="announced", show_default=True, help="First status.")
+@click.option("--formality", help="How binding it is (status_updates.formality in the codebook).")
+@click.option("--as-of", help="Date of the first status [default: --announced-on, else the source's date].")
+@click.option("--owner", help="Actor id responsible for delivery.")
+@click.option("--parent", help="Commitment id of the programme or agreement it belongs to.")
+@click.option("--target-value", help="Promised amount in the base unit.")
+@click.option("--unit", help="Unit id of --target-value.")
+@click.option("--qualifier", help="How the target is qualified (commitments.target_qualifier).")
+@click.option("--deadline-year", help="Year it is due by.")
+@click.option("--announced-on", help="Date it was announced (YYYY-MM-DD), when the source gives it.")
+@click.option("--event", help="Event id where it was announced.")
+@click.option("--speaker", help="Actor id of who made the statement quoted.")
+@click.option("--notes", help="Curator's remarks.")
+@click.option(
+    "--party", "parties", multiple=True, metavar="ACTOR:ROLE", help="A party named by the quote (repeatable)."
+)
+@occurrence_option
+@id_option
+@dry_run_option
+def add_commitment(root: Path, parties: tuple[str, ...], new_id: str | None, dry_run: bool, **fields) -> None:
+    """Add a commitment together with its first claim, first status row and parties, in one write.
+
+    The claim quotes --quote from --source (with the target value, unit and qualifier); the status
+    row cites that claim; each --party ACTOR:ROLE is recorded with that claim as evidence.
+
+    Example:
+
+    \b
+        commitments add-commitment --title-fr "Ouverture du centre" \\
+            --title-en "Opening of the centre" --kind project --sector innovation \\
+            --source seed-005-x --quote "…" --rationale "Announced by the minister."
+    """
+    from commitment_tracker.curation import curate
+
+    pairs = _split(parties, 2, "ACTOR:ROLE")
+    _curate(curate.add_commitment, root, parties=pairs, commitment_id=new_id, dry_run=dry_run, **fields)
+
+
+@cli.command("add-actor")
+@root_option
+@click.argument("name", required=False)
+@click.option("--kind", help="actors.kind in the codebook (person, government_body, company, …).")
+@click.option("--source", required=True, help="Source in which the name and each --alias are written.")
+@click.option("--alias", "aliases", multiple=True, help="Another spelling found in the source (repeatable).")
+@click.option("--title", help="Office or role, as the sources give it.")
+@click.option("--country", help="ISO 3166-1 alpha-2 code.")
+@click.option("--notes", help="Curator's remarks.")
+@click.option(
+    "--party",
+    "parties",
+    multiple=True,
+    metavar="COMMITMENT:ROLE:CLAIM",
+    help="A commitment the actor takes part in, with the claim naming it (repeatable).",
+)
+@click.option("--to", "existing", help="Record --alias spellings of this existing actor instead.")
+@id_option
+@dry_run_option
+def add_actor(
+    root: Path,
+    name: str | None,
+    kind: str | None,
+    source: str,
+    aliases: tuple[str, ...],
+    parties: tuple[str, ...],
+    existing: str | None,
+    new_id: str | None,
+    dry_run: bool,
+    **fields: str | None,
+) -> None:
+    """Add an actor, its name located in a source; or, with --to, more spellings of an actor.
+
+    The name and every --alias must appear verbatim in the source; each becomes an actor_aliases
+    row with its offsets (first occurrence).
+
+    Example:
+
+        commitments add-actor "Ghita Mezzour" --kind person --source seed-005-x --alias "G. Mezzour"
+
+        commitments add-actor --to amal-el-fallah-seghrouchni --alias "Mme Seghrouchni" --source seed-005-x
+    """
+    from commitment_tracker.curation import curate
+
+    if existing:
+        if name or kind or new_id or parties or any(fields.values()):
+            raise click.UsageError("--to records spellings only: pass just --alias and --source with it")
+        _curate(curate.add_aliases, root, existing, aliases, source, dry_run=dry_run)
+        return
+    if not name or not kind:
+        raise click.UsageError("a new actor needs NAME and --kind (or use --to ACTOR to add spellings)")
+    triples = _split(parties, 3, "COMMITMENT:ROLE:CLAIM")
+    _curate(
+        curate.add_actor,
+        root,
+        name,
+        kind=kind,
+        source=source,
+        aliases=aliases,
+        parties=triples,
+        actor_id=new_id,
+        dry_run=dry_run,
+        **fields,
+    )
+
+
+@cli.command("record-discrepancy")
+@root_option
+@click.option("--kind", help="What disagrees (discrepancies.kind in the codebook).")
+@click.option("--description", help="Plain statement of the disagreement, naming the versions.")
+@click.option("--claim", "claims", multiple=True, help="A claim holding one version (repeatable).")
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    metavar="ACTOR:SPELLING",
+    help="A spelling holding one version (repeatable).",
+)
+@click.option("--to", help="Add these versions to an existing discrepancy instead.")
+@id_option
+@dry_run_option
+def record_discrepancy(
+    root: Path, claims: tuple[str, ...], aliases: tuple[str, ...], new_id: str | None, dry_run: bool, **fields
+) -> None:
+    """Record that sources disagree, linking every version (claims or name spellings).
+
+    Nothing is resolved: each version stays its own claim or alias. At least two versions for a
+    new discrepancy; with --to, the versions join an existing one.
+
+    Example:
+
+    \b
+        commitments record-discrepancy --kind value \\
+            --description "Jobs by 2030: 240,000 vs 40,000" \\
+            --claim c001-jobs-240000 --claim c002-strategy-jobs
+    """
+    from commitment_tracker.curation import curate
+
+    pairs = _split(aliases, 2, "ACTOR:SPELLING")
+    _curate(
+        curate.record_discrepancy,
+        root,
+        claims=claims,
+        aliases=pairs,
+        discrepancy_id=new_id,
+        dry_run=dry_run,
+        **fields,
+    )
+
+
+@cli.command("set-status")
+@root_option
+@click.argument("commitment")
+@click.option("--as-of", required=True, help="Date the evidence establishes the status (YYYY-MM-DD).")
+@click.option(
+    "--status", required=True, help="status_updates.status in the codebook (in_progress, achieved, …)."
+)
+@click.option("--formality", help="How binding it now is (status_updates.formality in the codebook).")
+@click.option("--actual-value", help="Amount delivered so far, in the commitment's unit.")
+@click.option("--source", required=True, help="Source that establishes the status.")
+@click.option("--claim", help="Claim that is the evidence (about this commitment, from --source).")
+@click.option("--rationale", required=True, help="Why the evidence supports this status.")
+@dry_run_option
+def set_status(root: Path, commitment: str, dry_run: bool, **fields) -> None:
+    """Append a dated status row for a commitment; earlier rows are never edited.
+
+    The date must be after the commitment's latest status row, not before its announcement and
+    not in the future ($COMMITMENTS_TODAY pins "today").
+
+    Example:
+
+    \b
+        commitments set-status centre-al-jazari-nador --as-of 2026-11-10 --status achieved \\
+            --formality in_operation --source seed-005-x --claim c005-centre-al-jazari-nador \\
+            --rationale "Opening reported."
+    """
+    from commitment_tracker.curation import curate
+
+    _curate(curate.set_status, root, commitment, dry_run=dry_run, **fields)
+
+
+@cli.command("diff")
+@root_option
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json", "parquet"]),
+    default="markdown",
+    show_default=True,
+    help="markdown for people, json for tools, parquet (needs --output) for a table of changes.",
+)
+@output_option
+def diff_command(root: Path, old: str, new: str | None, output_format: str, output: Path | None) -> None:
+    """Show what changed between two versions: rows added, removed and changed, schema changes.
+
+    OLD and NEW are each a package folder or a git ref (tag, branch, commit) of the repository
+    holding --root; NEW defaults to the package folder itself. Rows are matched by primary key and
+    changed rows show each column's before and after; schema changes are flagged breaking or not.
+
+    Example:
+
+        commitments diff v0.1.0
+
+        commitments diff v0.1.0 HEAD --format parquet --output changes.parquet
+    """
+    from commitment_tracker.publish import diff as diff_mod
+
+    try:
+        result = diff_mod.diff(old, new if new is not None else str(root), repo=root)
+    except diff_mod.DiffError as exc:
+        raise click.ClickException(str(exc)) from None
+    _deliver_document(
+        output,
+        output_format == "parquet",
+        text=result.to_json if output_format == "json" else result.to_markdown,
+        write_parquet=lambda path: result.to_frame().write_parquet(path),
+    )
+
+
+@cli.command("release")
+@root_option
+@click.option(
+    "--bump", required=True, type=click.Choice(["major", "minor", "patch"]), help="SemVer part to bump."
+)
+@click.option(
+    "--since",
+    help="Previous release to compare with (git ref or folder).  [default: the git tag v<current version>]",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Show the changelog section and the new version; write nothing."
+)
+def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> None:
+    """Bump the version, write a dated CHANGELOG section from the diff, and print the tag to create.
+
+    Refuses an invalid package, a release with no changes, and a minor or patch bump over breaking
+    schema changes. Updates datapackage.json, CITATION.cff and CHANGELOG.md together.
+
+    Example:
+
+        commitments release --bump minor
+    """
+    from commitment_tracker.curation import atomic, lock
+    from commitment_tracker.publish import diff
+    from commitment_tracker.publish import release as release_mod
+
+    try:
+        plan = release_mod.release(root, bump, since=since, dry_run=dry_run)
+    except (release_mod.ReleaseError, diff.DiffError, lock.LockError, atomic.WriteError) as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the release files: {exc.strerror or exc}") from None
+    click.echo(plan.render(dry_run), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point (`commitments`)."""
+    cli()
+
+
+if __name__ == "__main__":
+    main()

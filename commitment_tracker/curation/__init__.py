@@ -1,0 +1,1 @@
+"""Changing the package safely: curation commands that stage, validate, then write all or nothing."""

@@ -1,0 +1,1 @@
+"""Outputs for readers: the DuckDB/Parquet build, the static site, diffs, releases, summary, codebook."""

@@ -1,0 +1,234 @@
+"""Releases: bump the SemVer version, write a dated CHANGELOG section from the diff, name the tag.
+
+The previous release is ``since`` (a git ref or a folder) when given, else the git tag
+``v<current version>``. A release refuses to run on an invalid package, on no change since the
+previous release, on a version already bumped since it, and on a minor or patch bump over breaking
+schema changes. It changes three files, all or nothing: ``version`` in datapackage.json, ``version`` and
+``date-released`` in CITATION.cff, and a new section at the top of CHANGELOG.md. Tagging is left to
+the maintainer, who reviews and commits those files first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from commitment_tracker.curation import atomic, lock
+from commitment_tracker.datapackage import paths, schema
+from commitment_tracker.publish.diff import PackageDiff, ResourceDiff, diff, git_ref_exists
+from commitment_tracker.validation import context
+
+PARTS = ("major", "minor", "patch")
+CHANGELOG = "CHANGELOG.md"
+CITATION = "CITATION.cff"
+CHANGELOG_HEADER = "# Changelog\n\n"
+SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+
+
+class ReleaseError(Exception):
+    """The release cannot be made; the message says why. Nothing was written."""
+
+
+@dataclass
+class ReleasePlan:
+    previous: str
+    old_version: str
+    new_version: str
+    date: dt.date
+    section: str
+    diff: PackageDiff
+    files: list[str]
+
+    @property
+    def tag(self) -> str:
+        return f"v{self.new_version}"
+
+    def render(self, dry_run: bool) -> str:
+        head = "Dry run: nothing written. " if dry_run else ""
+        verb = "would be updated" if dry_run else "updated"
+        lines = [
+            f"{head}Release {self.new_version} (was {self.old_version}; compared with {self.previous}).",
+            f"Files {verb}: {', '.join(self.files)}",
+            "",
+            self.section.rstrip(),
+            "",
+        ]
+        if not dry_run:
+            lines += [
+                "Review and commit these files, then create the tag:",
+                f'  git tag -a {self.tag} -m "Release {self.new_version}"',
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def bump_version(version: str, part: str) -> str:
+    match = SEMVER.match(version)
+    if not match:
+        raise ReleaseError(f"version {version!r} in datapackage.json is not MAJOR.MINOR.PATCH")
+    major, minor, patch = map(int, match.groups())
+    if part == "major":
+        return f"{major + 1}.0.0"
+    if part == "minor":
+        return f"{major}.{minor + 1}.0"
+    if part == "patch":
+        return f"{major}.{minor}.{patch + 1}"
+    raise ReleaseError(f"--bump must be one of {', '.join(PARTS)}")
+
+
+def release(root: Path, bump: str, since: str | None = None, dry_run: bool = False) -> ReleasePlan:
+    """Prepare a release of the package at ``root`` (see the module docstring)."""
+    from commitment_tracker.validation.validate import validate  # imported here: it loads frictionless
+
+    root = Path(root)
+    try:
+        today = context.today_from_env()
+    except ValueError as exc:
+        raise ReleaseError(str(exc)) from None
+    with lock.package_lock(root):
+        atomic.recover(root)
+        report = validate(root, today=today)
+        if not report.valid:
+            raise ReleaseError(
+                f"the package is invalid ({len(report.problems)} problems); run `commitments validate`, "
+                "fix it, then release"
+            )
+        descriptor = schema.read_descriptor(root)
+        version = str(descriptor.get("version", ""))
+        new_version = bump_version(version, bump)
+        previous = _previous(root, version, since)
+        changes = diff(previous, root, repo=root)
+        if changes.is_empty:
+            raise ReleaseError(f"nothing changed since {previous}: there is nothing to release")
+        if changes.old_version != version:
+            raise ReleaseError(
+                f"datapackage.json already says {version} but {previous} is {changes.old_version}: the "
+                f"version was bumped since; tag it (git tag v{version}) or compare with the right release "
+                "(--since)"
+            )
+        if changes.breaking and bump != "major":
+            listed = "\n".join(f"  - {c.describe()}" for c in changes.schema_changes if c.breaking)
+            raise ReleaseError(f"breaking schema changes since {previous} need --bump major:\n{listed}")
+        section = changelog_section(changes, new_version, today, previous)
+        files = _updated_files(root, descriptor, new_version, today, section)
+        plan = ReleasePlan(previous, version, new_version, today, section, changes, sorted(files))
+        if not dry_run:
+            atomic.write_files(root, {root / name: data for name, data in files.items()})
+        return plan
+
+
+def _previous(root: Path, version: str, since: str | None) -> str:
+    if since:
+        return since
+    tag = f"v{version}"
+    if git_ref_exists(root, f"refs/tags/{tag}"):
+        return tag
+    raise ReleaseError(
+        f"there is no git tag {tag} for the current version; pass --since REF (a git ref or a folder "
+        "holding the previous release) to say what this release is compared with"
+    )
+
+
+def _updated_files(
+    root: Path, descriptor: dict, new_version: str, today: dt.date, section: str
+) -> dict[str, bytes]:
+    descriptor = {**descriptor, "version": new_version}
+    files = {paths.DESCRIPTOR_NAME: (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()}
+    citation = root / CITATION
+    if citation.is_file():
+        text = citation.read_text(encoding="utf-8")
+        for key, value in (("version", new_version), ("date-released", today.isoformat())):
+            line = f"{key}: {value}"
+            text, n = re.subn(rf"(?m)^{re.escape(key)}:.*$", line, text)
+            if n == 0:
+                text = text.rstrip("\n") + f"\n{line}\n"
+        files[CITATION] = text.encode("utf-8")
+    changelog = root / CHANGELOG
+    current = changelog.read_text(encoding="utf-8") if changelog.is_file() else CHANGELOG_HEADER
+    if re.search(rf"(?m)^## {re.escape(new_version)}\b", current):
+        raise ReleaseError(f"{CHANGELOG} already has a section for {new_version}")
+    files[CHANGELOG] = insert_section(current, section).encode("utf-8")
+    return files
+
+
+def insert_section(changelog: str, section: str) -> str:
+    """Put ``section`` before the first release section (after the title and preamble)."""
+    match = re.search(r"(?m)^## ", changelog)
+    if match is None:
+        return changelog.rstrip("\n") + "\n\n" + section
+    return changelog[: match.start()] + section + "\n" + changelog[match.start() :]
+
+
+def changelog_section(changes: PackageDiff, version: str, date: dt.date, previous: str) -> str:
+    """The CHANGELOG.md section: counts per resource, schema changes and the notable rows."""
+    lines = [f"## {version} — {date.isoformat()}", ""]
+    lines.append(
+        f"Compared with {changes.old_version} (`{previous}`); `commitments diff {previous}` lists every row."
+    )
+    lines.append("")
+    if changes.schema_changes:
+        breaking = sum(c.breaking for c in changes.schema_changes)
+        n = len(changes.schema_changes)
+        lines.append(f"- Schema: {n} change{'s' if n != 1 else ''} ({breaking} breaking):")
+        lines += [f"  - {c.describe()}" for c in changes.schema_changes]
+    else:
+        lines.append("- Schema: no changes.")
+    counts = [_counts(r) for r in changes.resources if not r.is_empty]
+    lines.append(f"- Data: {'; '.join(counts)}." if counts else "- Data: no row changes.")
+    added_seeds = [f.path for f in changes.seed_files if f.change == "added"]
+    if added_seeds:
+        lines.append(f"- Archived texts added: {', '.join(f'`{p}`' for p in added_seeds)}.")
+    other_seeds = [f"{f.path} ({f.change})" for f in changes.seed_files if f.change != "added"]
+    if other_seeds:
+        lines.append(f"- Archived texts removed or modified: {', '.join(other_seeds)}.")
+    notable = [
+        ("New sources", changes.resource("sources").added, _source_line),
+        ("New commitments", changes.resource("commitments").added, _commitment_line),
+        ("Status changes", changes.resource("status_updates").added, _status_line),
+        ("New disputes", changes.resource("discrepancies").added, _dispute_line),
+    ]
+    for title, rows, render in notable:
+        if rows:
+            lines += ["", f"{title}:", ""]
+            lines += [f"- {render(row)}" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _counts(r: ResourceDiff) -> str:
+    parts = [
+        f"{len(rows)} {what}"
+        for what, rows in (("added", r.added), ("removed", r.removed), ("changed", r.changed))
+        if rows
+    ]
+    return f"`{r.name}` " + ", ".join(parts)
+
+
+def _source_line(row: dict) -> str:
+    described = ", ".join(
+        v
+        for v in (
+            row.get("outlet"),
+            f"“{row['title']}”" if row.get("title") else None,
+            row.get("published_on"),
+        )
+        if v
+    )
+    return f"`{row.get('source_id')}`" + (f" — {described}" if described else "")
+
+
+def _commitment_line(row: dict) -> str:
+    return f"`{row.get('commitment_id')}` — {row.get('title_en')}"
+
+
+def _status_line(row: dict) -> str:
+    formality = f", {row['formality']}" if row.get("formality") else ""
+    return (
+        f"`{row.get('commitment_id')}`: {row.get('status')}{formality} as of {row.get('as_of')} "
+        f"(source `{row.get('source_id')}`)"
+    )
+
+
+def _dispute_line(row: dict) -> str:
+    return f"`{row.get('discrepancy_id')}` ({row.get('kind')}) — {row.get('description')}"

@@ -1,0 +1,266 @@
+"""The downloads page: the data package itself (descriptor, CSVs, seeds, one zip) and the builds.
+
+The package files are copied into the site so that the links work on any static host. Parquet and
+DuckDB builds come from the ``build`` command (issue 5), which writes them under ``dist/``: this
+module picks up whatever it finds there (``commitments.duckdb`` and ``*.parquet``) and says on the
+page how to produce them when they are missing or older than the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from commitment_tracker.datapackage import containment, paths
+from commitment_tracker.publish.site.markup import esc, link, page
+from commitment_tracker.publish.site.model import SiteData
+from commitment_tracker.publish.site.pages import footer, site_title
+
+PACKAGE_DIR = "package"
+BUILDS_DIR = "builds"
+# What the build step (issue 5) writes under its output folder, by pattern; first match wins.
+BUILD_PATTERNS = (
+    ("*.duckdb", "DuckDB", "Every table in one DuckDB database: typed, with the schema's keys and checks."),
+    ("*.parquet", "Parquet", "The {stem} table, typed (zstd)."),
+)
+# Fixed timestamp for zip members so that the same data always gives the same bytes.
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Download:
+    path: str  # relative to the site root, forward slashes
+    label: str
+    kind: str
+    description: str
+    size: int
+    sha256: str
+
+
+def _describe(out: Path, rel: str, label: str, kind: str, description: str) -> Download:
+    data = (out / rel).read_bytes()
+    return Download(rel, label, kind, description, len(data), hashlib.sha256(data).hexdigest())
+
+
+def package_files(data: SiteData) -> list[str]:
+    """Package-relative paths of every file the package consists of, descriptor first."""
+    files = [paths.DESCRIPTOR_NAME]
+    files += [r.get("path") for r in data.descriptor.get("resources", []) if isinstance(r.get("path"), str)]
+    files += sorted(s["seed_path"] for s in data.sources.values())
+    return files
+
+
+def copy_package(data: SiteData, out: Path) -> list[Download]:
+    """Copy the package into ``out/package/`` (same layout, so relative paths still resolve) and zip it."""
+    files = package_files(data)
+    target = out / PACKAGE_DIR
+    for rel in files:
+        dest = target / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        # Read through containment.py: a link leading outside the package is never published.
+        dest.write_bytes(containment.read_package_file(data.root, rel))
+    name = str(data.descriptor.get("name") or "package")
+    zip_rel = f"{PACKAGE_DIR}/{name}-{data.version}.zip"
+    with zipfile.ZipFile(out / zip_rel, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for rel in files:
+            info = zipfile.ZipInfo(f"{name}-{data.version}/{rel}", date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, (target / rel).read_bytes())
+    downloads = [
+        _describe(
+            out,
+            zip_rel,
+            Path(zip_rel).name,
+            "ZIP",
+            "The whole data package: descriptor, every CSV and the archived texts.",
+        ),
+        _describe(
+            out,
+            f"{PACKAGE_DIR}/{paths.DESCRIPTOR_NAME}",
+            paths.DESCRIPTOR_NAME,
+            "JSON",
+            "Frictionless descriptor: every table's schema, keys, licence and sources.",
+        ),
+    ]
+    for resource in data.descriptor.get("resources", []):
+        rel = resource.get("path")
+        if isinstance(rel, str):
+            downloads.append(
+                _describe(
+                    out, f"{PACKAGE_DIR}/{rel}", Path(rel).name, "CSV", str(resource.get("description", ""))
+                )
+            )
+    for rel in sorted(s["seed_path"] for s in data.sources.values()):
+        sid = next(s for s, row in data.sources.items() if row["seed_path"] == rel)
+        downloads.append(
+            _describe(out, f"{PACKAGE_DIR}/{rel}", Path(rel).name, "Text", f"Archived text of {sid}.")
+        )
+    return downloads
+
+
+def _newest_input(data: SiteData) -> float:
+    return max(paths.resolve(data.root, rel).stat().st_mtime for rel in package_files(data))
+
+
+def _build_dir_allowed(root: Path, build_dir: Path, notes: list[str]) -> bool:
+    """A build folder inside the package (the default ``dist/``) must not lead out of it by a link."""
+    try:
+        relative = Path(build_dir).absolute().relative_to(Path(root).absolute()).as_posix()
+    except ValueError:
+        return True  # a folder the user chose elsewhere: theirs to vouch for
+    try:
+        containment.check_folder(root, relative)
+    except containment.ContainmentError as exc:
+        notes.append(f"builds were not looked for: {exc}")
+        return False
+    return True
+
+
+def copy_builds(
+    data: SiteData, build_dir: Path | None, out: Path, skip: Path
+) -> tuple[list[Download], list[str]]:
+    """Copy the DuckDB and Parquet builds found under ``build_dir`` into ``out/builds/``.
+
+    With the Parquet files come the build's own ``datapackage.json`` (whose resources point at
+    them) and its ``seeds/``, so that descriptor works as downloaded. Builds older than the newest
+    package file are left out (they would not match the CSVs) and a note says so. ``skip`` is the
+    site's own folder, never searched; hidden folders (a site or build being written) neither.
+    """
+    notes: list[str] = []
+    found: list[Download] = []
+    if build_dir is None or not build_dir.is_dir() or not _build_dir_allowed(data.root, build_dir, notes):
+        return found, notes
+    newest = _newest_input(data)
+    skip = skip.resolve()
+
+    def fresh(path: Path, rel: str) -> bool:
+        if path.stat().st_mtime < newest:
+            notes.append(f"{rel} is older than the data and was left out: run `commitments build` again.")
+            return False
+        return True
+
+    def copy(path: Path, rel: str) -> None:
+        dest = out / BUILDS_DIR / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(containment.read_package_file(build_dir, rel))
+
+    def publishable(path: Path, rel: str) -> bool:
+        """A regular file really inside the build folder: a link to elsewhere is never published."""
+        try:
+            containment.require_regular(containment.inside(build_dir, rel), rel)
+        except (containment.ContainmentError, FileNotFoundError):
+            notes.append(f"{rel} is not a regular file inside {build_dir.name}/ and was left out.")
+            return False
+        return True
+
+    for pattern, kind, description in BUILD_PATTERNS:
+        for path in sorted(build_dir.rglob(pattern)):
+            resolved = path.resolve()
+            rel = path.relative_to(build_dir).as_posix()
+            hidden = any(part.startswith(".") for part in Path(rel).parts)
+            if hidden or resolved == skip or skip in resolved.parents or not publishable(path, rel):
+                continue
+            if fresh(path, rel):
+                copy(path, rel)
+                found.append(
+                    _describe(out, f"{BUILDS_DIR}/{rel}", path.name, kind, description.format(stem=path.stem))
+                )
+    descriptor = build_dir / paths.DESCRIPTOR_NAME
+    if (
+        any(d.kind == "Parquet" for d in found)
+        and descriptor.exists()
+        and publishable(descriptor, descriptor.name)
+        and fresh(descriptor, descriptor.name)
+    ):
+        copy(descriptor, descriptor.name)
+        seeds = build_dir / paths.SEEDS_DIRNAME
+        for seed in sorted(seeds.glob("*")) if seeds.is_dir() else []:
+            rel = f"{paths.SEEDS_DIRNAME}/{seed.name}"
+            if publishable(seed, rel):
+                copy(seed, rel)
+        found.append(
+            _describe(
+                out,
+                f"{BUILDS_DIR}/{descriptor.name}",
+                descriptor.name,
+                "JSON",
+                "Descriptor of the Parquet files (with the archived texts in builds/seeds/).",
+            )
+        )
+    return found, notes
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n}\u00a0{unit}" if unit == "B" else f"{n:.1f}\u00a0{unit}"
+        n /= 1024
+    return str(n)
+
+
+def _table(caption: str, items: list[Download]) -> str:
+    rows = "".join(
+        f'<tr><th scope="row"><a href="{esc(d.path)}" download>{esc(d.label)}</a></th><td>{esc(d.kind)}</td>'
+        f'<td class="num">{esc(_size(d.size))}</td><td>{esc(d.description)}</td>'
+        f'<td><code class="hash">{esc(d.sha256[:16])}…</code></td></tr>'
+        for d in items
+    )
+    return (
+        f'<table class="list downloads"><caption>{esc(caption)}</caption><thead><tr><th scope="col">File</th>'
+        '<th scope="col">Format</th><th scope="col" class="num">Size</th><th scope="col">Contents</th>'
+        f'<th scope="col">SHA-256 (start)</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def downloads_page(data: SiteData, package: list[Download], builds: list[Download], notes: list[str]) -> str:
+    licences = (
+        ", ".join(
+            link(lic.get("path"), esc(lic.get("title") or lic.get("name")), rel="license")
+            for lic in data.licences
+        )
+        or "not stated"
+    )
+    tables = [p for p in package if p.kind == "CSV"]
+    seeds = [p for p in package if p.kind == "Text"]
+    whole = [p for p in package if p.kind in ("ZIP", "JSON")]
+    if builds:
+        builds_html = _table("Builds for analysis", builds)
+    else:
+        builds_html = (
+            '<p id="builds-missing">The Parquet and DuckDB builds are not part of this copy of the site. '
+            "Produce them with <code>python cli.py build</code> (they are written under <code>dist/</code>) "
+            "and then run <code>python cli.py site</code> again: the site picks them up. Meanwhile the CSV "
+            "files above load into DuckDB directly, for example "
+            "<code>SELECT * FROM read_csv('package/data/commitments.csv')</code>.</p>"
+        )
+    notes_html = "".join(f'<p class="meta">{esc(n)}</p>' for n in notes)
+    body = f"""<h1>Downloads</h1>
+<dl class="facts"><dt>Package</dt><dd><code>{esc(data.descriptor.get("name", ""))}</code></dd>
+<dt>Version</dt><dd>{esc(data.version)}</dd>
+<dt>Licence</dt><dd>{licences}</dd>
+<dt>Archived texts</dt><dd>The property of their publishers, kept as evidence for the quotes.</dd></dl>
+<p>Please cite the version you used and, for any figure, the source and quote it comes from
+(<code>claims.csv</code>). Blank cells mean “not stated”, never zero.</p>
+<section aria-labelledby="pkg-h"><h2 id="pkg-h">The data package</h2>
+<p>A <a href="https://datapackage.org">Frictionless Data Package</a>: the descriptor and plain CSV files
+(UTF-8, comma, one header row), in the same layout as the repository, so
+<code>datapackage.json</code> works as it is once downloaded beside its folders.</p>
+{_table("The whole package", whole)}
+{_table("Tables (CSV)", tables)}
+{_table("Archived source texts", seeds)}
+</section>
+<section aria-labelledby="builds-h"><h2 id="builds-h">Parquet and DuckDB</h2>
+{builds_html}{notes_html}
+</section>"""
+    return page(
+        title="Downloads",
+        body=body,
+        depth=0,
+        active="downloads",
+        site_title=site_title(data),
+        footer=footer(data),
+        description=f"Download the data package version {data.version}",
+    )

@@ -1,0 +1,134 @@
+"""What the package holds: row counts, and one line per commitment with its latest status."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+
+from commitment_tracker.datapackage import csvio, schema
+
+QUALIFIER_SIGNS = {"exactly": "", "at_least": "≥ ", "more_than": "> ", "about": "~ ", "up_to": "≤ "}
+
+COMMITMENT_COLUMNS = [
+    "commitment_id",
+    "kind",
+    "target",
+    "unit",
+    "deadline",
+    "status",
+    "as_of",
+    "claims",
+    "disputed",
+]
+
+
+def format_amount(value: float | None, qualifier: str | None = None) -> str:
+    """11000000000 -> '11 000 000 000' (exact, grouped by thousands); blank stays blank."""
+    if value is None:
+        return ""
+    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    return QUALIFIER_SIGNS.get(qualifier or "", "") + text.replace(",", " ")
+
+
+def unit_symbol(label: str | None, unit_id: str | None) -> str:
+    """The short symbol of a unit: the parenthesised part of its label ('dirham marocain (MAD)')."""
+    if label:
+        match = re.search(r"\(([^()]+)\)\s*$", label)
+        if match:
+            return match.group(1)
+    return unit_id or ""
+
+
+def resource_counts(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"resource": list(tables), "rows": [t.height for t in tables.values()]},
+        schema={"resource": pl.String, "rows": pl.Int64},
+    )
+
+
+def commitments_table(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """One row per commitment: target with unit, deadline, latest status, claim count, disputed flag."""
+    commitments = tables["commitments"]
+    units = tables["units"].select("unit_id", "label")
+    latest = (
+        tables["status_updates"]
+        .sort("commitment_id", "as_of")
+        .group_by("commitment_id", maintain_order=True)
+        .last()
+        .select("commitment_id", "status", "as_of")
+    )
+    claims = tables["claims"].filter(pl.col("commitment_id").is_not_null())
+    claim_counts = claims.group_by("commitment_id").agg(pl.len().alias("claims"))
+    disputed = (
+        tables["discrepancy_claims"]
+        .join(claims.select("claim_id", "commitment_id"), on="claim_id")
+        .select("commitment_id")
+        .unique()
+        .with_columns(pl.lit(True).alias("disputed"))
+    )
+    joined = (
+        commitments.join(units, on="unit_id", how="left")
+        .join(latest, on="commitment_id", how="left")
+        .join(claim_counts, on="commitment_id", how="left")
+        .join(disputed, on="commitment_id", how="left")
+        .sort("commitment_id")
+    )
+    rows = []
+    for rec in joined.iter_rows(named=True):
+        unit = unit_symbol(rec["label"], rec["unit_id"])
+        amount = format_amount(rec["target_value"], rec["target_qualifier"])
+        rows.append(
+            {
+                "commitment_id": rec["commitment_id"],
+                "kind": rec["kind"],
+                "target": f"{amount} {unit}".strip() if amount else "",
+                "unit": rec["unit_id"] or "",
+                "deadline": str(rec["deadline_year"]) if rec["deadline_year"] is not None else "",
+                "status": rec["status"] or "",
+                "as_of": rec["as_of"].isoformat() if rec["as_of"] is not None else "",
+                "claims": rec["claims"] or 0,
+                "disputed": bool(rec["disputed"]),
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            c: (pl.Int64 if c == "claims" else pl.Boolean if c == "disputed" else pl.String)
+            for c in COMMITMENT_COLUMNS
+        },
+    )
+
+
+def _render_table(df: pl.DataFrame) -> list[str]:
+    cells = [[str(c) for c in df.columns]]
+    for rec in df.iter_rows():
+        cells.append(["yes" if v is True else "" if v is False or v is None else str(v) for v in rec])
+    widths = [max(len(row[i]) for row in cells) for i in range(len(df.columns))]
+    numeric = [df.schema[c].is_numeric() for c in df.columns]
+    lines = []
+    for n, row in enumerate(cells):
+        parts = [
+            v.rjust(w) if num and n else v.ljust(w) for v, w, num in zip(row, widths, numeric, strict=True)
+        ]
+        lines.append("  ".join(parts).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def render(root: Path) -> str:
+    """The text `commitments summary` prints."""
+    package = schema.load_package(root)
+    tables = csvio.read_tables(root, package, typed=True)
+    counts = resource_counts(tables)
+    table = commitments_table(tables)
+    lines = [f"{package.descriptor.get('title', package.name)} — version {package.version}", ""]
+    lines.append("Rows per resource:")
+    lines.extend("  " + line for line in _render_table(counts))
+    lines.append("")
+    disputed = int(table["disputed"].sum())
+    lines.append(f"Commitments ({table.height}, {disputed} disputed):")
+    lines.extend("  " + line for line in _render_table(table))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Read-only SQL over the package: named queries from ``queries/``, limits, and result output."""

@@ -1,0 +1,230 @@
+"""Provenance layer: archived seeds are intact and every quote is verbatim at its offsets.
+
+Offsets are Python string offsets into the seed read as UTF-8 with ``newline=""`` (line ends kept
+as they are), so ``seed_text[quote_start:quote_end] == quote`` for every claim and every alias.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from pathlib import Path
+
+from commitment_tracker.datapackage import containment, paths
+from commitment_tracker.validation.context import TableUnavailable, ValidationContext
+from commitment_tracker.validation.report import CheckResult
+
+LAYER = "provenance"
+
+
+def decode_seed(data: bytes) -> str:
+    """A seed's text exactly as offsets count it: UTF-8, line ends kept as they are."""
+    return data.decode("utf-8")
+
+
+def read_seed(path: Path) -> str:
+    """A seed's text; ``path`` comes from ``paths.resolve`` (inside the package), and only a regular
+    file is read (containment.py)."""
+    return decode_seed(containment.read_bytes(Path(path)))
+
+
+def sha256_file(path: Path) -> str:
+    return hashlib.sha256(containment.read_bytes(Path(path))).hexdigest()
+
+
+def _short(text: str, width: int = 80) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def explain_mismatch(seed_text: str, quote: str, start: int, end: int) -> str:
+    """Say why ``seed_text[start:end] != quote`` and what the right offsets are, if any."""
+    notes = []
+    if not 0 <= start <= end <= len(seed_text):
+        notes.append(f"offsets {start}:{end} fall outside the seed (length {len(seed_text)})")
+    else:
+        notes.append(f"seed[{start}:{end}] is {_short(seed_text[start:end])!r}")
+    if end - start != len(quote):
+        notes.append(f"the quote has {len(quote)} characters but the offsets span {end - start}")
+    found = [m.start() for m in re.finditer(re.escape(quote), seed_text)] if quote else []
+    if found:
+        nearest = min(found, key=lambda at: abs(at - start))
+        shift = start - nearest
+        where = f"quote found at {nearest}:{nearest + len(quote)}"
+        if len(found) > 1:
+            where += f" (one of {len(found)} occurrences)"
+        if shift:
+            where += f" — offsets shifted by {shift:+d}"
+        notes.append(f"{where}; set quote_start={nearest}, quote_end={nearest + len(quote)}")
+        return "; ".join(notes)
+    notes.extend(explain_absence(seed_text, quote))
+    return "; ".join(notes)
+
+
+def explain_absence(seed_text: str, quote: str) -> list[str]:
+    """For a quote that is not in the seed verbatim: a whitespace hint and the nearest passage."""
+    notes = []
+    squeezed_quote = _SPACE.sub(" ", quote).strip()
+    if squeezed_quote and squeezed_quote in _SPACE.sub(" ", seed_text):
+        notes.append(
+            "the quote matches the seed only with whitespace normalised: copy the seed's text "
+            "verbatim (line breaks, non-breaking or double spaces included)"
+        )
+    matcher = difflib.SequenceMatcher(None, seed_text, quote, autojunk=False)
+    match = matcher.find_longest_match(0, len(seed_text), 0, len(quote))
+    if match.size:
+        at = max(0, match.a - match.b)
+        passage = seed_text[at : at + len(quote)]
+        ratio = difflib.SequenceMatcher(None, passage, quote, autojunk=False).ratio()
+        notes.append(
+            f"quote not found verbatim; nearest passage at {at}:{at + len(passage)} "
+            f"({ratio:.0%} similar): {_short(passage)!r}"
+        )
+    else:
+        notes.append("quote not found verbatim; no similar passage in this seed")
+    return notes
+
+
+def run(ctx: ValidationContext) -> list[CheckResult]:
+    seeds, seed_check = check_seeds(ctx)
+    return [
+        seed_check,
+        check_seed_coverage(ctx),
+        check_quotes(ctx, seeds, "claims", "quote", "claim-quotes", "claim's quote"),
+        check_quotes(ctx, seeds, "actor_aliases", "alias", "alias-quotes", "alias's text"),
+    ]
+
+
+def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
+    """Each source's seed exists and matches its SHA-256; returns source_id -> seed text."""
+    result = CheckResult(
+        LAYER, "seed-files", "each source's seed file exists and matches seed_sha256", unit="sources"
+    )
+    texts: dict[str, str] = {}
+    try:
+        sources = ctx.text_table("sources")
+    except TableUnavailable as exc:
+        result.skipped_reason = str(exc)
+        return texts, result
+    for row, rec in enumerate(sources.iter_rows(named=True), start=2):
+        result.checked += 1
+        source_id, seed_path, recorded = rec.get("source_id"), rec.get("seed_path"), rec.get("seed_sha256")
+        if not source_id or not seed_path:
+            continue  # required fields: the structure layer reports them
+        where = {"resource": "sources", "row": row}
+        try:
+            # Read once: hashed here, decoded for the quote checks below.
+            data = containment.read_package_file(ctx.root, seed_path)
+        except containment.ContainmentError as exc:
+            result.problem(exc.rule, str(exc), column="seed_path", value=seed_path, **where)
+            continue
+        except FileNotFoundError:
+            result.problem(
+                "seed-missing",
+                f"{seed_path} does not exist: restore the archived text or fix seed_path",
+                column="seed_path",
+                value=seed_path,
+                **where,
+            )
+            continue
+        except OSError as exc:
+            result.problem(
+                "seed-unreadable",
+                f"{seed_path} cannot be read: {exc.strerror or exc}",
+                column="seed_path",
+                value=seed_path,
+                **where,
+            )
+            continue
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != recorded:
+            result.problem(
+                "seed-sha256",
+                f"SHA-256 of {seed_path} is {actual}; seeds are never edited: restore the file from "
+                "git, or if this is a new capture record it as a new source",
+                column="seed_sha256",
+                value=recorded,
+                **where,
+            )
+        try:
+            texts[source_id] = decode_seed(data)
+        except UnicodeDecodeError as exc:
+            result.problem(
+                "seed-encoding",
+                f"{seed_path} is not UTF-8 (byte {exc.start}); quote offsets cannot be checked",
+                column="seed_path",
+                value=seed_path,
+                **where,
+            )
+    return texts, result
+
+
+def check_seed_coverage(ctx: ValidationContext) -> CheckResult:
+    result = CheckResult(
+        LAYER, "seed-coverage", "every file in seeds/ is referenced by a source", unit="seed files"
+    )
+    try:
+        sources = ctx.text_table("sources")
+    except TableUnavailable as exc:
+        result.skipped_reason = str(exc)
+        return result
+    referenced = {p for p in sources["seed_path"].to_list() if p}
+    try:
+        entries = list(containment.walk_files(ctx.root, paths.SEEDS_DIRNAME))
+    except containment.ContainmentError as exc:
+        result.problem(exc.rule, str(exc), resource=paths.SEEDS_DIRNAME, value=paths.SEEDS_DIRNAME)
+        return result
+    for rel, refused in entries:
+        result.checked += 1
+        if refused is not None:
+            if rel not in referenced:  # a referenced one is reported by the seed-files check
+                result.problem(refused.rule, str(refused), resource=paths.SEEDS_DIRNAME, value=rel)
+            continue
+        if rel not in referenced:
+            result.problem(
+                "seed-unreferenced",
+                f"{rel} is not the seed_path of any source: add a row to sources.csv or remove the file",
+                resource=paths.SEEDS_DIRNAME,
+                value=rel,
+            )
+    return result
+
+
+def check_quotes(
+    ctx: ValidationContext, seeds: dict[str, str], resource: str, column: str, check: str, what: str
+) -> CheckResult:
+    result = CheckResult(
+        LAYER, check, f"each {what} equals its seed's text at [quote_start:quote_end]", unit="rows"
+    )
+    try:
+        table = ctx.text_table(resource)
+    except TableUnavailable as exc:
+        result.skipped_reason = str(exc)
+        return result
+    # One pass over plain column lists (per-row dicts from iter_rows cost more than the checks).
+    ids, quotes = table["source_id"].to_list(), table[column].to_list()
+    # Typed as the schema types them: an offset not written as a canonical integer (1_0, " 10")
+    # is a type-error of the structure layer and missing here, never read as Python's int() would.
+    typed = ctx.typed_table(resource)
+    starts, ends = typed["quote_start"].to_list(), typed["quote_end"].to_list()
+    rows = zip(ids, quotes, starts, ends, strict=True)
+    for row, (source_id, quote, start, end) in enumerate(rows, start=2):
+        text = seeds.get(source_id)
+        if text is None or quote is None:
+            continue  # unknown source or unreadable seed: reported elsewhere
+        if start is None or end is None:
+            continue  # not integers: reported by the structure layer
+        result.checked += 1
+        if start < 0 or text[start:end] != quote:
+            result.problem(
+                "quote-offsets",
+                explain_mismatch(text, quote, start, end),
+                resource=resource,
+                row=row,
+                column=column,
+                value=quote,
+            )
+    return result

@@ -1,0 +1,195 @@
+"""Cross-resource rules: SQL files in ``validators/rules/`` whose result rows are the violations.
+
+Each ``<rule-id>.sql`` starts with a comment header, then one DuckDB query::
+
+    -- title: Every commitment has at least one claim
+    -- why: A commitment that no claim quotes is not traced to any source text; add the claim
+    --   that states it, or remove the commitment.
+    -- checks: commitments
+    SELECT 'commitments' AS resource, c._row AS row_number, 'commitment_id' AS column_name,
+           NULL AS detail
+    FROM commitments AS c
+    WHERE NOT EXISTS (SELECT 1 FROM claims AS k WHERE k.commitment_id = c.commitment_id)
+
+``title`` and ``why`` are required; ``checks`` names the resource whose rows the rule judges (the
+report counts them). Each query returns one row per violation with the columns ``resource``,
+``row_number`` and ``column_name`` (where to look, as ``resource:row:column``; several columns are
+separated by ", ") and optionally ``detail`` (what is wrong with this row). The offending value is
+taken from the CSV text at that location, so it is printed exactly as stored.
+
+Every resource is a table named after it, typed from the Table Schema, with one extra column
+``_row``: the row number in the CSV as the report counts it (header = 1, first record = 2). The
+connection cannot read files or change settings, so a rule can only read the loaded tables.
+
+Besides DuckDB's own functions a rule may call the functions in ``FUNCTIONS``, for what SQL cannot
+say well: ``states_value(quote, value, unit_id)`` (whether the quote states that figure in that
+unit) and ``figures_stated(quote)`` (the figures it states, for a violation's detail), both from
+the figure grammar in ``figures.py``. A rule of meaning written in Python is thus still a rule file
+here, run, located and reported like every other.
+
+The content layer (``content.py``) runs each query and has Great Expectations judge the result, a
+table that must be empty, so these rules report through the same layer as the suites.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from commitment_tracker.datapackage import containment, paths
+
+if TYPE_CHECKING:
+    import duckdb
+    import polars as pl
+
+ROW_COLUMN = "_row"
+FIRST_RECORD_ROW = 2  # the header is row 1
+REQUIRED_COLUMNS = ("resource", "row_number", "column_name")
+HEADER_KEYS = ("title", "why", "checks")
+_HEADER_LINE = re.compile(r"^--\s*(?P<key>[a-z_]+):\s*(?P<value>.*)$")
+_CONTINUATION = re.compile(r"^--\s+(?P<value>\S.*)$")
+
+
+class RuleError(Exception):
+    """A rule file is malformed, or its query failed or returned the wrong columns."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    path: Path
+    title: str
+    why: str
+    checks: str | None
+    sql: str
+
+
+def parse_rule(path: Path) -> Rule:
+    """Read one rule file; RuleError saying what to fix when its header is incomplete."""
+    try:
+        # Only a regular file: a FIFO committed as a rule would block validate forever.
+        text = containment.read_bytes(Path(path), path.name).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleError(f"{path.name} is not UTF-8 (byte {exc.start})") from None
+    except containment.ContainmentError as exc:
+        raise RuleError(str(exc)) from None
+    header: dict[str, str] = {}
+    last = None
+    lines = text.splitlines()
+    body_start = len(lines)
+    for n, line in enumerate(lines):
+        if not line.startswith("--"):
+            body_start = n
+            break
+        match = _HEADER_LINE.match(line)
+        if match and match["key"] in HEADER_KEYS:
+            last = match["key"]
+            header[last] = match["value"].strip()
+        elif last and (cont := _CONTINUATION.match(line)):
+            header[last] += " " + cont["value"].strip()
+    missing = [k for k in ("title", "why") if not header.get(k)]
+    if missing:
+        raise RuleError(
+            f"{path.name} lacks a header line {' and '.join(f'`-- {k}: …`' for k in missing)} at its top"
+        )
+    sql = "\n".join(lines[body_start:]).strip().rstrip(";").strip()
+    if not sql:
+        raise RuleError(f"{path.name} has no query after its header")
+    return Rule(
+        id=path.stem,
+        path=path,
+        title=header["title"],
+        why=header["why"],
+        checks=header.get("checks") or None,
+        sql=sql,
+    )
+
+
+def rule_files(root: Path) -> list[Path]:
+    folder = paths.rules_dir(root)
+    return sorted(folder.glob("*.sql")) if folder.is_dir() else []
+
+
+def referenced_tables(rule: Rule) -> set[str]:
+    """Tables the query reads (CTE names excluded); empty when DuckDB cannot parse it."""
+    import duckdb
+
+    try:
+        return set(duckdb.get_table_names(rule.sql))
+    except duckdb.Error:
+        return set()  # the query itself will fail with DuckDB's message
+
+
+def _states_value(quote: str | None, value: float | None, unit_id: str | None) -> bool | None:
+    from commitment_tracker import figures
+
+    if quote is None or value is None:
+        return None
+    return figures.states_value(quote, value, unit_id)
+
+
+def _figures_stated(quote: str | None) -> str | None:
+    from commitment_tracker import figures
+
+    return None if quote is None else figures.describe(figures.find_figures(quote))
+
+
+# name: (function, argument types, return type); NULL in, NULL out.
+FUNCTIONS = {
+    "states_value": (_states_value, ["VARCHAR", "DOUBLE", "VARCHAR"], "BOOLEAN"),
+    "figures_stated": (_figures_stated, ["VARCHAR"], "VARCHAR"),
+}
+
+
+def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
+    """In-memory DuckDB holding each frame (plus ``_row``) as a table and the rule ``FUNCTIONS``,
+    then locked."""
+    import duckdb
+    import polars as pl
+
+    from commitment_tracker.database import LOCK_STATEMENTS
+
+    con = duckdb.connect(":memory:")
+    for name, frame in tables.items():
+        numbered = frame.with_row_index(ROW_COLUMN, offset=FIRST_RECORD_ROW).with_columns(
+            pl.col(ROW_COLUMN).cast(pl.Int64)
+        )
+        con.register(name, numbered.to_arrow())
+    for name, (function, arguments, returns) in FUNCTIONS.items():
+        # "special" null handling: the function itself sees NULLs (a claim without unit_id)
+        con.create_function(name, function, arguments, returns, null_handling="special")
+    for statement in LOCK_STATEMENTS:
+        con.execute(statement)
+    return con
+
+
+def run(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
+    """The rule's violations: columns resource, row_number, column_name, detail (one row each)."""
+    import duckdb
+    import polars as pl
+
+    try:
+        result = con.sql(rule.sql).pl()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise RuleError(f"the query in {rule.path.name} failed: {first}") from None
+    missing = [c for c in REQUIRED_COLUMNS if c not in result.columns]
+    if missing:
+        raise RuleError(
+            f"the query in {rule.path.name} must return the columns {', '.join(REQUIRED_COLUMNS)} "
+            f"(missing {', '.join(missing)})"
+        )
+    if "detail" not in result.columns:
+        result = result.with_columns(pl.lit(None, dtype=pl.String).alias("detail"))
+    try:
+        return result.select(
+            pl.col("resource").cast(pl.String),
+            pl.col("row_number").cast(pl.Int64),
+            pl.col("column_name").cast(pl.String),
+            pl.col("detail").cast(pl.String),
+        )
+    except pl.exceptions.PolarsError:
+        raise RuleError(f"the query in {rule.path.name} returned a row_number that is not a number") from None
