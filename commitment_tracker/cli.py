@@ -61,10 +61,11 @@ def cli() -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "github"]),
     default="text",
     show_default=True,
-    help="text for people; json for machines (schema: commitment_tracker/validation/report.schema.json).",
+    help="text for people; json for machines (schema: commitment_tracker/validation/report.schema.json); "
+    "github: one ::error workflow command per problem (an annotation on the pull request), then the text.",
 )
 @click.option(
     "--limit",
@@ -104,6 +105,8 @@ def validate(
         commitments validate --data-docs build/data-docs
 
         commitments validate --frictionless-rows
+
+        commitments validate --format github
     """
     from commitment_tracker.validation.context import today_from_env
     from commitment_tracker.validation.validate import validate as run_validation
@@ -121,8 +124,25 @@ def validate(
             ) from None
         data_docs = data_docs.resolve()
     report = run_validation(root, today=today, data_docs=data_docs, frictionless_rows=frictionless_rows)
-    click.echo(report.to_json() if output_format == "json" else report.to_text(limit=limit), nl=False)
+    if output_format == "json":
+        click.echo(report.to_json(), nl=False)
+    elif output_format == "github":
+        click.echo(_github_annotations(root, report), nl=False)
+        click.echo(report.to_text(limit=limit), nl=False)
+    else:
+        click.echo(report.to_text(limit=limit), nl=False)
     sys.exit(0 if report.valid else 1)
+
+
+def _github_annotations(root: Path, report) -> str:
+    from commitment_tracker.datapackage.schema import DescriptorError, load_package
+    from commitment_tracker.validation.annotations import to_github
+
+    try:
+        package = load_package(root)
+    except DescriptorError:
+        package = None  # its problems are in the report, attached to datapackage.json
+    return to_github(report, root, package)
 
 
 @cli.command()
