@@ -73,7 +73,8 @@ def test_github_annotations_point_at_physical_lines_and_columns(package):
     annotations = [line for line in result.output.splitlines() if line.startswith("::error ")]
     line7 = (package / "data" / "claims.csv").read_text(encoding="utf-8").split("\n")[6]
     col = line7.index(",roughly,") + 2
-    expected = f"::error file=data/claims.csv,line=7,col={col},title=rows/constraint-error::claims:6:qualifier"
+    expected = f"::error file=data/claims.csv,line=7,col={col},title=rows/constraint-error::"
+    expected += "claims:6:qualifier"
     assert any(a.startswith(expected) for a in annotations), annotations
     assert result.output.splitlines()[len(annotations)].startswith("::notice title=commitments validate::")
 

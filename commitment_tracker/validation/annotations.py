@@ -87,9 +87,8 @@ def _record_places(root: Path, relative: str) -> RecordPlaces | None:
 
 def _field_columns(line: str, count: int) -> list[int]:
     """Where each field of a record starts on its first line (fields past a newline get none)."""
-    starts, position, quoted = [1], 0, False
-    for char in line:
-        position += 1
+    starts, quoted = [1], False
+    for position, char in enumerate(line, start=1):
         if char == '"':
             quoted = not quoted
         elif char == "," and not quoted:
