@@ -39,8 +39,8 @@ PARQUET_DIRNAME = "data"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 PROBLEMS_SHOWN = 10
 # DuckDB's default 256 KiB blocks make a 15 MB file of this small package; 16 KiB blocks keep it
-# small and any DuckDB >= 1.2 opens it without options.
-DATABASE_CONFIG = {"default_block_size": "16384"}
+# small; the v1.2.0 storage format lets DuckDB 1.x clients (CLI, R, DBeaver) open it, not only 2.x.
+DATABASE_CONFIG = {"default_block_size": "16384", "storage_compatibility_version": "v1.2.0"}
 
 
 class BuildError(Exception):
