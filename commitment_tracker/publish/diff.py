@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -286,9 +287,10 @@ def open_side(spec: str, repo: Path) -> Iterator[Side]:
             raise DiffError(f"{spec} is a folder without datapackage.json")
         yield Side(folder, spec)
         return
+    ref, label = resolve_ref(repo, spec)
     with tempfile.TemporaryDirectory(prefix="commitments-diff-") as tmp:
-        export_ref(repo, spec, Path(tmp))
-        yield Side(Path(tmp), spec)
+        export_ref(repo, ref, Path(tmp))
+        yield Side(Path(tmp), label)
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
@@ -297,6 +299,47 @@ def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
 
 def git_ref_exists(repo: Path, ref: str) -> bool:
     return _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode == 0
+
+
+def resolve_ref(repo: Path, spec: str) -> tuple[str, str]:
+    """The git ref for ``spec``, and how to name it. A release name ``vX.Y.Z`` that is not a tag
+    (tags are not part of what a clone of the package carries) is the commit that set the package's
+    version to X.Y.Z, found from the history of datapackage.json itself."""
+    if git_ref_exists(repo, spec):
+        return spec, spec
+    match = RELEASE_NAME.fullmatch(spec)
+    commit = release_commit(repo, match[1]) if match else None
+    if commit is None:
+        return spec, spec
+    return commit, f"{spec} (commit {commit[:10]}, where the version became {match[1]})"
+
+
+RELEASE_NAME = re.compile(r"v(\d+\.\d+\.\d+)")
+
+
+def release_commit(repo: Path, version: str) -> str | None:
+    """The commit that set datapackage.json's ``version`` to ``version`` (None if none did).
+
+    Walks the descriptor's history from the newest commit: skips versions after it, keeps going
+    back while the version is still ``version``, and stops at the first older one.
+    """
+    prefix = _git(repo, "rev-parse", "--show-prefix")
+    if prefix.returncode != 0:
+        return None
+    descriptor = prefix.stdout.decode().strip() + paths.DESCRIPTOR_NAME
+    log = _git(repo, "log", "--format=%H", "--", descriptor)
+    found = None
+    for commit in log.stdout.decode().split():
+        shown = _git(repo, "show", f"{commit}:{descriptor}")
+        try:
+            at = json.loads(shown.stdout).get("version") if shown.returncode == 0 else None
+        except (ValueError, AttributeError):
+            at = None
+        if at == version:
+            found = commit
+        elif found is not None:
+            break
+    return found
 
 
 def export_ref(repo: Path, ref: str, dest: Path) -> None:

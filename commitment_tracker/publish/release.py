@@ -1,7 +1,8 @@
 """Releases: bump the SemVer version, write a dated CHANGELOG section from the diff, name the tag.
 
 The previous release is ``since`` (a git ref or a folder) when given, else the git tag
-``v<current version>``. A release refuses to run on an invalid package, on no change since the
+``v<current version>``, else (a clone carries no tags) the commit that set the current version in
+datapackage.json. A release refuses to run on an invalid package, on no change since the
 previous release, on a version already bumped since it, and on a minor or patch bump over breaking
 schema changes. It changes three files, all or nothing: ``version`` in datapackage.json, ``version`` and
 ``date-released`` in CITATION.cff, and a new section at the top of CHANGELOG.md. Tagging is left to
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from commitment_tracker.curation import atomic, lock
 from commitment_tracker.datapackage import paths, schema
-from commitment_tracker.publish.diff import PackageDiff, ResourceDiff, diff, git_ref_exists
+from commitment_tracker.publish.diff import PackageDiff, ResourceDiff, diff, git_ref_exists, release_commit
 from commitment_tracker.validation import context
 
 PARTS = ("major", "minor", "patch")
@@ -125,9 +126,14 @@ def _previous(root: Path, version: str, since: str | None) -> str:
     tag = f"v{version}"
     if git_ref_exists(root, f"refs/tags/{tag}"):
         return tag
+    # No tag (a fresh clone carries none): the commit that set the current version is the release.
+    commit = release_commit(root, version)
+    if commit is not None:
+        return commit
     raise ReleaseError(
-        f"there is no git tag {tag} for the current version; pass --since REF (a git ref or a folder "
-        "holding the previous release) to say what this release is compared with"
+        f"there is no git tag {tag} and no commit in the history of datapackage.json set the version "
+        f"to {version}; pass --since REF (a git ref or a folder holding the previous release) to say "
+        "what this release is compared with"
     )
 
 
