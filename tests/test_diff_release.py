@@ -259,3 +259,34 @@ def test_breaking_schema_change_needs_a_major_bump(tmp_path):
         p.name: p.read_bytes() for p in package.iterdir() if p.is_file() and p.name != ".commitments.lock"
     }
     assert after == before  # dry run
+
+
+def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
+    """A fresh clone has no tags: v<version> is the commit that set the version in datapackage.json."""
+    package, version = versioned(tmp_path)
+    git(package, "tag", "-d", f"v{version}")
+    release_commit = git(package, "rev-parse", "HEAD").strip()
+    latest = read_rows(package, "status_updates")[1][0]
+    curate.set_status(
+        package,
+        latest[0],
+        as_of="2026-11-20",
+        status="in_progress",
+        source=latest[5],
+        rationale="Work reported.",
+    )
+    git(package, "commit", "-q", "-am", "a new status")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(package), str(clone)], check=True)
+    assert git(clone, "tag") == ""
+
+    shown = run_cli("diff", f"v{version}", "--root", str(clone), "--format", "json")
+    assert shown.exit_code == 0, shown.output
+    data = json.loads(shown.output)
+    assert changes(data)["status_updates"] == (1, 0, 0)
+    assert f"commit {release_commit[:10]}" in data["old"]["label"]
+
+    planned = run_cli("release", "--root", str(clone), "--bump", "minor", "--dry-run")
+    assert planned.exit_code == 0, planned.output
+    assert f"compared with {release_commit})" in planned.output
+    assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in planned.output
