@@ -209,6 +209,13 @@ def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
     assert changelog.index(f"## {new_version} — {TODAY}") < changelog.index(f"## {version} ")
     assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in changelog
     assert f"git tag -a v{new_version}" in result.output
+    zenodo = json.loads((package / ".zenodo.json").read_text(encoding="utf-8"))
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    assert zenodo["version"] == new_version == descriptor["version"]
+    assert zenodo["title"] == descriptor["title"] and zenodo["upload_type"] == "dataset"
+    assert zenodo["license"] == "cc-by-4.0" and zenodo["creators"] == [
+        {"name": c["title"]} for c in descriptor["contributors"]
+    ]
 
     # Bumped but not tagged yet: there is no tag for 0.x.(y+1), and comparing with the old tag says so.
     again = run_cli("release", "--root", str(package), "--bump", "patch")

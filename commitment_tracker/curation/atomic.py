@@ -45,7 +45,7 @@ JOURNAL_NAME = ".commitments-journal.json"
 JOURNAL_VERSION = 1
 # Files a write may touch besides the descriptor and the tables and seeds it lists: `release`
 # writes these two.
-RELEASE_FILES = ("CHANGELOG.md", "CITATION.cff")
+RELEASE_FILES = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json")
 # The name add-source gives a new seed (seeds/NNN_<16 hex digits of its SHA-256>.txt): a crash can
 # leave one that the descriptor on disk does not list yet.
 NEW_SEED = re.compile(rf"{paths.SEEDS_DIRNAME}/\d{{3,}}_[0-9a-f]{{16}}\.txt")
@@ -260,7 +260,7 @@ def _target_problem(root: Path, relative: str, owned: Collection[str]) -> str | 
     problem = _path_problem(root, relative)
     if problem:
         return problem
-    if any(part.startswith(".") for part in relative.split("/")):
+    if relative not in RELEASE_FILES and any(part.startswith(".") for part in relative.split("/")):
         return "is a hidden file, which no write of this tool touches"
     if not is_owned(relative, owned):
         return (

@@ -4,8 +4,9 @@ The previous release is ``since`` (a git ref or a folder) when given, else the g
 ``v<current version>``, else (a clone carries no tags) the commit that set the current version in
 datapackage.json. A release refuses to run on an invalid package, on no change since the
 previous release, on a version already bumped since it, and on a minor or patch bump over breaking
-schema changes. It changes three files, all or nothing: ``version`` in datapackage.json, ``version`` and
-``date-released`` in CITATION.cff, and a new section at the top of CHANGELOG.md. Tagging is left to
+schema changes. It changes four files, all or nothing: ``version`` in datapackage.json, ``version`` and
+``date-released`` in CITATION.cff, ``.zenodo.json`` (Zenodo's record of the release) and a new
+section at the top of CHANGELOG.md. Tagging is left to
 the maintainer, who reviews and commits those files first.
 """
 
@@ -25,6 +26,7 @@ from commitment_tracker.validation import context
 PARTS = ("major", "minor", "patch")
 CHANGELOG = "CHANGELOG.md"
 CITATION = "CITATION.cff"
+ZENODO = ".zenodo.json"
 CHANGELOG_HEADER = "# Changelog\n\n"
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
@@ -151,12 +153,34 @@ def _updated_files(
             if n == 0:
                 text = text.rstrip("\n") + f"\n{line}\n"
         files[CITATION] = text.encode("utf-8")
+    files[ZENODO] = zenodo_metadata(descriptor, today).encode("utf-8")
     changelog = root / CHANGELOG
     current = changelog.read_text(encoding="utf-8") if changelog.is_file() else CHANGELOG_HEADER
     if re.search(rf"(?m)^## {re.escape(new_version)}\b", current):
         raise ReleaseError(f"{CHANGELOG} already has a section for {new_version}")
     files[CHANGELOG] = insert_section(current, section).encode("utf-8")
     return files
+
+
+def zenodo_metadata(descriptor: dict, today: dt.date) -> str:
+    """``.zenodo.json``: what Zenodo records for a release it archives from the repository (title,
+    creators, licence, version), taken from the descriptor so the DOI record says what the package
+    says. Zenodo wants an SPDX-style licence id, which the descriptor's licence ``name`` is."""
+    creators = [{"name": c["title"]} for c in descriptor.get("contributors", []) if c.get("title")]
+    licences = [lic["name"] for lic in descriptor.get("licenses", []) if lic.get("name")]
+    record = {
+        "upload_type": "dataset",
+        "title": descriptor.get("title") or descriptor.get("name", ""),
+        "description": descriptor.get("description", ""),
+        "version": descriptor.get("version", ""),
+        "publication_date": today.isoformat(),
+        "creators": creators,
+        "keywords": descriptor.get("keywords", []),
+        "language": "fra",
+    }
+    if licences:
+        record["license"] = licences[0].lower()
+    return json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def insert_section(changelog: str, section: str) -> str:
