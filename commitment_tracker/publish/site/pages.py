@@ -101,11 +101,24 @@ ENV = _environment()
 
 
 def _render(
-    template: str, data: SiteData, *, title: str, depth: int, active: str, description: str = "", **context: Any
+    template: str,
+    data: SiteData,
+    *,
+    title: str,
+    depth: int,
+    active: str,
+    description: str = "",
+    **context: Any,
 ) -> str:
     """A complete HTML document; ``depth`` is how many folders below the site root the page sits."""
     page = ENV.get_template(template).render(
-        data=data, title=title, depth=depth, up="../" * depth, active=active, description=description, **context
+        data=data,
+        title=title,
+        depth=depth,
+        up="../" * depth,
+        active=active,
+        description=description,
+        **context,
     )
     return page + "\n"  # Jinja drops a template's final newline; a page ends with one
 
