@@ -17,7 +17,7 @@ import site_support as expect
 from conftest import REPO, copy_package, run_cli, set_cell
 
 from commitment_tracker.publish import site
-from commitment_tracker.publish.site import chart, downloads, markup, passages
+from commitment_tracker.publish.site import chart, downloads, markup, pages, passages
 
 MAX_PAGE_BYTES = 64 * 1024  # "a few tens of KB per page"
 
@@ -344,41 +344,62 @@ def test_context_takes_whole_sentences_around_the_quote():
     assert not ctx.cut_before and not ctx.cut_after
 
 
+def _context_html(ctx: passages.Context) -> str:
+    """A context as the pages render it (the `context` macro of _passage.html)."""
+    return str(pages.ENV.get_template("_passage.html").module.context(ctx))
+
+
 def test_context_is_capped_and_says_so():
     text = "word " * 200 + "QUOTE" + " word" * 200
     start = text.index("QUOTE")
     ctx = passages.context(text, start, start + 5, limit=50)
     assert ctx.cut_before and ctx.cut_after
     assert len(ctx.before) <= 50 and len(ctx.after) <= 50
-    assert ctx.to_html().startswith("…") and ctx.to_html().endswith("…")
+    assert _context_html(ctx).startswith("…") and _context_html(ctx).endswith("…")
 
 
 def test_context_escapes_everything():
     text = "A <b>bold</b> claim & <script>x</script>. Next."
     start = text.index("<script>")
-    html = passages.context(text, start, start + len("<script>x</script>")).to_html()
+    html = _context_html(passages.context(text, start, start + len("<script>x</script>")))
     assert "<script>" not in html and "<b>" not in html
-    assert "<mark>&lt;script&gt;x&lt;/script&gt;</mark>" in html
+    assert '<mark class="quote">&lt;script&gt;x&lt;/script&gt;</mark>' in html
+    assert "A &lt;b&gt;bold&lt;/b&gt; claim &amp; " in html
 
 
-def test_highlight_handles_overlapping_spans():
+def test_segments_handle_overlapping_spans():
     text = "abcdefghij"
-    spans = [passages.Span("x", 2, 6), passages.Span("y", 4, 8)]
-    html = passages.highlight(
-        text,
-        spans,
-        marker=lambda s, n: f"[{n}]",
-        mark_attrs=lambda cover: f'data-k="{" ".join(s.key for s in cover)}"',
-    )
-    assert (
-        html == 'ab[1]<mark data-k="x">cd</mark>[2]<mark data-k="x y">ef</mark><mark data-k="y">gh</mark>ij'
-    )
-    assert passages.coverage(len(text), spans) == 6
+    x, y = passages.Span("x", 2, 6), passages.Span("y", 4, 8)
+    pieces = [
+        (s.text, [(span.key, n) for span, n in s.starts], [c.key for c in s.covering])
+        for s in passages.segments(text, [y, x])
+    ]
+    assert pieces == [
+        ("ab", [], []),
+        ("cd", [("x", 1)], ["x"]),
+        ("ef", [("y", 2)], ["x", "y"]),
+        ("gh", [], ["y"]),
+        ("ij", [], []),
+    ]
+    assert passages.coverage(len(text), [x, y]) == 6
 
 
-def test_highlight_rejects_a_span_outside_the_text():
+def test_seed_is_rendered_escaped_with_overlaps_marked():
+    text = 'a<b>"c"defghij'
+    x, y = passages.Span("x", 1, 7), passages.Span("y", 4, 9)
+    refs = {k: {"href": f"#{k}", "kind": "event", "item_id": "e"} for k in ("x", "y")}
+    html = str(pages.ENV.get_template("_passage.html").module.seed(passages.segments(text, [x, y]), refs))
+    assert html == (
+        'a<a class="ref" id="claim-x" href="#x" title="Claim 1: about the event e">[1]</a>'
+        '<mark data-claims="x">&lt;b&gt;</mark>'
+        '<a class="ref" id="claim-y" href="#y" title="Claim 2: about the event e">[2]</a>'
+        '<mark class="multi" data-claims="x y">"c"</mark><mark data-claims="y">de</mark>fghij'
+    )
+
+
+def test_segments_reject_a_span_outside_the_text():
     with pytest.raises(ValueError, match="outside"):
-        passages.highlight("abc", [passages.Span("x", 1, 9)], lambda s, n: "", lambda c: "")
+        passages.segments("abc", [passages.Span("x", 1, 9)])
 
 
 @pytest.mark.parametrize("status", sorted(markup.STATUS_COLOURS))

@@ -86,6 +86,7 @@ class Field:
     description: str = ""
     format: str | None = None
     constraints: dict[str, Any] = field(default_factory=dict)
+    descriptor: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def required(self) -> bool:
@@ -94,6 +95,33 @@ class Field:
     @property
     def enum(self) -> list[Any] | None:
         return self.constraints.get("enum")
+
+    @property
+    def labels(self) -> dict[Any, str]:
+        """Each allowed value and its label for people, in display order.
+
+        From the field's Data Package v2 ``categories`` (``[{"value": ..., "label": ...}]``, whose
+        order is the display order); a value without a label is labelled by itself, and the
+        ``enum`` values a category leaves out follow in ``enum`` order. Frictionless reads
+        ``categories`` without judging them, so entries that are not ``{"value": ...}`` objects
+        or plain values are skipped here rather than trusted.
+        """
+        labels: dict[Any, str] = {}
+        categories = self.descriptor.get("categories")
+        for entry in categories if isinstance(categories, list) else []:
+            if isinstance(entry, dict) and "value" in entry:
+                label = entry.get("label")
+                labels[entry["value"]] = label if isinstance(label, str) and label else str(entry["value"])
+            elif isinstance(entry, str | int):
+                labels[entry] = str(entry)
+        for value in self.enum or []:
+            labels.setdefault(value, str(value))
+        return labels
+
+    @property
+    def order(self) -> list[Any]:
+        """The allowed values in display order (see ``labels``); empty for a field without a list."""
+        return list(self.labels)
 
     @property
     def polars_dtype(self) -> pl.DataType:
@@ -247,6 +275,7 @@ def _parse_resource(raw: dict[str, Any]) -> Resource:
             description=f.get("description", ""),
             format=f.get("format"),
             constraints=dict(f.get("constraints", {})),
+            descriptor=f,
         )
         for f in schema["fields"]
     )

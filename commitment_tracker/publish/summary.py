@@ -9,6 +9,8 @@ import polars as pl
 
 from commitment_tracker.datapackage import csvio, schema
 
+# The compact sign of each qualifier in the text summary: notation, not a label (the labels are the
+# qualifier fields' `categories` in datapackage.json); tests/test_labels.py checks every value has one.
 QUALIFIER_SIGNS = {"exactly": "", "at_least": "≥ ", "more_than": "> ", "about": "~ ", "up_to": "≤ "}
 
 COMMITMENT_COLUMNS = [

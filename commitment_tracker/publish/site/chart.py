@@ -2,15 +2,15 @@
 
 Generated here in Python so the page needs no charting library, no CDN and no script to show it.
 The same counts are given as a table beside the chart for screen readers and for copying.
+``labels`` maps each status to its label, in the display order of the Table Schema's categories.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from commitment_tracker.publish.site.markup import STATUS_FILLS, esc
-from commitment_tracker.publish.site.model import STATUS_LABELS
 
 NO_DEADLINE = "No deadline"
 
@@ -19,7 +19,9 @@ def _fill(status: str) -> str:
     return STATUS_FILLS.get(status, "#6b6b6b")
 
 
-def counts_by_year(rows: Iterable[tuple[int | None, str]]) -> tuple[list[str], list[str], Counter]:
+def counts_by_year(
+    rows: Iterable[tuple[int | None, str]], labels: Mapping[str, str]
+) -> tuple[list[str], list[str], Counter]:
     """Columns (years in order, then "No deadline" if any), statuses present, and counts."""
     counts: Counter = Counter()
     for year, status in rows:
@@ -27,14 +29,16 @@ def counts_by_year(rows: Iterable[tuple[int | None, str]]) -> tuple[list[str], l
     years = sorted({y for y, _ in counts if y != NO_DEADLINE})
     if any(y == NO_DEADLINE for y, _ in counts):
         years.append(NO_DEADLINE)
-    order = list(STATUS_LABELS)
+    order = list(labels)
     statuses = sorted({s for _, s in counts}, key=lambda s: (order.index(s) if s in order else len(order), s))
     return years, statuses, counts
 
 
-def svg(rows: Iterable[tuple[int | None, str]], title_id: str = "chart-title") -> str:
+def svg(
+    rows: Iterable[tuple[int | None, str]], labels: Mapping[str, str], title_id: str = "chart-title"
+) -> str:
     """The chart: one stacked bar per deadline year, one colour per status, with a legend."""
-    years, statuses, counts = counts_by_year(rows)
+    years, statuses, counts = counts_by_year(rows, labels)
     totals = {y: sum(counts[(y, s)] for s in statuses) for y in years}
     top = max(totals.values(), default=0) or 1
     bar_w, gap, left, plot_h, top_pad = 56, 28, 40, 180, 24
@@ -53,7 +57,7 @@ def svg(rows: Iterable[tuple[int | None, str]], title_id: str = "chart-title") -
             "; ".join(
                 f"{y}: {totals[y]} ("
                 + ", ".join(
-                    f"{counts[(y, s)]} {STATUS_LABELS.get(s, s).lower()}" for s in statuses if counts[(y, s)]
+                    f"{counts[(y, s)]} {labels.get(s, s).lower()}" for s in statuses if counts[(y, s)]
                 )
                 + ")"
                 for y in years
@@ -71,7 +75,7 @@ def svg(rows: Iterable[tuple[int | None, str]], title_id: str = "chart-title") -
                 continue
             h = n * scale
             y -= h
-            label = f"{year}: {n} {STATUS_LABELS.get(status, status).lower()}"
+            label = f"{year}: {n} {labels.get(status, status).lower()}"
             parts.append(
                 f'<rect class="bar" data-year="{esc(year)}" data-status="{esc(status)}" data-count="{n}" '
                 f'x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" '
@@ -91,16 +95,16 @@ def svg(rows: Iterable[tuple[int | None, str]], title_id: str = "chart-title") -
         parts.append(f'<rect x="{legend_x}" y="{ly}" width="14" height="14" fill="{_fill(status)}"/>')
         parts.append(
             f'<text x="{legend_x + 20}" y="{ly + 12}" font-size="12" fill="#1a1a1a">'
-            f"{esc(STATUS_LABELS.get(status, status))}</text>"
+            f"{esc(labels.get(status, status))}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def table(rows: Iterable[tuple[int | None, str]]) -> str:
+def table(rows: Iterable[tuple[int | None, str]], labels: Mapping[str, str]) -> str:
     """The chart's numbers as an HTML table (deadline years as rows, statuses as columns)."""
-    years, statuses, counts = counts_by_year(rows)
-    head = "".join(f'<th scope="col" class="num">{esc(STATUS_LABELS.get(s, s))}</th>' for s in statuses)
+    years, statuses, counts = counts_by_year(rows, labels)
+    head = "".join(f'<th scope="col" class="num">{esc(labels.get(s, s))}</th>' for s in statuses)
     body = []
     for year in years:
         cells = "".join(f'<td class="num">{counts[(year, s)]}</td>' for s in statuses)

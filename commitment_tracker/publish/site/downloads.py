@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commitment_tracker.datapackage import containment, paths
-from commitment_tracker.publish.site.markup import esc, link, page
+from commitment_tracker.publish.site import pages
 from commitment_tracker.publish.site.model import SiteData
-from commitment_tracker.publish.site.pages import footer, site_title
 
 PACKAGE_DIR = "package"
 BUILDS_DIR = "builds"
@@ -201,66 +200,13 @@ def _size(n: int) -> str:
     return str(n)
 
 
-def _table(caption: str, items: list[Download]) -> str:
-    rows = "".join(
-        f'<tr><th scope="row"><a href="{esc(d.path)}" download>{esc(d.label)}</a></th><td>{esc(d.kind)}</td>'
-        f'<td class="num">{esc(_size(d.size))}</td><td>{esc(d.description)}</td>'
-        f'<td><code class="hash">{esc(d.sha256[:16])}…</code></td></tr>'
-        for d in items
-    )
-    return (
-        f'<table class="list downloads"><caption>{esc(caption)}</caption><thead><tr><th scope="col">File</th>'
-        '<th scope="col">Format</th><th scope="col" class="num">Size</th><th scope="col">Contents</th>'
-        f'<th scope="col">SHA-256 (start)</th></tr></thead><tbody>{rows}</tbody></table>'
-    )
-
-
 def downloads_page(data: SiteData, package: list[Download], builds: list[Download], notes: list[str]) -> str:
-    licences = (
-        ", ".join(
-            link(lic.get("path"), esc(lic.get("title") or lic.get("name")), rel="license")
-            for lic in data.licences
-        )
-        or "not stated"
-    )
-    tables = [p for p in package if p.kind == "CSV"]
-    seeds = [p for p in package if p.kind == "Text"]
-    whole = [p for p in package if p.kind in ("ZIP", "JSON")]
-    if builds:
-        builds_html = _table("Builds for analysis", builds)
-    else:
-        builds_html = (
-            '<p id="builds-missing">The Parquet and DuckDB builds are not part of this copy of the site. '
-            "Produce them with <code>python cli.py build</code> (they are written under <code>dist/</code>) "
-            "and then run <code>python cli.py site</code> again: the site picks them up. Meanwhile the CSV "
-            "files above load into DuckDB directly, for example "
-            "<code>SELECT * FROM read_csv('package/data/commitments.csv')</code>.</p>"
-        )
-    notes_html = "".join(f'<p class="meta">{esc(n)}</p>' for n in notes)
-    body = f"""<h1>Downloads</h1>
-<dl class="facts"><dt>Package</dt><dd><code>{esc(data.descriptor.get("name", ""))}</code></dd>
-<dt>Version</dt><dd>{esc(data.version)}</dd>
-<dt>Licence</dt><dd>{licences}</dd>
-<dt>Archived texts</dt><dd>The property of their publishers, kept as evidence for the quotes.</dd></dl>
-<p>Please cite the version you used and, for any figure, the source and quote it comes from
-(<code>claims.csv</code>). Blank cells mean “not stated”, never zero.</p>
-<section aria-labelledby="pkg-h"><h2 id="pkg-h">The data package</h2>
-<p>A <a href="https://datapackage.org">Frictionless Data Package</a>: the descriptor and plain CSV files
-(UTF-8, comma, one header row), in the same layout as the repository, so
-<code>datapackage.json</code> works as it is once downloaded beside its folders.</p>
-{_table("The whole package", whole)}
-{_table("Tables (CSV)", tables)}
-{_table("Archived source texts", seeds)}
-</section>
-<section aria-labelledby="builds-h"><h2 id="builds-h">Parquet and DuckDB</h2>
-{builds_html}{notes_html}
-</section>"""
-    return page(
-        title="Downloads",
-        body=body,
-        depth=0,
-        active="downloads",
-        site_title=site_title(data),
-        footer=footer(data),
-        description=f"Download the data package version {data.version}",
+    return pages.downloads_page(
+        data,
+        whole=[p for p in package if p.kind in ("ZIP", "JSON")],
+        tables=[p for p in package if p.kind == "CSV"],
+        seeds=[p for p in package if p.kind == "Text"],
+        builds=builds,
+        notes=notes,
+        size=_size,
     )

@@ -1,16 +1,16 @@
-"""HTML building blocks: escaping, links, the page layout, badges, the stylesheet and the script.
+"""What the templates rely on for safety and looks: escaping, safe links, colours, stylesheet, script.
 
-Every value from the data goes through ``esc`` (``html.escape`` with quotes) before it is put into
-markup, and every link through ``link`` (which checks its URL with ``safe_url``); the helpers below
-take plain text and return HTML. These two functions are the only places where text and URLs from
-the package become markup:
+Pages are Jinja2 templates (``templates/``, rendered by ``pages.py``) in which every value printed
+goes through ``esc`` (``html.escape`` with quotes), by the environment's ``finalize`` hook, and every
+link's URL through ``safe_url`` (the ``link`` macro of ``_text.html``). These two functions are the
+only places where text and URLs from the package become markup:
 
 * ``esc`` also neutralises bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F,
   U+061C): each is shown as a visible ``[U+202E]`` instead of being obeyed. A right-to-left override
   in a title would otherwise make the page show text in an order the data does not hold (and hide
   it); showing the code point tells the reader the data holds one. None of the package's texts
   (French and English) needs one.
-* ``link`` renders an ``<a>`` only for ``http``/``https`` URLs with a host and for relative links
+* a link is rendered as an ``<a>`` only for ``http``/``https`` URLs with a host and for relative links
   (no scheme, not ``//host``); anything else (``javascript:``, ``data:``, ``//evil``, a URL holding
   spaces or control characters) is shown as plain escaped text. Style and script are inlined in each page
 so that a page works on its own (from ``file://``, from any static host, or saved alone), and the
@@ -26,9 +26,9 @@ from html import escape
 from importlib import resources
 from urllib.parse import urlsplit
 
-from commitment_tracker.publish.site.model import FORMALITY_LABELS, KIND_LABELS, STATUS_LABELS
-
-# Badge colours: dark text on a light tint; tests check each pair against WCAG AA (4.5:1).
+# Colours are presentation, keyed by the values of status_updates.status; test_labels checks that
+# every value the schema allows has both. Badge colours: dark text on a light tint; tests check
+# each pair against WCAG AA (4.5:1).
 STATUS_COLOURS = {
     "announced": ("#1f3a68", "#e3eaf6"),
     "in_progress": ("#5c3d00", "#ffeeb8"),
@@ -58,7 +58,7 @@ DISPUTED = ("#ffffff", "#a01818")
 
 # Bidirectional formatting controls, each shown as its code point (see the module docstring).
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_SHOW_BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
+SHOW_BIDI = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
 SAFE_SCHEMES = ("http", "https")
 
 
@@ -68,7 +68,7 @@ def esc(value: object, quote: bool = True) -> str:
     Bidirectional controls are shown as ``[U+202E]`` and the like, never obeyed. ``quote=False``
     leaves quotation marks as they are (text content only, never an attribute).
     """
-    return "" if value is None else escape(str(value).translate(_SHOW_BIDI), quote=quote)
+    return "" if value is None else escape(str(value).translate(SHOW_BIDI), quote=quote)
 
 
 def safe_url(url: object) -> str | None:
@@ -88,69 +88,6 @@ def safe_url(url: object) -> str | None:
     if url.startswith("//"):
         return None  # another host without a scheme: not a relative link
     return url
-
-
-def link(url: object, inner_html: str, **attributes: object) -> str:
-    """An ``<a>`` around ``inner_html`` (already HTML) when ``url`` is safe, else ``inner_html`` alone."""
-    target = safe_url(url)
-    if target is None:
-        return inner_html
-    return f"<a{attrs(href=target, **attributes)}>{inner_html}</a>"
-
-
-def attrs(**values: object) -> str:
-    """` name="value"` pairs, escaped; ``None``/``False`` are left out; ``data_x`` becomes ``data-x``."""
-    out = []
-    for name, value in values.items():
-        if value is None or value is False:
-            continue
-        key = name.rstrip("_").replace("_", "-")
-        out.append(f" {key}" if value is True else f' {key}="{esc(value)}"')
-    return "".join(out)
-
-
-def bilingual(fr: str, en: str, tag: str = "span") -> str:
-    """A French text and its English translation; the language switch shows one or both."""
-    return (
-        f'<{tag} class="tt" lang="fr">{esc(fr)}</{tag}> <{tag} class="tt tt-en" lang="en">{esc(en)}</{tag}>'
-    )
-
-
-def status_badge(status: str | None) -> str:
-    if not status:
-        return '<span class="badge none">no status</span>'
-    label = STATUS_LABELS.get(status, status)
-    return f'<span class="badge st-{esc(status)}" data-status="{esc(status)}">{esc(label)}</span>'
-
-
-def formality_badge(formality: str | None) -> str:
-    if not formality:
-        return '<span class="badge fm none">formality not stated</span>'
-    label = FORMALITY_LABELS.get(formality, formality)
-    return f'<span class="badge fm" data-formality="{esc(formality)}">{esc(label)}</span>'
-
-
-def kind_label(kind: str) -> str:
-    return esc(KIND_LABELS.get(kind, kind))
-
-
-def disputed_mark(href: str) -> str:
-    return (
-        f'<a class="badge disputed-mark" href="{esc(href)}" '
-        'title="Sources disagree about this commitment: see the discrepancies">'
-        '<span aria-hidden="true">⚠ </span>Disputed</a>'
-    )
-
-
-def not_stated(text: str = "not stated") -> str:
-    return f'<span class="muted">{esc(text)}</span>'
-
-
-def time_tag(value: object) -> str:
-    if value is None:
-        return not_stated()
-    iso = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return f'<time datetime="{esc(iso)}">{esc(iso)}</time>'
 
 
 def _hash(text: str) -> str:
@@ -200,61 +137,3 @@ CSP = "; ".join(
         "form-action 'none'",
     ]
 )
-
-NAV = [
-    ("index", "index.html", "Commitments"),
-    ("sources", "sources.html", "Sources"),
-    ("discrepancies", "discrepancies.html", "Disagreements"),
-    ("context", "context.html", "Event &amp; indicators"),
-    ("downloads", "downloads.html", "Downloads"),
-]
-
-LANG_SWITCH = """<fieldset class="lang"><legend>Titles</legend>
-<label><input type="radio" name="lang" id="lang-both" value="both" checked> FR + EN</label>
-<label><input type="radio" name="lang" id="lang-fr" value="fr"> <span lang="fr">Français</span></label>
-<label><input type="radio" name="lang" id="lang-en" value="en"> English</label></fieldset>"""
-
-
-def page(
-    *,
-    title: str,
-    body: str,
-    depth: int,
-    active: str,
-    site_title: str,
-    footer: str,
-    description: str = "",
-) -> str:
-    """A complete HTML document. ``depth`` is how many folders below the site root the page sits."""
-    up = "../" * depth
-    nav = "".join(
-        f'<li><a href="{up}{href}"{" aria-current=page" if key == active else ""}>{label}</a></li>'
-        for key, href, label in NAV
-    )
-    meta_description = f'<meta name="description" content="{esc(description)}">\n' if description else ""
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta name="referrer" content="no-referrer">
-{meta_description}<title>{esc(title)} · {esc(site_title)}</title>
-<link rel="icon" href="data:,">
-<style>{CSS}</style>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-<header class="site">
-<p class="brand"><a href="{up}index.html">{esc(site_title)}</a></p>
-<nav aria-label="Site"><ul>{nav}</ul></nav>
-{LANG_SWITCH}
-</header>
-<main id="main">
-{body}
-</main>
-<footer>{footer}</footer>
-<script>{JS}</script>
-</body>
-</html>
-"""

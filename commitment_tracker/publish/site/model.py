@@ -14,57 +14,25 @@ from typing import Any
 import polars as pl
 
 from commitment_tracker.datapackage import csvio, paths, schema
+from commitment_tracker.publish import summary
+from commitment_tracker.publish.site import passages
 from commitment_tracker.validation import provenance
 
 Row = dict[str, Any]
 
-# Display order of the enumerations: the order of the Table Schema enums, which runs from the least
-# to the most advanced status; labels are for people.
-STATUS_LABELS = {
-    "announced": "Announced",
-    "in_progress": "In progress",
-    "achieved": "Achieved",
-    "partially_achieved": "Partially achieved",
-    "stalled": "Stalled",
-    "broken": "Broken",
-    "cancelled": "Cancelled",
-}
-FORMALITY_LABELS = {
-    "announced": "Words only",
-    "mou_signed": "MoU signed",
-    "budgeted": "Budgeted",
-    "in_law": "In law",
-    "in_operation": "In operation",
-}
-KIND_LABELS = {
-    "target": "Target",
-    "budget": "Budget",
-    "agreement": "Agreement",
-    "policy": "Policy",
-    "project": "Project",
-    "programme": "Programme",
-}
-ROLE_LABELS = {
-    "owner": "owner",
-    "signatory": "signatory",
-    "partner": "partner",
-    "coordinator": "coordinator",
-    "beneficiary": "beneficiary",
-}
-QUALIFIER_WORDS = {
-    "exactly": "exactly",
-    "at_least": "at least",
-    "more_than": "more than",
-    "about": "about",
-    "up_to": "up to",
-}
-DISCREPANCY_KIND_LABELS = {
-    "value": "Figures disagree",
-    "place": "Places disagree",
-    "date": "Dates disagree",
-    "count": "A count disagrees with its list",
-    "name": "Spellings disagree",
-}
+# The enumerated fields the pages label, as "resource.field" of datapackage.json: labels and their
+# order are the fields' `categories` there (schema.Field.labels), never restated here.
+STATUS = "status_updates.status"
+FORMALITY = "status_updates.formality"
+COMMITMENT_KIND = "commitments.kind"
+ROLE = "commitment_parties.role"
+DISCREPANCY_KIND = "discrepancies.kind"
+GENRE = "sources.genre"
+TARGET_QUALIFIER = "commitments.target_qualifier"
+INDICATOR_QUALIFIER = "indicators.qualifier"
+CLAIM_QUALIFIER = "claims.qualifier"
+
+NBSP = "\u00a0"
 
 
 class SiteDataError(Exception):
@@ -74,7 +42,7 @@ class SiteDataError(Exception):
 @dataclass
 class SiteData:
     root: Path
-    descriptor: dict[str, Any]
+    package: schema.Package
     tables: dict[str, pl.DataFrame]
     seeds: dict[str, str]  # source_id -> seed text
     sources: dict[str, Row] = field(default_factory=dict)
@@ -97,6 +65,10 @@ class SiteData:
     children: dict[str, list[str]] = field(default_factory=dict)  # parent commitment -> children
 
     @property
+    def descriptor(self) -> dict[str, Any]:
+        return self.package.descriptor
+
+    @property
     def version(self) -> str:
         return str(self.descriptor.get("version", ""))
 
@@ -107,6 +79,22 @@ class SiteData:
     @property
     def licences(self) -> list[dict[str, Any]]:
         return list(self.descriptor.get("licenses") or [])
+
+    @property
+    def site_title(self) -> str:
+        """The short name in every page's header: the package title up to its colon."""
+        return self.title.split(":", 1)[0].strip() or self.title
+
+    # Labels of enumerated values, from the Table Schema.
+
+    def labels(self, field: str) -> dict[Any, str]:
+        """Value -> label of the field ``"resource.field"``, in the schema's display order."""
+        resource, name = field.split(".", 1)
+        return self.package.resource(resource).field(name).labels
+
+    def label(self, field: str, value: Any) -> str:
+        """The label of ``value`` in ``field``; a value the schema does not list shows as itself."""
+        return self.labels(field).get(value, "" if value is None else str(value))
 
     # Derived values, one definition each.
 
@@ -146,13 +134,98 @@ class SiteData:
                 return kind, claim[f"{kind}_id"]
         raise SiteDataError(f"claim {claim['claim_id']} is about nothing (no commitment, indicator or event)")
 
+    # Plain text for people, built once here so that every page words a thing the same way.
+
+    def actor_name(self, actor_id: str | None) -> str:
+        actor = self.actors.get(actor_id or "")
+        return actor["name"] if actor else (actor_id or "")
+
+    def source_label(self, source_id: str) -> str:
+        """A source named by its outlet (else its title, else its id) and its date when stated."""
+        source = self.sources[source_id]
+        name = source["outlet"] or _shorten(source["title"] or "", 60) or source_id
+        return f"{name}, {source['published_on'].isoformat()}" if source["published_on"] else name
+
+    def sector_names(self, sector_id: str) -> tuple[str, str]:
+        """(French, English) names of a sector; its id when the sector is unknown."""
+        sector = self.sectors.get(sector_id, {})
+        return sector.get("name_fr", sector_id), sector.get("name_en", "")
+
+    def passage(self, row: Row, limit: int = 320) -> passages.Context:
+        """A claim's or an alias's quote with a sentence of its seed each side."""
+        return passages.context(
+            self.seeds[row["source_id"]], row["quote_start"], row["quote_end"], limit=limit
+        )
+
+    def source_title(self, source_id: str) -> str:
+        return self.sources[source_id]["title"] or f"Untitled text ({source_id})"
+
+    def entity_name(self, kind: str, item_id: str) -> str:
+        """The French name of a commitment, indicator or event, as the sources word it."""
+        if kind == "commitment":
+            return self.commitments[item_id]["title_fr"]
+        if kind == "indicator":
+            return self.indicators[item_id]["name_fr"]
+        if kind == "event":
+            return self.events[item_id]["name"]
+        raise ValueError(kind)
+
+    def amount(self, value: float | None, unit_id: str | None, qualifier: str | None, field: str) -> str:
+        """'more than 40 000', '11 000 000 000 MAD (11 billion MAD)', '16 000 000 000 W (16 GW)'.
+
+        ``field`` ("resource.field") is where ``qualifier`` comes from, for its label; an exact
+        figure needs no word.
+        """
+        if value is None:
+            return ""
+        unit = self.units.get(unit_id or "")
+        symbol = "" if unit is None else summary.unit_symbol(unit["label"], unit_id)
+        if unit is not None and unit["dimension"] == "count":
+            symbol = ""
+        number = summary.format_amount(value).replace(" ", NBSP)
+        words = self.label(field, qualifier).lower() if qualifier and qualifier != "exactly" else ""
+        text = " ".join(p for p in (words, number + (f"{NBSP}{symbol}" if symbol else "")) if p)
+        compact = _compact(float(value), symbol)
+        return f"{text} ({compact})" if compact else text
+
+    def sorted_claims(self, claims: list[Row]) -> list[Row]:
+        """Claims in the order their sources were published (undated last), then by position."""
+
+        def key(c: Row) -> tuple[str, str, int]:
+            published = self.sources[c["source_id"]]["published_on"]
+            return (published.isoformat() if published else "9999", c["source_id"], c["quote_start"])
+
+        return sorted(claims, key=key)
+
+
+def _shorten(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    return text[: width - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _compact(value: float, symbol: str) -> str:
+    if symbol == "W":
+        for size, prefix in ((1e9, "GW"), (1e6, "MW"), (1e3, "kW")):
+            if value >= size:
+                return f"{value / size:g}{NBSP}{prefix}"
+        return ""
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if value >= size:
+            return f"{value / size:g}{NBSP}{word}" + (f" {symbol}" if symbol else "")
+    return ""
+
 
 def _records(df: pl.DataFrame) -> list[Row]:
     return list(df.iter_rows(named=True))
 
 
-def _by_key(df: pl.DataFrame, key: str) -> dict[str, Row]:
-    return {r[key]: r for r in _records(df.sort(key))}
+def _by_key(package: schema.Package, tables: dict[str, pl.DataFrame], resource: str) -> dict[str, Row]:
+    """A table's rows by its primary key (a single column for every table the pages look up)."""
+    key = package.resource(resource).primary_key
+    if len(key) != 1:
+        raise SiteDataError(f"{resource}: the site needs a one-column primary key, not {list(key)}")
+    return {r[key[0]]: r for r in _records(tables[resource].sort(key[0]))}
 
 
 def load(root: Path) -> SiteData:
@@ -162,18 +235,17 @@ def load(root: Path) -> SiteData:
         tables = csvio.read_tables(root, package, typed=True)
     except (schema.DescriptorError, csvio.TableReadError) as exc:
         raise SiteDataError(f"{exc}\nRun `commitments validate` to see every problem.") from None
-    descriptor = schema.read_descriptor(root)
 
-    data = SiteData(root=root, descriptor=descriptor, tables=tables, seeds={})
-    data.sources = _by_key(tables["sources"], "source_id")
-    data.actors = _by_key(tables["actors"], "actor_id")
-    data.sectors = _by_key(tables["sectors"], "sector_id")
-    data.units = _by_key(tables["units"], "unit_id")
-    data.events = _by_key(tables["events"], "event_id")
-    data.indicators = _by_key(tables["indicators"], "indicator_id")
-    data.commitments = _by_key(tables["commitments"], "commitment_id")
-    data.claims = _by_key(tables["claims"], "claim_id")
-    data.discrepancies = _by_key(tables["discrepancies"], "discrepancy_id")
+    data = SiteData(root=root, package=package, tables=tables, seeds={})
+    data.sources = _by_key(package, tables, "sources")
+    data.actors = _by_key(package, tables, "actors")
+    data.sectors = _by_key(package, tables, "sectors")
+    data.units = _by_key(package, tables, "units")
+    data.events = _by_key(package, tables, "events")
+    data.indicators = _by_key(package, tables, "indicators")
+    data.commitments = _by_key(package, tables, "commitments")
+    data.claims = _by_key(package, tables, "claims")
+    data.discrepancies = _by_key(package, tables, "discrepancies")
 
     for source_id, source in data.sources.items():
         try:

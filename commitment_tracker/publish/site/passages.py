@@ -1,20 +1,15 @@
-"""Quotes located in their archived seed: a few sentences of context, and highlighted seed text.
+"""Quotes located in their archived seed: a few sentences of context, and the seed cut at every quote.
 
-Everything here returns HTML that is already escaped: seed text and quotes are untrusted input and
-pass through ``markup.esc`` (which also shows bidirectional controls) before any markup is
-added around them.
+Everything here is plain text and offsets; the templates (``_passage.html``) turn it into markup,
+escaping every piece.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-
-from commitment_tracker.publish.site.markup import esc
-
-ELLIPSIS = "…"
 
 # A sentence starts after closing punctuation (and any closing quote or bracket) plus spacing, or
 # after a line break: seeds are captured pages where headings and menu items sit on their own line.
@@ -40,16 +35,15 @@ class Context:
     cut_before: bool
     cut_after: bool
 
-    def to_html(self, mark_attrs: str = "") -> str:
-        """``…before<mark>quote</mark>after…`` with every piece escaped."""
-        attrs = f" {mark_attrs}" if mark_attrs else ""
-        return (
-            (ELLIPSIS if self.cut_before else "")
-            + esc(self.before, quote=False)
-            + f"<mark{attrs}>{esc(self.quote, quote=False)}</mark>"
-            + esc(self.after, quote=False)
-            + (ELLIPSIS if self.cut_after else "")
-        )
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a seed between two span boundaries: the spans that begin at it (each with its
+    number), and the spans that cover it (none: plain text; several: overlapping quotes)."""
+
+    text: str
+    starts: tuple[tuple[Span, int], ...]
+    covering: tuple[Span, ...]
 
 
 def sentence_starts(text: str) -> list[int]:
@@ -108,18 +102,11 @@ def context(text: str, start: int, end: int, sentences: int = 1, limit: int = 32
     )
 
 
-def highlight(
-    text: str,
-    spans: Sequence[Span],
-    marker: Callable[[Span, int], str],
-    mark_attrs: Callable[[list[Span]], str],
-) -> str:
-    """The whole ``text`` escaped, every span wrapped in ``<mark>``; overlapping spans are allowed.
+def segments(text: str, spans: Sequence[Span]) -> list[Segment]:
+    """The whole ``text`` cut at every span boundary; overlapping spans are allowed.
 
-    The text is cut at every span boundary; each piece covered by one or more spans becomes one
-    ``<mark>`` whose attributes ``mark_attrs(covering_spans)`` returns. ``marker(span, number)``
-    returns HTML inserted where a span begins (a numbered link to what it is about); ``number``
-    counts spans from 1 in order of start offset.
+    Spans are numbered from 1 in order of start offset (ties: the longer first); a segment's
+    ``starts`` are the spans beginning where it begins, its ``covering`` the spans it lies within.
     """
     ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.key))
     for span in ordered:
@@ -127,18 +114,14 @@ def highlight(
             raise ValueError(f"span {span.key} {span.start}:{span.end} is outside the text")
     numbers = {span.key: n for n, span in enumerate(ordered, start=1)}
     cuts = sorted({0, len(text), *(s.start for s in ordered), *(s.end for s in ordered)})
-    out: list[str] = []
-    for lo, hi in itertools.pairwise(cuts):
-        for span in ordered:
-            if span.start == lo:
-                out.append(marker(span, numbers[span.key]))
-        piece = esc(text[lo:hi], quote=False)
-        covering = [s for s in ordered if s.start <= lo and hi <= s.end]
-        if covering:
-            out.append(f"<mark {mark_attrs(covering)}>{piece}</mark>")
-        else:
-            out.append(piece)
-    return "".join(out)
+    return [
+        Segment(
+            text=text[lo:hi],
+            starts=tuple((s, numbers[s.key]) for s in ordered if s.start == lo),
+            covering=tuple(s for s in ordered if s.start <= lo and hi <= s.end),
+        )
+        for lo, hi in itertools.pairwise(cuts)
+    ]
 
 
 def coverage(text_length: int, spans: Sequence[Span]) -> int:
