@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from commitment_tracker.datapackage import csvio, paths, schema
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.validation import provenance
 
 Row = dict[str, Any]
@@ -67,7 +68,7 @@ DISCREPANCY_KIND_LABELS = {
 }
 
 
-class SiteDataError(Exception):
+class SiteDataError(TrackerError):
     """The package cannot be shown; the message says what is wrong and how to find out more."""
 
 
