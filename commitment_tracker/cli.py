@@ -2,7 +2,9 @@
 
 A thin layer: each command parses its options, calls commitment_tracker, and prints. Heavy
 libraries (frictionless, Great Expectations) are imported inside the commands that need them so
-that other commands start fast.
+that other commands start fast. Errors are not converted command by command: the modules raise
+``errors.TrackerError`` subclasses, which the group (``TrackerGroup``) prints and maps to an exit
+code; a command catches an error only to add what the module cannot know (the --output path).
 """
 
 from __future__ import annotations
