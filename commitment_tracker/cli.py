@@ -185,7 +185,7 @@ def validate(
         data_docs = data_docs.resolve()
     report = run_validation(root, today=today, data_docs=data_docs, frictionless_rows=frictionless_rows)
     click.echo(report.to_json() if output_format == "json" else report.to_text(limit=limit), nl=False)
-    sys.exit(0 if report.valid else 1)
+    sys.exit(errors.EXIT_OK if report.valid else errors.EXIT_INVALID)
 
 
 @cli.command()
@@ -454,7 +454,10 @@ def list_queries(root: Path, output_format: str) -> None:
     """
     from commitment_tracker.query import named as queries
 
-    found = queries.discover(queries.queries_dir(root))
+    folder = queries.queries_dir(root)
+    found = queries.discover(folder)
+    if not found:
+        click.echo(f"no named queries in {folder} (each is a queries/NAME.sql file of the package)", err=True)
     click.echo(queries.describe(found, markdown=output_format == "markdown"), nl=False)
 
 
