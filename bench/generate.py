@@ -524,8 +524,10 @@ def generate(out: Path, claims: int, seed: int = DEFAULT_SEED) -> Path:
         with open(out / path, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
 
-    # The content layer reads its suites and SQL rules from the package root, as from the repository.
+    # The content layer reads its suites and SQL rules from the package root, and `query` its named
+    # queries, as from the repository.
     shutil.copytree(REPO / "validators", out / "validators")
+    shutil.copytree(REPO / "queries", out / "queries")
 
     descriptor = json.loads(paths.descriptor_path(REPO).read_text(encoding="utf-8"))
     # The real descriptor lists the real seeds; these packages have their own.

@@ -2,20 +2,24 @@
 
 A thin layer: each command parses its options, calls commitment_tracker, and prints. Heavy
 libraries (frictionless, Great Expectations) are imported inside the commands that need them so
-that other commands start fast.
+that other commands start fast. Errors are not converted command by command: the modules raise
+``errors.TrackerError`` subclasses, which the group (``TrackerGroup``) prints and maps to an exit
+code; a command catches an error only to add what the module cannot know (the --output path).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from commitment_tracker import __version__
+from commitment_tracker import __version__, errors
 from commitment_tracker.datapackage import paths
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.query import limits
 
 ROOT_ENV = "COMMITMENTS_ROOT"
@@ -43,9 +47,68 @@ root_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Reported(click.ClickException):
+    """A TrackerError on its way out through click: printed as title, message and hint."""
+
+    def __init__(self, error: TrackerError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file=None) -> None:
+        lines = [f"{self.error.title}: {self.error.message}"]
+        if self.error.hint:
+            lines.append(f"Hint: {self.error.hint}")
+        click.echo("\n".join(lines), file=file, err=file is None)
+
+
+class TrackerGroup(click.Group):
+    """The click group that catches errors once, for every command.
+
+    A TrackerError (a user's mistake, an invalid package) is printed without a traceback and ends
+    the command with its exit code; click's own usage errors keep theirs (2). Any other exception
+    is a bug: it is reported as one, with exit code 3, and its traceback is shown only with
+    --debug or $COMMITMENTS_DEBUG=1.
+    """
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except TrackerError as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            raise _Reported(exc) from None
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            raise _Reported(errors.InternalError.from_exception(exc)) from None
+
+
+EXIT_CODES_EPILOG = f"""\b
+Exit codes:
+  {errors.EXIT_OK}    valid, or done
+  {errors.EXIT_INVALID}    the package is invalid, a user's input was refused, or a query timed out
+  {errors.EXIT_USAGE}    usage error (unknown command or option, bad option value)
+  {errors.EXIT_BUG}    the tool itself failed: a bug, to report (--debug shows the traceback)
+  {limits.INTERRUPTED_EXIT_CODE}  a query stopped by Ctrl-C
+"""
+
+
+@click.group(
+    cls=TrackerGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_EPILOG,
+)
 @click.version_option(__version__, prog_name="commitments")
-def cli() -> None:
+@click.option(
+    "--debug",
+    is_flag=True,
+    envvar=errors.DEBUG_ENV,
+    help=f"Show the Python traceback of an error (also ${errors.DEBUG_ENV}=1).",
+)
+def cli(debug: bool) -> None:
     """Validate, summarise and query the Morocco AI commitments data package.
 
     Example:
@@ -131,7 +194,7 @@ def validate(
         click.echo(report.to_text(limit=limit), nl=False)
     else:
         click.echo(report.to_text(limit=limit), nl=False)
-    sys.exit(0 if report.valid else 1)
+    sys.exit(errors.EXIT_OK if report.valid else errors.EXIT_INVALID)
 
 
 def _github_annotations(root: Path, report) -> str:
@@ -160,7 +223,8 @@ def summary(root: Path) -> None:
     try:
         text = summary_mod.render(root)
     except (schema.DescriptorError, csvio.TableReadError) as exc:
-        raise click.ClickException(f"{exc}\nRun `commitments validate` to see every problem.") from None
+        exc.hint = "run `commitments validate` to see every problem."
+        raise
     click.echo(text, nl=False)
 
 
@@ -181,7 +245,7 @@ def codebook(root: Path, write: bool) -> None:
     try:
         text = codebook_mod.render_for(root)
     except (json.JSONDecodeError, KeyError) as exc:
-        raise click.ClickException(f"datapackage.json cannot be rendered: {exc!r}") from None
+        raise TrackerError(f"datapackage.json cannot be rendered: {exc!r}") from None
     if not write:
         click.echo(text)
         return
@@ -190,13 +254,16 @@ def codebook(root: Path, write: bool) -> None:
         current = readme.read_text(encoding="utf-8")
         updated = codebook_mod.embed(current, text)
     except FileNotFoundError:
-        raise click.ClickException(f"{readme} does not exist") from None
+        raise TrackerError(f"{readme} does not exist") from None
     except ValueError:
-        raise click.ClickException(
+        raise TrackerError(
             f"{readme} lacks the codebook markers; add them:\n{codebook_mod.BEGIN}\n{codebook_mod.END}"
         ) from None
     if updated != current:
-        readme.write_text(updated, encoding="utf-8")
+        try:
+            readme.write_text(updated, encoding="utf-8")
+        except OSError as exc:
+            raise TrackerError(f"cannot write {readme}: {exc.strerror or exc}") from None
         click.echo(f"updated {readme}")
     else:
         click.echo(f"{readme} already up to date")
@@ -220,10 +287,7 @@ def generate_suites(root: Path, check: bool) -> None:
     from commitment_tracker.datapackage import schema
     from commitment_tracker.validation import suites
 
-    try:
-        package = schema.load_package(root)
-    except schema.DescriptorError as exc:
-        raise click.ClickException(str(exc)) from None
+    package = schema.load_package(root)
     if check:
         stale = suites.stale(root, package)
         for rel, rule, message in stale:
@@ -235,7 +299,7 @@ def generate_suites(root: Path, check: bool) -> None:
     try:
         changed = suites.write(root, package)
     except suites.SuiteError as exc:
-        raise click.ClickException(f"{exc}; nothing was written") from None
+        raise TrackerError(f"{exc}; nothing was written") from None
     for path in changed:
         click.echo(f"wrote {paths.relative_to_root(root, path)}")
     click.echo(f"{len(package.resources)} suites, {len(changed)} changed")
@@ -304,17 +368,6 @@ def query_options(function: Callable) -> Callable:
     return format_option(output_option(function))
 
 
-def _query_connection(root: Path, sql: str, memory_limit: str):
-    """The locked connection holding the tables ``sql`` reads (loading only those is the speed-up)."""
-    from commitment_tracker.database import LoadError, connect
-    from commitment_tracker.datapackage import schema
-
-    try:
-        return connect(root, sql=sql, config={"memory_limit": memory_limit})
-    except (schema.DescriptorError, LoadError) as exc:
-        raise click.ClickException(f"{exc}") from None
-
-
 def _emit(
     root: Path,
     sql: str,
@@ -327,6 +380,7 @@ def _emit(
     max_rows: int | None,
 ) -> None:
     """Load, run and write one query within its limits; QueryError and QueryStopped are the caller's."""
+    from commitment_tracker.database import connect
     from commitment_tracker.query import named as queries
 
     if output_format == "parquet" and output is None:
@@ -334,7 +388,9 @@ def _emit(
     if max_rows is None:
         max_rows = 0 if output is not None else limits.DEFAULT_MAX_ROWS
     with limits.process_memory_cap(memory_limit), limits.Stopper(timeout) as stopper:
-        con = _query_connection(root, sql, memory_limit)  # Ctrl-C is a clean stop from here on
+        # The locked connection holding only the tables ``sql`` reads (loading only those is the
+        # speed-up). Ctrl-C is a clean stop from here on.
+        con = connect(root, sql=sql, config={"memory_limit": memory_limit})
         try:
             with queries.QueryRun(con, sql, params, stopper) as run:
                 written = _deliver(output, output_format, run, max_rows, width)
@@ -364,7 +420,7 @@ def _deliver_document(
                 return
             output.write_text(rendered, encoding="utf-8")
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}", err=True)
 
 
@@ -392,21 +448,15 @@ def _deliver(output: Path | None, output_format: str, run, max_rows: int, width:
                 written = output_mod.write(run.result(max_rows), output_format, fh, width)
         os.replace(temp, output)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
     finally:
         temp.unlink(missing_ok=True)
     click.echo(f"wrote {output}", err=True)
     return written
 
 
-def _query_failed(exc: Exception, prefix: str = "") -> click.ClickException:
-    error = click.ClickException(f"{prefix}{exc}")
-    if isinstance(exc, limits.QueryInterrupted):
-        error.exit_code = limits.INTERRUPTED_EXIT_CODE
-    return error
-
-
 @cli.command("queries")
+@root_option
 @click.option(
     "--format",
     "output_format",
@@ -415,8 +465,8 @@ def _query_failed(exc: Exception, prefix: str = "") -> click.ClickException:
     show_default=True,
     help="text for a terminal; markdown for the README's list.",
 )
-def list_queries(output_format: str) -> None:
-    """List the named queries in queries/ with what each answers and its parameters.
+def list_queries(root: Path, output_format: str) -> None:
+    """List the named queries in the package's queries/ with what each answers and its parameters.
 
     Example:
 
@@ -424,10 +474,10 @@ def list_queries(output_format: str) -> None:
     """
     from commitment_tracker.query import named as queries
 
-    try:
-        found = queries.discover()
-    except queries.QueryDefinitionError as exc:
-        raise click.ClickException(str(exc)) from None
+    folder = queries.queries_dir(root)
+    found = queries.discover(folder)
+    if not found:
+        click.echo(f"no named queries in {folder} (each is a queries/NAME.sql file of the package)", err=True)
     click.echo(queries.describe(found, markdown=output_format == "markdown"), nl=False)
 
 
@@ -466,15 +516,13 @@ def query_command(
     """
     from commitment_tracker.query import named as queries
 
-    try:
-        named = queries.get(name)
-        params = named.bind(queries.parse_param_options(param_options))
-    except (queries.QueryError, queries.QueryDefinitionError) as exc:
-        raise click.ClickException(str(exc)) from None
+    named = queries.get(name, queries.queries_dir(root))
+    params = named.bind(queries.parse_param_options(param_options))
     try:
         _emit(root, named.sql, params, output_format, output, width, timeout, memory_limit, max_rows)
     except (queries.QueryError, limits.QueryStopped) as exc:
-        raise _query_failed(exc, f"query {name!r}: ") from None
+        # Name the query: its SQL is not on the command line, so a DuckDB message alone is cryptic.
+        raise TrackerError(f"query {name!r}: {exc.message}", exc.hint, exit_code=exc.exit_code) from None
 
 
 @cli.command("sql")
@@ -503,12 +551,7 @@ def sql_command(
 
         commitments sql "SELECT * FROM claims" --max-rows 0 --format csv --timeout 120
     """
-    from commitment_tracker.query import named as queries
-
-    try:
-        _emit(root, statement, {}, output_format, output, width, timeout, memory_limit, max_rows)
-    except (queries.QueryError, limits.QueryStopped) as exc:
-        raise _query_failed(exc) from None
+    _emit(root, statement, {}, output_format, output, width, timeout, memory_limit, max_rows)
 
 
 @cli.command("build")
@@ -540,10 +583,8 @@ def build(root: Path, out: Path, skip_validation: bool) -> None:
 
     try:
         written = build_mod.build(root, out, validate_first=not skip_validation)
-    except build_mod.BuildError as exc:
-        raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write the build to {out}: {exc.strerror or exc}") from None
+        raise TrackerError(f"cannot write the build to {out}: {exc.strerror or exc}") from None
     for line in written.lines():
         click.echo(line)
 
@@ -587,10 +628,8 @@ def site(root: Path, out: Path | None, build_dir: Path | None, skip_validation: 
     build_dir = build_dir if build_dir is not None else root / "dist"
     try:
         result = site_mod.build_site(root, out, build_dir=build_dir, validate_first=not skip_validation)
-    except (site_mod.SiteError, site_mod.SiteDataError) as exc:
-        raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+        raise TrackerError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
     click.echo(f"wrote {len(result.pages)} pages and {len(result.downloads)} package files to {result.out}")
     if result.builds:
         click.echo(f"included {len(result.builds)} build files from {build_dir}")
@@ -615,13 +654,12 @@ id_option = click.option("--id", "new_id", help="Id to use instead of the genera
 
 
 def _curate(action, /, *args, **kwargs) -> None:
-    """Run one curation function and print what it added; user errors become ClickExceptions."""
-    from commitment_tracker.curation import atomic, curate, lock
-
+    """Run one curation function and print what it added (its refusals are TrackerErrors)."""
     try:
         outcome = action(*args, **kwargs)
-    except (curate.CurationError, lock.LockError, atomic.WriteError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        # A file of the package that cannot be read or written: the user's to fix, not a bug.
+        raise TrackerError(str(exc)) from None
     click.echo(outcome.render(), nl=False)
 
 
@@ -936,10 +974,7 @@ def diff_command(root: Path, old: str, new: str | None, output_format: str, outp
     """
     from commitment_tracker.publish import diff as diff_mod
 
-    try:
-        result = diff_mod.diff(old, new if new is not None else str(root), repo=root)
-    except diff_mod.DiffError as exc:
-        raise click.ClickException(str(exc)) from None
+    result = diff_mod.diff(old, new if new is not None else str(root), repo=root)
     _deliver_document(
         output,
         output_format == "parquet",
@@ -970,16 +1005,12 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
 
         commitments release --bump minor
     """
-    from commitment_tracker.curation import atomic, lock
-    from commitment_tracker.publish import diff
     from commitment_tracker.publish import release as release_mod
 
     try:
         plan = release_mod.release(root, bump, since=since, dry_run=dry_run)
-    except (release_mod.ReleaseError, diff.DiffError, lock.LockError, atomic.WriteError) as exc:
-        raise click.ClickException(str(exc)) from None
     except OSError as exc:
-        raise click.ClickException(f"cannot write the release files: {exc.strerror or exc}") from None
+        raise TrackerError(f"cannot write the release files: {exc.strerror or exc}") from None
     click.echo(plan.render(dry_run), nl=False)
 
 

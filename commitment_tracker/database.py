@@ -39,6 +39,7 @@ import duckdb
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Field, Package, Resource
+from commitment_tracker.errors import TrackerError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -69,7 +70,7 @@ DATE_FORMAT = "%Y-%m-%d"
 MAX_LINE_BYTES = 1024**3
 
 
-class LoadError(Exception):
+class LoadError(TrackerError):
     """The package cannot be loaded into DuckDB; the message names the resource and the fix."""
 
 

@@ -21,7 +21,7 @@ from commitment_tracker.validation import validate as validate_module
 from commitment_tracker.validation.report import Problem, Report
 
 REPO = Path(__file__).resolve().parent.parent
-PACKAGE_PARTS = ("datapackage.json", "data", "seeds", "validators")
+PACKAGE_PARTS = ("datapackage.json", "data", "seeds", "validators", "queries")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -41,7 +41,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def copy_package(target: Path) -> Path:
-    """Copy the real package (descriptor, data, seeds, validators) to ``target``; fail if incomplete."""
+    """Copy the real package (descriptor, data, seeds, validators, queries) to ``target``; fail if
+    incomplete."""
     missing = [p for p in PACKAGE_PARTS if not (REPO / p).exists()]
     assert not missing, f"the real package is incomplete, missing: {missing}"
     target.mkdir(parents=True, exist_ok=True)
@@ -49,6 +50,7 @@ def copy_package(target: Path) -> Path:
     shutil.copytree(REPO / "data", target / "data")
     shutil.copytree(REPO / "seeds", target / "seeds")
     shutil.copytree(REPO / "validators", target / "validators")
+    shutil.copytree(REPO / "queries", target / "queries")
     return target
 
 

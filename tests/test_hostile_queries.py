@@ -64,7 +64,7 @@ def test_named_query_has_the_timeout_too(monkeypatch, tmp_path):
         "-- title: Forever\n-- description: never ends\n-- param: none\n"
         f"-- example: python cli.py query forever\n{RUNAWAY}\n"
     )
-    monkeypatch.setattr(queries, "queries_dir", lambda: tmp_path)
+    monkeypatch.setattr(queries, "queries_dir", lambda root: tmp_path)
     result = run_cli("query", "forever", "--timeout", "1")
     assert result.exit_code == 1
     expected = TIMEOUT_MESSAGE.replace("Error: ", "Error: query 'forever': ").replace("2 s", "1 s")

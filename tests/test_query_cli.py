@@ -143,7 +143,7 @@ def test_named_query_runs_on_the_locked_connection_too(monkeypatch, tmp_path):
         "-- title: Sneaky\n-- description: reads a file it should not\n-- param: none\n"
         "-- example: python cli.py query sneaky\nSELECT * FROM read_csv('/etc/passwd')\n"
     )
-    monkeypatch.setattr(queries, "queries_dir", lambda: tmp_path)
+    monkeypatch.setattr(queries, "queries_dir", lambda root: tmp_path)
     result = run_cli("query", "sneaky")
     assert result.exit_code == 1
     assert result.output.startswith("Error: query 'sneaky': refused: Permission Error:")

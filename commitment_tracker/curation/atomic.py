@@ -40,6 +40,7 @@ from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from commitment_tracker.datapackage import paths
+from commitment_tracker.errors import TrackerError
 
 JOURNAL_NAME = ".commitments-journal.json"
 JOURNAL_VERSION = 1
@@ -59,7 +60,7 @@ DESCRIPTOR_READ_LIMIT = 64 << 20
 _ENTRY_KEYS = {"path", "temp", "original"}
 
 
-class WriteError(Exception):
+class WriteError(TrackerError):
     """A package write cannot be made, or an earlier one cannot be undone; nothing was changed."""
 
 

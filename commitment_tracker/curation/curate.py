@@ -46,6 +46,7 @@ from commitment_tracker.curation import atomic, lock
 from commitment_tracker.datapackage import csvio, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.validation import context, provenance
 from commitment_tracker.validation.report import Report
 
@@ -65,7 +66,7 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
-class CurationError(Exception):
+class CurationError(TrackerError):
     """The change cannot be made; the message says why and how to fix it. Nothing was written."""
 
 

@@ -20,12 +20,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from commitment_tracker.errors import TrackerError
+
 LOCK_NAME = ".commitments.lock"
 DEFAULT_TIMEOUT = 120.0  # seconds; a write (with full validation) takes a few seconds
 POLL_INTERVAL = 0.05
 
 
-class LockError(Exception):
+class LockError(TrackerError):
     """The package lock cannot be taken; the message says why."""
 
 

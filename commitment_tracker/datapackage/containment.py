@@ -30,11 +30,13 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from commitment_tracker.errors import TrackerError
+
 OUTSIDE = "path-outside-package"
 NOT_REGULAR = "not-a-regular-file"
 
 
-class ContainmentError(OSError, ValueError):
+class ContainmentError(TrackerError, OSError, ValueError):
     """A path the package names lies outside it, or is not a regular file; nothing was read.
 
     An OSError (a file that may not be read, like PermissionError) and a ValueError (a bad path,

@@ -32,6 +32,7 @@ from commitment_tracker.curation import atomic
 from commitment_tracker.datapackage import containment
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
+from commitment_tracker.errors import TrackerError
 
 ENCODING = "utf-8"
 LINE_TERMINATOR = "\n"
@@ -68,7 +69,7 @@ def type_error_note(field_type: str, field_format: str | None = None) -> str:
     return f"{note}: expected {hint}" if hint else note
 
 
-class TableReadError(Exception):
+class TableReadError(TrackerError):
     """A table cannot be read or typed; the message names the file and says what to fix."""
 
 

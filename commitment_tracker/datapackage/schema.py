@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage.schema_checks import DescriptorIssue, descriptor_issues
+from commitment_tracker.errors import TrackerError
 
 if TYPE_CHECKING:
     import polars as pl
@@ -24,7 +25,7 @@ MAX_DESCRIPTOR_BYTES = 4 * 1024 * 1024
 _LISTED_ISSUES = 10  # issues spelled out in the one-line message of a DescriptorError
 
 
-class DescriptorError(Exception):
+class DescriptorError(TrackerError):
     """datapackage.json is missing, is not valid JSON, or lacks what the tools need.
 
     ``issues`` holds every problem found, each located (resource, field, key path); ``str()`` is a

@@ -33,6 +33,7 @@ from commitment_tracker.database import LoadError, connect, no_field_size_limit,
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
+from commitment_tracker.errors import TrackerError
 
 DATABASE_NAME = "commitments.duckdb"
 PARQUET_DIRNAME = "data"
@@ -43,7 +44,7 @@ PROBLEMS_SHOWN = 10
 DATABASE_CONFIG = {"default_block_size": "16384", "storage_compatibility_version": "v1.2.0"}
 
 
-class BuildError(Exception):
+class BuildError(TrackerError):
     """The package cannot be built, or an output failed its check; the message says what to fix."""
 
 

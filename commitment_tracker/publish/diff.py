@@ -30,6 +30,7 @@ import polars as pl
 
 from commitment_tracker.datapackage import containment, csvio, paths, schema
 from commitment_tracker.datapackage.schema import Package, Resource
+from commitment_tracker.errors import TrackerError
 
 DIFF_VERSION = 1
 CHANGE_COLUMNS = {
@@ -44,7 +45,7 @@ CHANGE_COLUMNS = {
 }
 
 
-class DiffError(Exception):
+class DiffError(TrackerError):
     """A side cannot be read (not a package folder, unknown git ref, unreadable table)."""
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from commitment_tracker.curation import atomic, lock
 from commitment_tracker.datapackage import paths, schema
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.publish.diff import PackageDiff, ResourceDiff, diff, git_ref_exists, release_commit
 from commitment_tracker.validation import context
 
@@ -31,7 +32,7 @@ CHANGELOG_HEADER = "# Changelog\n\n"
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
-class ReleaseError(Exception):
+class ReleaseError(TrackerError):
     """The release cannot be made; the message says why. Nothing was written."""
 
 

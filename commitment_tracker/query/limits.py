@@ -27,6 +27,8 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any
 
+from commitment_tracker.errors import TrackerError
+
 DEFAULT_TIMEOUT = 30.0  # seconds for one statement, reading and writing its rows included
 DEFAULT_MEMORY_LIMIT = "1GB"  # DuckDB's memory_limit: 1 GB = 10^9 bytes (953.6 MiB)
 DEFAULT_MAX_ROWS = 1000  # rows printed to standard output; --output FILE takes every row
@@ -43,7 +45,7 @@ _MEMORY_LIMIT = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)\s
 INTERRUPTED_EXIT_CODE = 130
 
 
-class QueryStopped(Exception):
+class QueryStopped(TrackerError):
     """A query stopped before its end by the timeout or by Ctrl-C; the message says which."""
 
 
@@ -52,7 +54,7 @@ class QueryTimeout(QueryStopped):
 
 
 class QueryInterrupted(QueryStopped):
-    pass
+    exit_code = INTERRUPTED_EXIT_CODE
 
 
 _UNITS = {"B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12}

@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 
 from commitment_tracker.datapackage import paths
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.query.limits import (
     BATCH_ROWS,
     NESTED_BATCH_ROWS,
@@ -70,11 +71,11 @@ MAX_NESTED_CHARS = 1_000_000
 _AS_TEXT_FOR_PARQUET = re.compile(r"\b(INTERVAL|UNION|BIT|BIGNUM|VARINT|UHUGEINT|TIME WITH TIME ZONE)\b")
 
 
-class QueryError(Exception):
+class QueryError(TrackerError):
     """A user's mistake (unknown query, bad parameter, refused SQL); the message says what is valid."""
 
 
-class QueryDefinitionError(Exception):
+class QueryDefinitionError(TrackerError):
     """A file in queries/ does not follow the header convention; the message names the file."""
 
 
@@ -157,9 +158,16 @@ class NamedQuery:
 # --- reading query files -------------------------------------------------------------------------
 
 
-def queries_dir() -> Path:
-    """The named queries ship with the tools: ``queries/`` beside ``commitment_tracker/``."""
-    return paths.default_root() / "queries"
+QUERIES_DIRNAME = "queries"
+
+
+def queries_dir(root: Path) -> Path:
+    """The named queries of the package at ``root``: its ``queries/`` folder.
+
+    Read from the package root the command was given (``--root``), never from where the Python
+    package is installed: a package copied elsewhere brings its own queries.
+    """
+    return Path(root) / QUERIES_DIRNAME
 
 
 def parse_query_text(name: str, text: str, path: Path) -> NamedQuery:
@@ -254,8 +262,9 @@ def read_query(path: Path) -> NamedQuery:
 
 
 def discover(directory: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query in ``directory`` (default: the repository's queries/), sorted by name."""
-    directory = Path(directory) if directory is not None else queries_dir()
+    """Every named query in ``directory`` (default: queries/ of the repository the tools run from),
+    sorted by name."""
+    directory = Path(directory) if directory is not None else queries_dir(paths.default_root())
     return {q.name: q for q in (read_query(p) for p in sorted(directory.glob("*.sql")))}
 
 

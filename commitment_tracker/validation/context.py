@@ -11,11 +11,12 @@ import polars as pl
 
 from commitment_tracker.datapackage import csvio
 from commitment_tracker.datapackage.schema import Package
+from commitment_tracker.errors import TrackerError
 
 TODAY_ENV = "COMMITMENTS_TODAY"
 
 
-class TableUnavailable(Exception):
+class TableUnavailable(TrackerError):
     """A layer asked for a table that cannot be read; the message says why."""
 
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from commitment_tracker.datapackage import containment, paths
+from commitment_tracker.errors import TrackerError
 
 if TYPE_CHECKING:
     import duckdb
@@ -53,7 +54,7 @@ _HEADER_LINE = re.compile(r"^--\s*(?P<key>[a-z_]+):\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^--\s+(?P<value>\S.*)$")
 
 
-class RuleError(Exception):
+class RuleError(TrackerError):
     """A rule file is malformed, or its query failed or returned the wrong columns."""
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage.schema import Field, Package, Resource
+from commitment_tracker.errors import TrackerError
 
 ORIGIN_SCHEMA = "schema"
 ORIGIN_HAND = "hand-written"
@@ -33,7 +34,7 @@ SUITE_META = {
 }
 
 
-class SuiteError(Exception):
+class SuiteError(TrackerError):
     """A suite file cannot be read or does not have the shape of a suite."""
 
 

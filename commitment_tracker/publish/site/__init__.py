@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from commitment_tracker.datapackage import containment
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.publish.site import downloads, pages
 from commitment_tracker.publish.site.model import SiteData, SiteDataError, load
 
@@ -30,7 +31,7 @@ __all__ = ["SiteData", "SiteDataError", "SiteError", "SiteResult", "build_site",
 MARKER = ".commitments-site"
 
 
-class SiteError(Exception):
+class SiteError(TrackerError):
     """The site cannot be written where asked; the message says what to do."""
 
 

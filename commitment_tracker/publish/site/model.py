@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from commitment_tracker.datapackage import csvio, paths, schema
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.publish import summary
 from commitment_tracker.publish.site import passages
 from commitment_tracker.validation import provenance
@@ -35,7 +36,7 @@ CLAIM_QUALIFIER = "claims.qualifier"
 NBSP = "\u00a0"
 
 
-class SiteDataError(Exception):
+class SiteDataError(TrackerError):
     """The package cannot be shown; the message says what is wrong and how to find out more."""
 
 
