@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from commitment_tracker.query.named import QueryError, Result
+from commitment_tracker.text import aligned, column_widths, first_line, rule
 
 TEXT_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
 FORMATS = (*TEXT_FORMATS, "parquet")
@@ -163,18 +164,13 @@ def write_table(result: Result, out: TextIO, max_width: int = DEFAULT_TABLE_WIDT
 
     rows = ([fit(v) for v in row] for row in result.rows())
     first = list(islice(rows, TABLE_MEASURED_ROWS))
-    widths = [max([len(c), *(len(row[i]) for row in first)]) for i, c in enumerate(result.columns)]
+    widths = column_widths([result.columns, *first])
     numeric = [_is_numeric(t) for t in result.types]
-
-    def line(values: list[str]) -> str:
-        parts = [v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)]
-        return "  ".join(parts).rstrip() + "\n"
-
-    out.write(line(result.columns))
-    out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write(aligned(result.columns, widths, numeric) + "\n")
+    out.write(rule(widths) + "\n")
     count = 0
     for row in chain(first, rows):
-        out.write(line(row))
+        out.write(aligned(row, widths, numeric) + "\n")
         count += 1
     out.write(f"({count} row{'s' if count != 1 else ''})\n")
     return count
@@ -207,9 +203,8 @@ def write_parquet(schema: Any, batches: Iterator[Any], path: Path) -> int:
                 writer.write_batch(batch)
                 count += batch.num_rows
     except pa.ArrowException as exc:  # a type Parquet cannot hold, e.g. a STRUCT without fields
-        first = str(exc).strip().splitlines()[0]
         raise QueryError(
-            f"the result cannot be written as Parquet: {first}; convert that column in the SQL "
+            f"the result cannot be written as Parquet: {first_line(exc)}; convert that column in the SQL "
             "(e.g. col::VARCHAR) or choose another --format"
         ) from None
     return count
