@@ -122,12 +122,6 @@ class NamedQuery:
     examples: tuple[str, ...]
     sql: str = field(repr=False)
 
-    def param(self, name: str) -> Param:
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise KeyError(name)
-
     def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
         """Typed values for every declared parameter (defaults filled in); QueryError on any mistake."""
         names = [p.name for p in self.params]

@@ -1,6 +1,6 @@
 """Query results as text: an aligned table, CSV, JSON, JSON Lines or Markdown (Parquet is in write_parquet).
 
-Every writer streams: it takes the rows batch by batch from a ``queries.Result`` and writes them to
+Every writer streams: it takes the rows batch by batch from a ``named.Result`` and writes them to
 a file object, so a result of millions of rows never sits in memory as a whole (the aligned table
 measures its columns on the first rows only, see ``write_table``).
 
@@ -17,7 +17,7 @@ CSV files, and a missing value is an empty cell. The JSON is standard JSON, what
 * a TIMESTAMP WITH TIME ZONE is the UTC time, ``2025-07-01T08:00:00+00:00``.
 
 Two result columns with one name are kept: the second is renamed ``name_2`` (see
-``queries.unique_names``), so JSON stays an array of objects with every column in it.
+``named.unique_names``), so JSON stays an array of objects with every column in it.
 """
 
 from __future__ import annotations
@@ -35,8 +35,6 @@ from typing import Any, TextIO
 from commitment_tracker.query.named import QueryError, Result
 from commitment_tracker.text import aligned, column_widths, first_line, rule
 
-TEXT_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
-FORMATS = (*TEXT_FORMATS, "parquet")
 NUMERIC_PREFIXES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "DOUBLE", "FLOAT")
 NUMERIC_PREFIXES += ("DECIMAL", "REAL", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT")
 DEFAULT_TABLE_WIDTH = 60
@@ -185,7 +183,7 @@ WRITERS: dict[str, Callable[[Result, TextIO], int]] = {
 
 
 def write(result: Result, fmt: str, out: TextIO, max_width: int = DEFAULT_TABLE_WIDTH) -> int:
-    """Write ``result`` to ``out`` in one of TEXT_FORMATS; the number of rows written."""
+    """Write ``result`` to ``out`` as "table" or one of WRITERS; the number of rows written."""
     if fmt == "table":
         return write_table(result, out, max_width)
     return WRITERS[fmt](result, out)
