@@ -295,7 +295,7 @@ def tables_read_by(con: duckdb.DuckDBPyConnection, sql: str, package: Package) -
     placeholder tables and fails on ``JOIN … USING`` and on ``$name`` parameters, which every named
     query has. ``json_serialize_sql`` only parses. Its tree names every table reference (in CTEs,
     subqueries and joins alike); a CTE's own name is not a table. The answer is None (every resource
-    is loaded, as before) whenever the tree could hide a read of a resource or describes the
+    is loaded) whenever the tree could hide a read of a resource or describes the
     catalog: a statement that is not a SELECT (EXPLAIN, PIVOT, COPY…: refused or rare), a table
     function (``query('…')`` runs SQL from a string), SHOW TABLES, or a catalog view such as
     ``information_schema.tables``. Raises UnknownTableError, listing the resources, for a plain
