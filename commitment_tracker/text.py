@@ -2,6 +2,7 @@
 
 * ``closest`` / ``did_you_mean``: the suggestion after an unknown name ("due-bye" → "due-by");
 * ``column_widths``, ``aligned`` and ``rule``: a table of aligned columns for a terminal;
+* ``shorten``: a long value cut to a width, with "…" saying so;
 * ``first_line``: the line of an exception's message worth showing to a user.
 
 Nothing here imports more than the standard library: the query path loads it on every call.
@@ -55,6 +56,11 @@ def aligned(cells: Sequence[str], widths: Sequence[int], right: Sequence[bool] |
 def rule(widths: Sequence[int]) -> str:
     """The dashes under a table's header, one run per column."""
     return COLUMN_GAP.join("-" * w for w in widths)
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the last one "…", when it is longer."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def first_line(exc: BaseException) -> str:

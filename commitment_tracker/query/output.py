@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from commitment_tracker.query.named import QueryError, Result
-from commitment_tracker.text import aligned, column_widths, first_line, rule
+from commitment_tracker.text import aligned, column_widths, first_line, rule, shorten
 
 NUMERIC_PREFIXES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "DOUBLE", "FLOAT")
 NUMERIC_PREFIXES += ("DECIMAL", "REAL", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT")
@@ -156,9 +156,7 @@ def write_table(result: Result, out: TextIO, max_width: int = DEFAULT_TABLE_WIDT
 
     def fit(value: Any) -> str:
         text = " ".join(cell_text(value).split())  # one line per row
-        if max_width and len(text) > max_width:
-            return text[: max_width - 1] + "…"
-        return text
+        return shorten(text, max_width) if max_width else text
 
     rows = ([fit(v) for v in row] for row in result.rows())
     first = list(islice(rows, TABLE_MEASURED_ROWS))

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
-from commitment_tracker.text import aligned, column_widths
+from commitment_tracker.text import aligned, column_widths, shorten
 
 REPORT_VERSION = 1
 DEFAULT_LIMIT = 20  # failures listed per rule of each check in text output
@@ -198,5 +198,4 @@ def _group_by_rule(problems: list[Problem]) -> dict[str, list[Problem]]:
 
 
 def _quote(value: str, width: int = 120) -> str:
-    text = value if len(value) <= width else value[: width - 1] + "…"
-    return repr(text)
+    return repr(shorten(value, width))
