@@ -37,24 +37,21 @@ def test_a_rule_header_continues_on_indented_lines_and_the_sql_follows(tmp_path)
     assert rule.sql == RULE_BODY.strip()
 
 
-def test_a_stray_rule_header_line_is_refused_with_its_line_number(tmp_path):
-    # Read as a continuation before, it silently became part of the `why` users are shown.
-    path = write(tmp_path / "unit-rule.sql", "-- title: T\n-- why: W\n-- note: an aside\n" + RULE_BODY)
-    with pytest.raises(rules.RuleError) as caught:
-        rules.parse_rule(path)
+@pytest.mark.parametrize(
+    ("name", "header", "read", "error", "keys"),
+    [
+        ("r.sql", "-- title: T\n-- why: W\n", rules.parse_rule, rules.RuleError, "title:, why:, checks:"),
+        ("q.sql", "-- title: Q\n-- description: D\n", named.read_query, named.QueryDefinitionError,
+         "title:, description:, param:, example:"),
+    ],
+)  # fmt: skip
+def test_a_stray_header_line_is_refused_in_rules_and_queries_alike(tmp_path, name, header, read, error, keys):
+    # In a rule it used to be read as a continuation, silently part of the `why` users are shown.
+    path = write(tmp_path / name, header + "-- note: an aside\n" + RULE_BODY)
+    with pytest.raises(error) as caught:
+        read(path)
     assert str(caught.value) == (
-        "unit-rule.sql:3: header line '-- note: an aside' is not one of title:, why:, checks: "
-        "nor an indented continuation"
-    )
-
-
-def test_a_stray_query_header_line_is_refused_in_the_same_words(tmp_path):
-    path = write(tmp_path / "q.sql", "-- title: Q\n-- description: D\n-- note: an aside\nSELECT 1\n")
-    with pytest.raises(named.QueryDefinitionError) as caught:
-        named.read_query(path)
-    assert str(caught.value) == (
-        "q.sql:3: header line '-- note: an aside' is not one of title:, description:, param:, example: "
-        "nor an indented continuation"
+        f"{name}:3: header line '-- note: an aside' is not one of {keys} nor an indented continuation"
     )
 
 
