@@ -21,6 +21,7 @@ from commitment_tracker import __version__, errors
 from commitment_tracker.datapackage import paths
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.query import limits
+from commitment_tracker.staging import staged_file
 
 ROOT_ENV = "COMMITMENTS_ROOT"
 
@@ -407,18 +408,21 @@ def _emit(
 def _deliver_document(
     output: Path | None, parquet: bool, text: Callable[[], str], write_parquet: Callable[[Path], None]
 ) -> None:
-    """Print a document (diff), or write it (or Parquet, which needs a file) to --output."""
+    """Print a document (diff), or write it (or Parquet, which needs a file) to --output.
+
+    A file is written as ``_deliver`` writes one: whatever was at --output stays until it is complete.
+    """
     if parquet and output is None:
         raise click.UsageError("--format parquet writes a binary file: add --output FILE.parquet")
     try:
-        if parquet:
-            write_parquet(output)
-        else:
-            rendered = text()
-            if output is None:
-                click.echo(rendered, nl=False)
-                return
-            output.write_text(rendered, encoding="utf-8")
+        if output is None:
+            click.echo(text(), nl=False)
+            return
+        with staged_file(output) as temp:
+            if parquet:
+                write_parquet(temp)
+            else:
+                temp.write_text(text(), encoding="utf-8")
     except OSError as exc:
         raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}", err=True)
@@ -439,18 +443,15 @@ def _deliver(output: Path | None, output_format: str, run, max_rows: int, width:
             # The reader (`| head`) has gone: stop quietly, and keep Python from complaining at exit.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return 0
-    temp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        if output_format == "parquet":
-            written = output_mod.write_parquet(*run.arrow(max_rows), temp)
-        else:
-            with open(temp, "x", encoding="utf-8", newline="") as fh:
-                written = output_mod.write(run.result(max_rows), output_format, fh, width)
-        os.replace(temp, output)
+        with staged_file(output) as temp:
+            if output_format == "parquet":
+                written = output_mod.write_parquet(*run.arrow(max_rows), temp)
+            else:
+                with open(temp, "x", encoding="utf-8", newline="") as fh:
+                    written = output_mod.write(run.result(max_rows), output_format, fh, width)
     except OSError as exc:
         raise TrackerError(f"cannot write {output}: {exc.strerror or exc}") from None
-    finally:
-        temp.unlink(missing_ok=True)
     click.echo(f"wrote {output}", err=True)
     return written
 

@@ -6,8 +6,8 @@ map (nothing here restates the schema). Two flavours share the same typed CSV re
 * ``connect(root)`` — the query connection: plain typed tables in an in-memory database, then the
   connection is locked (no file access, no configuration change), so whatever SQL a user sends can
   only read the loaded tables. ``cli.py query`` and ``cli.py sql`` use it with ``sql=``: only the
-  tables that statement reads are loaded (``tables_read_by``), which at 10^6 claims is most of the
-  cost of a query.
+  tables that statement reads are loaded (``tables_read_by``): reading the CSV files is most of
+  what a query costs on a large package.
 * ``connect(root, constraints=True, lock=False, database=path)`` — the build connection: real tables
   with PRIMARY KEY, FOREIGN KEY, NOT NULL, UNIQUE and CHECK derived from the schema, created and
   filled in dependency order, so the database refuses data that breaks the schema and a consumer's
@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -40,13 +39,14 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Field, Package, Resource
 from commitment_tracker.errors import TrackerError
+from commitment_tracker.text import closest, first_line
 
 if TYPE_CHECKING:
     import polars as pl
 
 # Settings that make a connection read-only towards the outside world: after these, read_csv of
 # any file, COPY … TO, ATTACH, INSTALL/LOAD and any further SET are refused by DuckDB itself.
-LOCK_STATEMENTS = ("SET enable_external_access = false", "SET lock_configuration = true")
+_LOCK_STATEMENTS = ("SET enable_external_access = false", "SET lock_configuration = true")
 
 # Settings a locked connection opens with. No temporary directory: DuckDB would spill what exceeds
 # memory_limit to .tmp/ in the current folder; without one, such a query fails with an error
@@ -154,11 +154,6 @@ def check_header(root: Path, resource: Resource) -> Path:
             f"{resource.field_names}; run `commitments validate`"
         )
     return path
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # --- constraints ---------------------------------------------------------------------------------
@@ -283,7 +278,7 @@ def _load_resource(
         else:
             con.execute(f"INSERT INTO {table} SELECT * FROM {reader}", {"path": str(path)})
     except duckdb.Error as exc:
-        raise LoadError(f"{resource.path}: {_first_line(exc)}; run `commitments validate`") from None
+        raise LoadError(f"{resource.path}: {first_line(exc)}; run `commitments validate`") from None
 
 
 # --- which tables a statement reads --------------------------------------------------------------
@@ -301,7 +296,7 @@ def tables_read_by(con: duckdb.DuckDBPyConnection, sql: str, package: Package) -
     placeholder tables and fails on ``JOIN … USING`` and on ``$name`` parameters, which every named
     query has. ``json_serialize_sql`` only parses. Its tree names every table reference (in CTEs,
     subqueries and joins alike); a CTE's own name is not a table. The answer is None (every resource
-    is loaded, as before) whenever the tree could hide a read of a resource or describes the
+    is loaded) whenever the tree could hide a read of a resource or describes the
     catalog: a statement that is not a SELECT (EXPLAIN, PIVOT, COPY…: refused or rare), a table
     function (``query('…')`` runs SQL from a string), SHOW TABLES, or a catalog view such as
     ``information_schema.tables``. Raises UnknownTableError, listing the resources, for a plain
@@ -374,7 +369,7 @@ def _is_catalog_entry(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 def _unknown_table_message(name: str, package: Package) -> str:
     # Worded like DuckDB's own catalog error, which users of DuckDB know, plus the list of tables.
-    close = difflib.get_close_matches(name.lower(), package.resource_names, n=1, cutoff=0.5)
+    close = closest(name.lower(), package.resource_names)
     hint = f' Did you mean "{close[0]}"?' if close else ""
     return (
         f"Table with name {name} does not exist!{hint} The tables are the package's resources: "
@@ -385,9 +380,26 @@ def _unknown_table_message(name: str, package: Package) -> str:
 # --- public API ----------------------------------------------------------------------------------
 
 
+def open_connection(
+    database: str | Path = ":memory:", config: dict[str, str] | None = None, harden: bool = True
+) -> duckdb.DuckDBPyConnection:
+    """A new DuckDB connection; ``harden`` adds QUERY_CONFIG (no spill file, no extension loaded).
+
+    Every connection that will run SQL a user or a rule file wrote is opened this way, then
+    ``lock``-ed once its tables are in.
+    """
+    config = dict(config or {})
+    if harden:
+        config.update(QUERY_CONFIG)
+    try:
+        return duckdb.connect(str(database), config=config)
+    except duckdb.Error as exc:
+        raise LoadError(f"DuckDB refused the settings {config}: {first_line(exc)}") from None
+
+
 def lock(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Forbid file access and configuration changes on ``con`` for the rest of its life."""
-    for statement in LOCK_STATEMENTS:
+    for statement in _LOCK_STATEMENTS:
         con.execute(statement)
     return con
 
@@ -430,13 +442,7 @@ def connect(
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
-    config = dict(config or {})
-    if lock_connection:
-        config.update(QUERY_CONFIG)
-    try:
-        con = duckdb.connect(str(database), config=config)
-    except duckdb.Error as exc:
-        raise LoadError(f"DuckDB refused the settings {config}: {_first_line(exc)}") from None
+    con = open_connection(database, config, harden=lock_connection)
     try:
         # Decided on the fresh connection, before any file is read and before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None

@@ -11,7 +11,6 @@ from commitment_tracker.datapackage import containment
 
 DESCRIPTOR_NAME = "datapackage.json"
 SEEDS_DIRNAME = "seeds"
-DATA_DIRNAME = "data"
 VALIDATORS_DIRNAME = "validators"
 RULES_DIRNAME = "rules"  # inside validators/
 
@@ -27,10 +26,6 @@ def descriptor_path(root: Path) -> Path:
 
 def seeds_dir(root: Path) -> Path:
     return Path(root) / SEEDS_DIRNAME
-
-
-def data_dir(root: Path) -> Path:
-    return Path(root) / DATA_DIRNAME
 
 
 def validators_dir(root: Path) -> Path:

@@ -21,9 +21,6 @@ import copy
 import csv
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
+from commitment_tracker.staging import staged_folder
 
 DATABASE_NAME = "commitments.duckdb"
 PARQUET_DIRNAME = "data"
@@ -77,9 +75,7 @@ def build(root: Path, out: Path, validate_first: bool = True) -> Built:
         refuse_invalid(root, "nothing was built")
     expected = {r.name: _csv_row_count(root, r) for r in package.resources}
     seeds = _seed_files(root)  # before anything is written: a refused seed leaves out/ untouched
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out))
-    try:
+    with staged_folder(out, whole=False) as staging:
         _write_database(root, package, staging / DATABASE_NAME)
         _write_parquet(package, staging)
         _copy_seeds(root, seeds, staging)
@@ -88,9 +84,7 @@ def build(root: Path, out: Path, validate_first: bool = True) -> Built:
         built.constraints = _check_database(package, staging / DATABASE_NAME, expected)
         _check_parquet(package, staging, expected)
         _check_descriptor(staging, package)
-        built.files = _move_into_place(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        built.files = sorted(out / item.name for item in staging.iterdir())
     return built
 
 
@@ -233,17 +227,6 @@ def _write_descriptor(package: Package, staging: Path) -> None:
     descriptor = parquet_descriptor(package, staging)
     text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
     (staging / paths.DESCRIPTOR_NAME).write_text(text, encoding="utf-8")
-
-
-def _move_into_place(staging: Path, out: Path) -> list[Path]:
-    moved = []
-    for item in sorted(staging.iterdir()):
-        target = out / item.name
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        os.replace(item, target)
-        moved.append(target)
-    return moved
 
 
 # --- checking what was written -------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """How long and how much a query may take, and how it is stopped (``cli.py query`` and ``sql``).
 
-A query runs on a locked DuckDB connection (see ``load.py``). The lock (``lock_configuration``)
+A query runs on a locked DuckDB connection (see ``database.py``). The lock (``lock_configuration``)
 also makes DuckDB ignore SIGINT, so Ctrl-C alone would not stop a runaway statement such as a
 recursive CTE without an end. What does stop it is ``interrupt()`` called from another thread or
 from a Python signal handler: a ``threading.Timer`` does that at the timeout, and the SIGINT handler

@@ -21,7 +21,6 @@ parameters a file declares must be exactly those its SQL uses.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from typing import Any
 
 import duckdb
 
+from commitment_tracker import sqlheader
+from commitment_tracker.database import quote_ident, quote_literal
 from commitment_tracker.datapackage import paths
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.query.limits import (
@@ -39,6 +40,7 @@ from commitment_tracker.query.limits import (
     QueryTimeout,
     Stopper,
 )
+from commitment_tracker.text import did_you_mean
 
 # Parameter types a query may declare -> (converter from command-line text, example shown in errors).
 PARAM_TYPES: dict[str, tuple[Any, str]] = {
@@ -53,8 +55,6 @@ TODAY_DEFAULT = "today"
 # Statement types the query path accepts: reading only. DESCRIBE, SHOW and SUMMARIZE parse as SELECT.
 READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
-_HEADER_LINE = re.compile(r"^--(?P<indent>\s*)(?P<text>.*)$")
-_KEY_LINE = re.compile(r"^(?P<key>[a-z]+):\s*(?P<value>.*)$")
 _PARAM_LINE = re.compile(
     r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>[A-Z]+)(?:\s*=\s*(?P<default>.*?))?\s+--\s+(?P<help>\S.*)$"
 )
@@ -123,19 +123,13 @@ class NamedQuery:
     examples: tuple[str, ...]
     sql: str = field(repr=False)
 
-    def param(self, name: str) -> Param:
-        for p in self.params:
-            if p.name == name:
-                return p
-        raise KeyError(name)
-
     def bind(self, given: Mapping[str, str]) -> dict[str, Any]:
         """Typed values for every declared parameter (defaults filled in); QueryError on any mistake."""
         names = [p.name for p in self.params]
         for key in given:
             if key not in names:
                 raise QueryError(
-                    f"query {self.name!r} has no parameter {key!r}{_did_you_mean(key, names)}. "
+                    f"query {self.name!r} has no parameter {key!r}{did_you_mean(key, names)}. "
                     f"{self.params_sentence()}"
                 )
         missing = [p for p in self.params if p.required and p.name not in given]
@@ -172,32 +166,14 @@ def queries_dir(root: Path) -> Path:
 
 def parse_query_text(name: str, text: str, path: Path) -> NamedQuery:
     """Split a query file into its header (title, description, params, examples) and its SQL."""
-    entries: list[list[str]] = []  # [key, value] in order, continuation lines appended
-    lines = text.splitlines()
-    body_start = len(lines)
-    for index, line in enumerate(lines):
-        stripped = line.rstrip()
-        match = _HEADER_LINE.match(stripped)
-        if not match:
-            body_start = index
-            break
-        content = match.group("text").strip()
-        if not content:
-            continue
-        key_match = _KEY_LINE.match(content) if len(match.group("indent")) <= 1 else None
-        if key_match and key_match.group("key") in _KNOWN_KEYS:
-            entries.append([key_match.group("key"), key_match.group("value").strip()])
-        elif entries and len(match.group("indent")) > 1:
-            entries[-1][1] = f"{entries[-1][1]} {content}".strip()
-        else:
-            raise QueryDefinitionError(
-                f"{path.name}:{index + 1}: header line {stripped!r} is not one of "
-                f"{', '.join(k + ':' for k in _KNOWN_KEYS)} nor an indented continuation"
-            )
-    sql = "\n".join(lines[body_start:]).strip()
-    values: dict[str, list[str]] = {key: [] for key in _KNOWN_KEYS}
-    for key, value in entries:
-        values[key].append(value)
+    header = sqlheader.parse(text, _KNOWN_KEYS)
+    for number, line in header.stray:
+        raise QueryDefinitionError(
+            f"{path.name}:{number}: header line {line!r} is not one of "
+            f"{', '.join(k + ':' for k in _KNOWN_KEYS)} nor an indented continuation"
+        )
+    sql = header.sql
+    values = {key: header.values(key) for key in _KNOWN_KEYS}
     for key in ("title", "description", "example"):
         if not any(v.strip() for v in values[key]):
             raise QueryDefinitionError(f"{path.name}: the header has no {key}: line (every query needs one)")
@@ -274,7 +250,7 @@ def get(name: str, directory: Path | None = None) -> NamedQuery:
     if name in available:
         return available[name]
     raise QueryError(
-        f"no query named {name!r}{_did_you_mean(name, list(available))}. "
+        f"no query named {name!r}{did_you_mean(name, list(available))}. "
         f"Named queries: {', '.join(available) or '(none)'}; `commitments queries` describes them"
     )
 
@@ -454,7 +430,7 @@ class QueryRun:
                 expression = f"CAST({ref} AS VARCHAR)"
             elif for_python and _NESTED.search(type_):
                 nested = True
-                too_big = _quote_literal(
+                too_big = quote_literal(
                     f"a value of column {name} is longer than {MAX_NESTED_CHARS} characters as text; "
                     "text formats and JSON read a list, struct or map whole: unnest or aggregate it "
                     "in the SQL, or write Parquet (--format parquet --output FILE)"
@@ -465,7 +441,7 @@ class QueryRun:
                 )
             else:
                 expression = ref
-            expressions.append(f"{expression} AS {_quote_ident(name)}")
+            expressions.append(f"{expression} AS {quote_ident(name)}")
         sql = self.sql
         if columns != original or not all(e.startswith("#") for e in expressions):
             sql = f"SELECT {', '.join(expressions)} FROM (\n{self.sql}\n) AS result"
@@ -555,11 +531,6 @@ def check_definition(con: duckdb.DuckDBPyConnection, query: NamedQuery) -> None:
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def _did_you_mean(word: str, candidates: list[str]) -> str:
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def _to_boolean(text: str) -> bool:
     lowered = text.strip().lower()
     if lowered in ("true", "yes", "1"):
@@ -640,11 +611,3 @@ def _as_utc(row: tuple[Any, ...], columns: list[int]) -> tuple[Any, ...]:
         if isinstance(cells[i], dt.datetime):
             cells[i] = cells[i].replace(tzinfo=dt.UTC)
     return tuple(cells)
-
-
-def _quote_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

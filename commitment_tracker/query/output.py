@@ -1,6 +1,6 @@
 """Query results as text: an aligned table, CSV, JSON, JSON Lines or Markdown (Parquet is in write_parquet).
 
-Every writer streams: it takes the rows batch by batch from a ``queries.Result`` and writes them to
+Every writer streams: it takes the rows batch by batch from a ``named.Result`` and writes them to
 a file object, so a result of millions of rows never sits in memory as a whole (the aligned table
 measures its columns on the first rows only, see ``write_table``).
 
@@ -17,7 +17,7 @@ CSV files, and a missing value is an empty cell. The JSON is standard JSON, what
 * a TIMESTAMP WITH TIME ZONE is the UTC time, ``2025-07-01T08:00:00+00:00``.
 
 Two result columns with one name are kept: the second is renamed ``name_2`` (see
-``queries.unique_names``), so JSON stays an array of objects with every column in it.
+``named.unique_names``), so JSON stays an array of objects with every column in it.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from commitment_tracker.query.named import QueryError, Result
+from commitment_tracker.text import aligned, column_widths, first_line, rule, shorten
 
-TEXT_FORMATS = ("table", "csv", "json", "jsonl", "markdown")
-FORMATS = (*TEXT_FORMATS, "parquet")
 NUMERIC_PREFIXES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT", "DOUBLE", "FLOAT")
 NUMERIC_PREFIXES += ("DECIMAL", "REAL", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT")
 DEFAULT_TABLE_WIDTH = 60
@@ -157,24 +156,17 @@ def write_table(result: Result, out: TextIO, max_width: int = DEFAULT_TABLE_WIDT
 
     def fit(value: Any) -> str:
         text = " ".join(cell_text(value).split())  # one line per row
-        if max_width and len(text) > max_width:
-            return text[: max_width - 1] + "…"
-        return text
+        return shorten(text, max_width) if max_width else text
 
     rows = ([fit(v) for v in row] for row in result.rows())
     first = list(islice(rows, TABLE_MEASURED_ROWS))
-    widths = [max([len(c), *(len(row[i]) for row in first)]) for i, c in enumerate(result.columns)]
+    widths = column_widths([result.columns, *first])
     numeric = [_is_numeric(t) for t in result.types]
-
-    def line(values: list[str]) -> str:
-        parts = [v.rjust(w) if n else v.ljust(w) for v, w, n in zip(values, widths, numeric, strict=True)]
-        return "  ".join(parts).rstrip() + "\n"
-
-    out.write(line(result.columns))
-    out.write("  ".join("-" * w for w in widths) + "\n")
+    out.write(aligned(result.columns, widths, numeric) + "\n")
+    out.write(rule(widths) + "\n")
     count = 0
     for row in chain(first, rows):
-        out.write(line(row))
+        out.write(aligned(row, widths, numeric) + "\n")
         count += 1
     out.write(f"({count} row{'s' if count != 1 else ''})\n")
     return count
@@ -189,7 +181,7 @@ WRITERS: dict[str, Callable[[Result, TextIO], int]] = {
 
 
 def write(result: Result, fmt: str, out: TextIO, max_width: int = DEFAULT_TABLE_WIDTH) -> int:
-    """Write ``result`` to ``out`` in one of TEXT_FORMATS; the number of rows written."""
+    """Write ``result`` to ``out`` as "table" or one of WRITERS; the number of rows written."""
     if fmt == "table":
         return write_table(result, out, max_width)
     return WRITERS[fmt](result, out)
@@ -207,9 +199,8 @@ def write_parquet(schema: Any, batches: Iterator[Any], path: Path) -> int:
                 writer.write_batch(batch)
                 count += batch.num_rows
     except pa.ArrowException as exc:  # a type Parquet cannot hold, e.g. a STRUCT without fields
-        first = str(exc).strip().splitlines()[0]
         raise QueryError(
-            f"the result cannot be written as Parquet: {first}; convert that column in the SQL "
+            f"the result cannot be written as Parquet: {first_line(exc)}; convert that column in the SQL "
             "(e.g. col::VARCHAR) or choose another --format"
         ) from None
     return count

@@ -12,10 +12,12 @@ import re
 from pathlib import Path
 
 from commitment_tracker.datapackage import containment, paths
+from commitment_tracker.text import shorten
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
 from commitment_tracker.validation.report import CheckResult
 
 LAYER = "provenance"
+SHOWN_CHARS = 80  # of a seed passage quoted in a problem
 
 
 def decode_seed(data: bytes) -> str:
@@ -33,10 +35,6 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(containment.read_bytes(Path(path))).hexdigest()
 
 
-def _short(text: str, width: int = 80) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 _SPACE = re.compile(r"\s+")
 
 
@@ -46,7 +44,7 @@ def explain_mismatch(seed_text: str, quote: str, start: int, end: int) -> str:
     if not 0 <= start <= end <= len(seed_text):
         notes.append(f"offsets {start}:{end} fall outside the seed (length {len(seed_text)})")
     else:
-        notes.append(f"seed[{start}:{end}] is {_short(seed_text[start:end])!r}")
+        notes.append(f"seed[{start}:{end}] is {shorten(seed_text[start:end], SHOWN_CHARS)!r}")
     if end - start != len(quote):
         notes.append(f"the quote has {len(quote)} characters but the offsets span {end - start}")
     found = [m.start() for m in re.finditer(re.escape(quote), seed_text)] if quote else []
@@ -81,7 +79,7 @@ def explain_absence(seed_text: str, quote: str) -> list[str]:
         ratio = difflib.SequenceMatcher(None, passage, quote, autojunk=False).ratio()
         notes.append(
             f"quote not found verbatim; nearest passage at {at}:{at + len(passage)} "
-            f"({ratio:.0%} similar): {_short(passage)!r}"
+            f"({ratio:.0%} similar): {shorten(passage, SHOWN_CHARS)!r}"
         )
     else:
         notes.append("quote not found verbatim; no similar passage in this seed")

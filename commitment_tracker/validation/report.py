@@ -35,6 +35,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 
+from commitment_tracker.text import aligned, column_widths, shorten
+
 REPORT_VERSION = 1
 DEFAULT_LIMIT = 20  # failures listed per rule of each check in text output
 
@@ -144,18 +146,11 @@ class Report:
     def to_text(self, limit: int = DEFAULT_LIMIT) -> str:
         """Human report: one line per check, then the failures of each failed check."""
         lines = [f"Validating {self.package or 'package'} {self.package_version}".rstrip()]
-        width = max((len(f"{c.layer}/{c.check}") for c in self.checks), default=0)
-        for c in self.checks:
-            name = f"{c.layer}/{c.check}".ljust(width)
-            if c.status == "passed":
-                lines.append(f"✓ {name}  {c.checked} {c.unit} ok — {c.description}")
-            elif c.status == "skipped":
-                lines.append(f"- {name}  skipped: {c.skipped_reason}")
-            else:
-                n = len(c.problems)
-                lines.append(
-                    f"✗ {name}  {n} problem{'s' if n != 1 else ''} in {c.checked} {c.unit} — {c.description}"
-                )
+        rows = [[f"{c.layer}/{c.check}", _outcome(c)] for c in self.checks]
+        widths = [*column_widths(rows)[:1], 0]  # the outcome, last, is not padded
+        lines.extend(
+            f"{_MARKS[c.status]} {aligned(row, widths)}" for c, row in zip(self.checks, rows, strict=True)
+        )
         for c in self.checks:
             if c.status != "failed":
                 continue
@@ -182,6 +177,18 @@ class Report:
         return "\n".join(lines) + "\n"
 
 
+_MARKS = {"passed": "✓", "skipped": "-", "failed": "✗"}
+
+
+def _outcome(c: CheckResult) -> str:
+    if c.status == "passed":
+        return f"{c.checked} {c.unit} ok — {c.description}"
+    if c.status == "skipped":
+        return f"skipped: {c.skipped_reason}"
+    n = len(c.problems)
+    return f"{n} problem{'s' if n != 1 else ''} in {c.checked} {c.unit} — {c.description}"
+
+
 def _group_by_rule(problems: list[Problem]) -> dict[str, list[Problem]]:
     """Problems of one check by rule, rules in order of first appearance."""
     groups: dict[str, list[Problem]] = {}
@@ -191,5 +198,4 @@ def _group_by_rule(problems: list[Problem]) -> dict[str, list[Problem]]:
 
 
 def _quote(value: str, width: int = 120) -> str:
-    text = value if len(value) <= width else value[: width - 1] + "…"
-    return repr(text)
+    return repr(shorten(value, width))

@@ -13,7 +13,7 @@ with the engine:
   (``structure.canonical_readers``);
 - ``constraint-error``: required, enum, pattern (full match), minimum/maximum, minLength/maxLength,
   on typed values, only for cells without a type error; the expressions come from
-  ``load.field_checks``, the same ones the build's CHECK constraints use;
+  ``database.field_checks``, the same ones the build's CHECK constraints use;
 - ``unique-error`` and ``primary-key`` (single or composite; a key of only missing cells is an
   error): every repeat after the first occurrence;
 - ``foreign-key``: an anti-join against the referenced resource (another or the same table,

@@ -33,14 +33,15 @@ table that must be empty, so these rules report through the same layer as the su
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from commitment_tracker import sqlheader
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.errors import TrackerError
+from commitment_tracker.text import first_line
 
 if TYPE_CHECKING:
     import duckdb
@@ -50,8 +51,6 @@ ROW_COLUMN = "_row"
 FIRST_RECORD_ROW = 2  # the header is row 1
 REQUIRED_COLUMNS = ("resource", "row_number", "column_name")
 HEADER_KEYS = ("title", "why", "checks")
-_HEADER_LINE = re.compile(r"^--\s*(?P<key>[a-z_]+):\s*(?P<value>.*)$")
-_CONTINUATION = re.compile(r"^--\s+(?P<value>\S.*)$")
 
 
 class RuleError(TrackerError):
@@ -77,34 +76,28 @@ def parse_rule(path: Path) -> Rule:
         raise RuleError(f"{path.name} is not UTF-8 (byte {exc.start})") from None
     except containment.ContainmentError as exc:
         raise RuleError(str(exc)) from None
-    header: dict[str, str] = {}
-    last = None
-    lines = text.splitlines()
-    body_start = len(lines)
-    for n, line in enumerate(lines):
-        if not line.startswith("--"):
-            body_start = n
-            break
-        match = _HEADER_LINE.match(line)
-        if match and match["key"] in HEADER_KEYS:
-            last = match["key"]
-            header[last] = match["value"].strip()
-        elif last and (cont := _CONTINUATION.match(line)):
-            header[last] += " " + cont["value"].strip()
-    missing = [k for k in ("title", "why") if not header.get(k)]
+    header = sqlheader.parse(text, HEADER_KEYS)
+    for number, line in header.stray:
+        raise RuleError(
+            f"{path.name}:{number}: header line {line!r} is not one of "
+            f"{', '.join(k + ':' for k in HEADER_KEYS)} nor an indented continuation"
+        )
+    # A key given twice: the last one counts.
+    values = {key: found[-1] for key in HEADER_KEYS if (found := header.values(key))}
+    missing = [k for k in ("title", "why") if not values.get(k)]
     if missing:
         raise RuleError(
             f"{path.name} lacks a header line {' and '.join(f'`-- {k}: …`' for k in missing)} at its top"
         )
-    sql = "\n".join(lines[body_start:]).strip().rstrip(";").strip()
+    sql = header.sql.rstrip(";").strip()
     if not sql:
         raise RuleError(f"{path.name} has no query after its header")
     return Rule(
         id=path.stem,
         path=path,
-        title=header["title"],
-        why=header["why"],
-        checks=header.get("checks") or None,
+        title=values["title"],
+        why=values["why"],
+        checks=values.get("checks") or None,
         sql=sql,
     )
 
@@ -147,13 +140,12 @@ FUNCTIONS = {
 
 def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
     """In-memory DuckDB holding each frame (plus ``_row``) as a table and the rule ``FUNCTIONS``,
-    then locked."""
-    import duckdb
+    then locked as a query connection is: a rule, like a query, only reads the loaded tables."""
     import polars as pl
 
-    from commitment_tracker.database import LOCK_STATEMENTS
+    from commitment_tracker import database
 
-    con = duckdb.connect(":memory:")
+    con = database.open_connection()
     for name, frame in tables.items():
         numbered = frame.with_row_index(ROW_COLUMN, offset=FIRST_RECORD_ROW).with_columns(
             pl.col(ROW_COLUMN).cast(pl.Int64)
@@ -162,9 +154,7 @@ def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
     for name, (function, arguments, returns) in FUNCTIONS.items():
         # "special" null handling: the function itself sees NULLs (a claim without unit_id)
         con.create_function(name, function, arguments, returns, null_handling="special")
-    for statement in LOCK_STATEMENTS:
-        con.execute(statement)
-    return con
+    return database.lock(con)
 
 
 def run(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
@@ -175,8 +165,7 @@ def run(con: duckdb.DuckDBPyConnection, rule: Rule) -> pl.DataFrame:
     try:
         result = con.sql(rule.sql).pl()
     except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuleError(f"the query in {rule.path.name} failed: {first}") from None
+        raise RuleError(f"the query in {rule.path.name} failed: {first_line(exc)}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in result.columns]
     if missing:
         raise RuleError(

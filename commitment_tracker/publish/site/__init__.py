@@ -14,9 +14,6 @@ The output is a pure function of the package: building twice gives the same byte
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +21,7 @@ from commitment_tracker.datapackage import containment
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.publish.site import downloads, pages
 from commitment_tracker.publish.site.model import SiteData, SiteDataError, load
+from commitment_tracker.staging import staged_folder
 
 __all__ = ["SiteData", "SiteDataError", "SiteError", "SiteResult", "build_site", "load", "render"]
 
@@ -103,9 +101,7 @@ def build_site(
             raise SiteError(str(exc)) from None
     data = load(root)
     html_pages = render(data)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
+    with staged_folder(out, whole=True) as tmp:
         result = SiteResult(out=out)
         for rel, text in sorted(html_pages.items()):
             target = tmp / rel
@@ -120,11 +116,4 @@ def build_site(
         )
         (tmp / MARKER).write_text(f"{data.descriptor.get('name', '')} {data.version}\n", encoding="utf-8")
         result.pages = sorted([*html_pages, "downloads.html"])
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-        os.chmod(out, 0o755)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return result

@@ -1,7 +1,7 @@
 """The downloads page: the data package itself (descriptor, CSVs, seeds, one zip) and the builds.
 
 The package files are copied into the site so that the links work on any static host. Parquet and
-DuckDB builds come from the ``build`` command (issue 5), which writes them under ``dist/``: this
+DuckDB builds come from the ``build`` command, which writes them under ``dist/``: this
 module picks up whatever it finds there (``commitments.duckdb`` and ``*.parquet``) and says on the
 page how to produce them when they are missing or older than the data.
 """
@@ -19,7 +19,7 @@ from commitment_tracker.publish.site.model import SiteData
 
 PACKAGE_DIR = "package"
 BUILDS_DIR = "builds"
-# What the build step (issue 5) writes under its output folder, by pattern; first match wins.
+# What `commitments build` writes under its output folder, by pattern; first match wins.
 BUILD_PATTERNS = (
     ("*.duckdb", "DuckDB", "Every table in one DuckDB database: typed, with the schema's keys and checks."),
     ("*.parquet", "Parquet", "The {stem} table, typed (zstd)."),
