@@ -166,6 +166,24 @@ class Package:
                 return r
         raise KeyError(f"datapackage.json has no resource {name!r}")
 
+    def id_pattern(self) -> str | None:
+        """The ``pattern`` every id field shares, or None when they do not share one.
+
+        Id fields are the single-field primary keys and the foreign-key fields that point at
+        them. The schema is the one home of what an id looks like; readers that rely on it (the
+        site turns ids into file names) ask here instead of restating it.
+        """
+        ids = {(r.name, r.primary_key[0]) for r in self.resources if len(r.primary_key) == 1}
+        ids |= {
+            (r.name, name)
+            for r in self.resources
+            for fk in r.foreign_keys
+            if (fk.resource, fk.reference_fields[0]) in ids and len(fk.fields) == 1
+            for name in fk.fields
+        }
+        found = {self.resource(res).field(name).constraints.get("pattern") for res, name in ids}
+        return found.pop() if len(found) == 1 else None
+
     def referencing(self, name: str) -> list[tuple[Resource, ForeignKey]]:
         """Foreign keys (in any resource) that point at resource ``name``."""
         return [(r, fk) for r in self.resources for fk in r.foreign_keys if fk.resource == name]

@@ -155,6 +155,28 @@ def _by_key(df: pl.DataFrame, key: str) -> dict[str, Row]:
     return {r[key]: r for r in _records(df.sort(key))}
 
 
+def _check_ids(package: schema.Package, tables: dict[str, pl.DataFrame]) -> None:
+    """Every id matches the schema's id pattern: pages and links are named after ids."""
+    pattern = package.id_pattern()
+    if pattern is None:
+        raise SiteDataError(
+            "datapackage.json gives its id fields no one pattern; the site names pages after ids, so "
+            "give every id field the same pattern"
+        )
+    for resource in package.resources:
+        for f in resource.fields:
+            if f.constraints.get("pattern") != pattern:
+                continue
+            column = tables[resource.name][f.name]
+            # A Table Schema pattern is a full match; str.contains searches.
+            bad = column.filter(column.is_not_null() & ~column.str.contains(f"^(?:{pattern})$"))
+            if bad.len():
+                raise SiteDataError(
+                    f"{resource.name}.{f.name} {bad[0]!r} does not match the id pattern {pattern}; "
+                    "pages are named after ids. Run `commitments validate`."
+                )
+
+
 def load(root: Path) -> SiteData:
     """Read the package at ``root`` and check what the pages rely on (seeds present, quotes exact)."""
     try:
@@ -163,6 +185,7 @@ def load(root: Path) -> SiteData:
     except (schema.DescriptorError, csvio.TableReadError) as exc:
         raise SiteDataError(f"{exc}\nRun `commitments validate` to see every problem.") from None
     descriptor = schema.read_descriptor(root)
+    _check_ids(package, tables)
 
     data = SiteData(root=root, descriptor=descriptor, tables=tables, seeds={})
     data.sources = _by_key(tables["sources"], "source_id")

@@ -6,7 +6,6 @@ page sits), so the site works from ``file://`` and from any folder of any static
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -33,10 +32,8 @@ from commitment_tracker.publish.site.model import (
     STATUS_LABELS,
     Row,
     SiteData,
-    SiteDataError,
 )
 
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NBSP = "\u00a0"
 DASH = "\u2013"  # between two offsets
 CRUMB = "\u203a"  # breadcrumb separator
@@ -46,9 +43,8 @@ FOLDERS = {"commitment": "commitments", "indicator": "indicators", "event": "eve
 
 
 def file_name(kind: str, item_id: str) -> str:
-    """Path of an item's page relative to the site root; ids become file names, so check them."""
-    if not _SAFE_ID.match(item_id or ""):
-        raise SiteDataError(f"{kind} id {item_id!r} cannot be a file name (ids are lowercase slugs)")
+    """Path of an item's page relative to the site root (``model.load`` checked every id against
+    the schema's id pattern, so an id is a safe file name)."""
     return f"{FOLDERS[kind]}/{item_id}.html"
 
 
