@@ -75,9 +75,7 @@ def test_text_report_lines_are_grouped_and_capped(package):
     why = next(e["meta"]["why"] for e in suite["expectations"] if e["meta"]["rule"] == "unit-symbol")
     assert block[0] == f"  units:2:label — unit-symbol ({why}) — {rows[0][column]!r}"
     assert block[1].startswith("  units:3:label — unit-symbol (")
-    assert (
-        block[2] == f"  … and {len(rows) - 2} more unit-symbol (use --limit 0 or --format json to see all)"
-    )
+    assert block[2] == f"  … and {len(rows) - 2} more unit-symbol (use --limit 0 or --format json to see all)"
     assert "Traceback" not in result.output
 
 

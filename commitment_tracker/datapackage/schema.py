@@ -71,6 +71,10 @@ DUCKDB_TYPES: dict[str, str] = {
 
 DEFAULT_TEXT_TYPE = "string"
 
+# Table Schema's default format of a `date` field (ISO 8601), the only one the package uses: how
+# every reader (polars, DuckDB) parses a date and every writer writes one.
+DATE_FORMAT = "%Y-%m-%d"
+
 
 def __getattr__(name: str) -> Any:
     # POLARS_TYPES stays a module constant for its readers while polars is imported lazily.
@@ -106,6 +110,29 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Dialect:
+    """A resource's CSV dialect (Table Dialect), with the specification's defaults."""
+
+    delimiter: str = ","
+    quote_char: str = '"'
+    line_terminator: str = "\r\n"
+
+    @classmethod
+    def of(cls, raw: Any) -> Dialect:
+        raw = raw if isinstance(raw, dict) else {}
+        given = {
+            name: raw[key]
+            for name, key in (
+                ("delimiter", "delimiter"),
+                ("quote_char", "quoteChar"),
+                ("line_terminator", "lineTerminator"),
+            )
+            if isinstance(raw.get(key), str) and raw[key]
+        }
+        return cls(**given)
+
+
+@dataclass(frozen=True)
 class ForeignKey:
     fields: tuple[str, ...]
     resource: str  # the referenced resource, already resolved for self-references
@@ -125,6 +152,11 @@ class Resource:
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def dialect(self) -> Dialect:
+        """How the resource's CSV file is written: read by every reader and writer of it."""
+        return Dialect.of(self.descriptor.get("dialect"))
 
     def field(self, name: str) -> Field:
         for f in self.fields:
