@@ -77,7 +77,7 @@ def check_suite_files(ctx: ValidationContext) -> CheckResult:
     result = CheckResult(
         LAYER,
         "suites",
-        "the suites in validators/ are well-formed rules of meaning, one per resource at most",
+        "each suite in validators/ is readable, named after a resource and holds rules of meaning only",
         unit="suites",
     )
     result.checked = len(suites.stored_suites(ctx.root, ctx.package))
