@@ -348,7 +348,7 @@ def test_values_are_typed_here_and_judged_by_the_validator(package):
         (
             {"unit_id": "x", "label": "x (X)", "dimension": "enrgy"},
             rf"units:\d+:dimension: constraint-error — 'enrgy' {re.escape(new_row)}",
-            "did you mean 'energy'? use one of: ",
+            "did you mean 'energy'?",
         ),
         (
             {"unit_id": "Bad Id", "label": "y (Y)", "dimension": "energy"},
