@@ -270,40 +270,39 @@ def codebook(root: Path, write: bool) -> None:
         click.echo(f"{readme} already up to date")
 
 
-@cli.command("generate-suites")
+@cli.command("export-suites")
 @root_option
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 if a suite is not current.")
-def generate_suites(root: Path, check: bool) -> None:
-    """Regenerate the schema part of each suite in validators/ from datapackage.json.
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write one <resource>.json suite into per resource (created if needed).",
+)
+def export_suites(root: Path, out: Path) -> None:
+    """Write the package's whole contract as Great Expectations suites, for consumers who run GX.
 
-    Expectations marked meta.origin "schema" (not-null, unique, in-set, regex, between, lengths,
-    compound keys) are rewritten; hand-written ones are kept as they are.
+    Each resource's suite holds the Table Schema's constraints as expectations (not-null, unique,
+    in-set, regex, between, lengths, compound keys; meta.origin "schema"), then the rules of meaning
+    from validators/ (meta.origin "hand-written"). The package itself judges the schema from
+    datapackage.json, so validators/ never stores these copies.
 
     Example:
 
-        commitments generate-suites
-
-        commitments generate-suites --check
+        commitments export-suites --out dist/suites
     """
     from commitment_tracker.datapackage import schema
     from commitment_tracker.validation import suites
 
-    package = schema.load_package(root)
-    if check:
-        stale = suites.stale(root, package)
-        for rel, rule, message in stale:
-            click.echo(f"{rel}: {rule} — {message}")
-        if stale:
-            sys.exit(1)
-        click.echo(f"{len(package.resources)} suites current")
-        return
     try:
-        changed = suites.write(root, package)
-    except suites.SuiteError as exc:
+        package = schema.load_package(root)
+        written = suites.export(root, package, out)
+    except (schema.DescriptorError, suites.SuiteError) as exc:
         raise TrackerError(f"{exc}; nothing was written") from None
-    for path in changed:
-        click.echo(f"wrote {paths.relative_to_root(root, path)}")
-    click.echo(f"{len(package.resources)} suites, {len(changed)} changed")
+    except OSError as exc:
+        raise TrackerError(f"{out} cannot be written: {exc.strerror or exc}") from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"{len(written)} suites exported to {out}")
 
 
 format_option = click.option(

@@ -37,7 +37,7 @@ import duckdb
 
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
-from commitment_tracker.datapackage.schema import Field, Package, Resource
+from commitment_tracker.datapackage.schema import DATE_FORMAT, Field, Package, Resource
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.text import closest, first_line
 
@@ -58,10 +58,6 @@ QUERY_CONFIG = {
     "autoload_known_extensions": "false",
     "autoinstall_known_extensions": "false",
 }
-
-# Table Schema's default format for `date` fields (ISO 8601). csvio.py is deliberately not imported:
-# it pulls in polars, which the query path does not need.
-DATE_FORMAT = "%Y-%m-%d"
 
 
 # DuckDB's read_csv refuses lines over 2 MB by default; the package has no such rule (a field's
@@ -98,9 +94,8 @@ def read_csv_sql(resource: Resource) -> str:
     typed = resource.duckdb_columns().items()
     columns = ", ".join(f"{quote_literal(name)}: {quote_literal(type_)}" for name, type_ in typed)
     nullstr = ", ".join(quote_literal(v) for v in resource.missing_values) or "''"
-    dialect = resource.descriptor.get("dialect") or {}
-    delimiter = quote_literal(dialect.get("delimiter", ","))
-    quote = quote_literal(dialect.get("quoteChar", '"'))
+    delimiter = quote_literal(resource.dialect.delimiter)
+    quote = quote_literal(resource.dialect.quote_char)
     return (
         "read_csv($path, header=true, auto_detect=false, strict_mode=true, "
         f"max_line_size={MAX_LINE_BYTES}, "
@@ -141,7 +136,8 @@ def check_header(root: Path, resource: Resource) -> Path:
             open(path, encoding=resource.descriptor.get("encoding", "utf-8"), newline="") as fh,
             no_field_size_limit(path.stat().st_size),
         ):
-            header = next(csv.reader(fh), None)
+            dialect = resource.dialect
+            header = next(csv.reader(fh, delimiter=dialect.delimiter, quotechar=dialect.quote_char), None)
     except FileNotFoundError:
         raise LoadError(f"{resource.path} does not exist; run `commitments validate`") from None
     except containment.ContainmentError as exc:

@@ -14,14 +14,17 @@ Rows are found by key, never hard-coded, so the cases survive additions to the d
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import read_rows, run_cli, set_cell, write_rows
+from conftest import REPO, read_rows, run_cli, set_cell, write_rows
 from test_rowchecks_agree import row_problems, structure_problems
 
+from commitment_tracker.datapackage import schema
+from commitment_tracker.validation import suites
 from commitment_tracker.validation.report import Problem
 
 PINNED_TODAY = "2026-11-24"
@@ -115,7 +118,6 @@ def required_value_missing(root):
     row = edit(root, "sectors", {"sector_id": "energie"}, name_en="")
     return {
         ("structure", "constraint-error", f"sectors:{row}:name_en"),
-        ("content", "schema-required", f"sectors:{row}:name_en"),
     }
 
 
@@ -126,8 +128,6 @@ def unique_value_repeated(root):
     row = edit(root, "sectors", {"sector_id": rows[1][0]}, name_en=first)
     return {
         ("structure", "unique-error", f"sectors:{row}:name_en"),
-        ("content", "schema-unique", "sectors:2:name_en"),
-        ("content", "schema-unique", f"sectors:{row}:name_en"),
     }
 
 
@@ -136,7 +136,6 @@ def pattern_mismatch(root):
     row = edit(root, "actors", {"actor_id": "dgsn"}, country="Ma")
     return {
         ("structure", "constraint-error", f"actors:{row}:country"),
-        ("content", "schema-pattern", f"actors:{row}:country"),
     }
 
 
@@ -145,7 +144,6 @@ def enum_typo_in_units(root):
     row = edit(root, "units", {"unit_id": "w"}, dimension="powr")
     return {
         ("structure", "constraint-error", f"units:{row}:dimension"),
-        ("content", "schema-enum", f"units:{row}:dimension"),
     }
 
 
@@ -156,7 +154,6 @@ def negative_amount(root):
     )
     return {
         ("structure", "constraint-error", f"commitments:{row}:target_value"),
-        ("content", "schema-range", f"commitments:{row}:target_value"),
         ("content", "figure-quoted", f"commitments:{row}:target_value"),
     }
 
@@ -166,7 +163,6 @@ def deadline_above_maximum(root):
     row = edit(root, "commitments", {"commitment_id": "world-cup-2030-ai-testbed"}, deadline_year="2300")
     return {
         ("structure", "constraint-error", f"commitments:{row}:deadline_year"),
-        ("content", "schema-range", f"commitments:{row}:deadline_year"),
     }
 
 
@@ -175,7 +171,6 @@ def quote_longer_than_max_length(root):
     row = edit(root, "claims", {"claim_id": "c000-dco"}, quote="x" * 1501)
     return {
         ("structure", "constraint-error", f"claims:{row}:quote"),
-        ("content", "schema-length", f"claims:{row}:quote"),
         ("provenance", "quote-offsets", f"claims:{row}:quote"),
     }
 
@@ -185,11 +180,8 @@ def compound_primary_key_repeated(root):
     header, rows = read_rows(root, "commitment_parties")
     rows.insert(1, list(rows[0]))
     write_rows(root, "commitment_parties", header, rows)
-    key = "commitment_id, actor_id, role"
     return {
         ("structure", "primary-key", "commitment_parties:3"),  # frictionless names no column
-        ("content", "schema-primary-key", f"commitment_parties:2:{key}"),
-        ("content", "schema-primary-key", f"commitment_parties:3:{key}"),
     }
 
 
@@ -245,8 +237,9 @@ def claim_qualifier_without_value(root):
 
 @case
 def id_not_a_clean_slug(root):
+    # The schema's id pattern is the one rule for ids (a trailing '-' is not a slug).
     row = edit(root, "claims", {"claim_id": "c001-no-copy"}, claim_id="c001-no-copy-")
-    return {("content", "slug", f"claims:{row}:claim_id")}
+    return {("structure", "constraint-error", f"claims:{row}:claim_id")}
 
 
 @case
@@ -508,9 +501,19 @@ def progress_figure_without_unit(root):
 
 
 @case
-def suite_stale_after_schema_change(root):
-    descriptor_edit(root, lambda d: field_of(d, "units", "dimension")["constraints"]["enum"].append("mass"))
-    return {("content", "suite-stale", "validators/units.json")}
+def suite_restating_the_schema(root):
+    """A copy of a schema constraint in a suite would report each violation twice: refused."""
+    path = root / "validators" / "units.json"
+    suite = json.loads(path.read_text(encoding="utf-8"))
+    suite["expectations"].append(
+        {
+            "type": "expect_column_values_to_be_in_set",
+            "kwargs": {"column": "dimension", "value_set": ["currency"]},
+            "meta": {"origin": "schema", "rule": "schema-enum", "why": "a copy of the schema's enum"},
+        }
+    )
+    path.write_text(json.dumps(suite, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return {("content", "suite-schema-copy", "validators/units.json")}
 
 
 @case
@@ -570,6 +573,54 @@ def seed_file_path_missing_for_source(root):
     }
 
 
+def _columns(kwargs: dict) -> tuple[str, ...]:
+    named = kwargs.get("column_list") or [kwargs.get(k) for k in ("column", "column_A", "column_B")]
+    return tuple(c for c in named if c)
+
+
+@functools.cache
+def schema_copies(root: Path) -> set[tuple[str, str]]:
+    """(resource, rule) of each stored expectation that restates a constraint of datapackage.json.
+
+    A restatement is an expectation of the same type on the same column(s) as one the schema
+    generates (``suites.generated_expectations``: not-null for required, in-set for enum, regex for
+    pattern…), unless it compares with a run parameter such as today, which no schema can state. The
+    old `slug` regex on the id columns was one: the schema's pattern said the same with other words.
+    """
+    package = schema.load_package(root)
+    copies = set()
+    for name in suites.stored_suites(root, package):
+        generated = {
+            (g["type"], _columns(g["kwargs"])) for g in suites.generated_expectations(package.resource(name))
+        }
+        for e in suites.read_suite(suites.suite_path(root, name))["expectations"]:
+            if "$PARAMETER" in json.dumps(e["kwargs"]):
+                continue
+            if (e["type"], _columns(e["kwargs"])) in generated:
+                copies.add((name, e["meta"]["rule"]))
+    return copies
+
+
+def reported_twice(problems: list[Problem], copies: set[tuple[str, str]]) -> list[Problem]:
+    """Content problems that repeat a structure problem: each violation must appear once.
+
+    Precisely: a content problem whose rule is a schema copy (named ``schema-…``, or in
+    ``copies``) at a (resource, row, column) where the structure layer reports a problem too.
+    """
+    judged = {(p.resource, p.row, p.column) for p in problems if p.layer == "structure"}
+    return [
+        p
+        for p in problems
+        if p.layer == "content"
+        and (p.rule.startswith(suites.SCHEMA_RULE_PREFIX) or (p.resource, p.rule) in copies)
+        and (p.resource, p.row, p.column) in judged
+    ]
+
+
+def test_no_stored_suite_restates_the_schema():
+    assert schema_copies(REPO) == set()
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_broken_package_is_rejected_exactly(package, monkeypatch, name):
     monkeypatch.setenv("COMMITMENTS_TODAY", PINNED_TODAY)
@@ -581,6 +632,9 @@ def test_broken_package_is_rejected_exactly(package, monkeypatch, name):
     problems = [Problem(**p) for p in report["problems"]]
     got = {(p.layer, p.rule, p.location()) for p in problems}
     assert got == expected, json.dumps(report["problems"], indent=1, ensure_ascii=False)
+    # Each violation once: no content rule restates the schema, none repeats a structure problem.
+    assert [p.rule for p in problems if p.layer == "content" and p.rule.startswith("schema-")] == []
+    assert reported_twice(problems, schema_copies(REPO)) == []
     # Frictionless reading every row judges the structure as this run's DuckDB row checks did.
     by_duckdb = row_problems(problems)
     by_frictionless = structure_problems(package, frictionless_rows=True)

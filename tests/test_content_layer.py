@@ -61,23 +61,21 @@ def test_unreadable_table_skips_the_checks_that_need_it_and_runs_the_rest(packag
 
 
 def test_text_report_lines_are_grouped_and_capped(package):
-    header, rows = read_rows(package, "sectors")
-    column = header.index("name_en")
+    header, rows = read_rows(package, "units")
+    column = header.index("label")
     for r in rows:
-        r[column] = ""
-    write_rows(package, "sectors", header, rows)
+        r[column] = r[column].split(" (")[0]  # 'Moroccan dirham (MAD)' loses its symbol
+    write_rows(package, "units", header, rows)
     result = run_cli("validate", "--root", str(package), "--limit", "2")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    start = lines.index("✗ content/sectors:")
+    start = lines.index("✗ content/units:")
     block = lines[start + 1 : start + 4]
-    why = "`name_en` is required in datapackage.json (Name in English)."
-    assert block[0] == f"  sectors:2:name_en — schema-required ({why}) — ''"
-    assert block[1].startswith("  sectors:3:name_en — schema-required (")
-    assert (
-        block[2]
-        == f"  … and {len(rows) - 2} more schema-required (use --limit 0 or --format json to see all)"
-    )
+    suite = json.loads((package / "validators" / "units.json").read_text(encoding="utf-8"))
+    why = next(e["meta"]["why"] for e in suite["expectations"] if e["meta"]["rule"] == "unit-symbol")
+    assert block[0] == f"  units:2:label — unit-symbol ({why}) — {rows[0][column]!r}"
+    assert block[1].startswith("  units:3:label — unit-symbol (")
+    assert block[2] == f"  … and {len(rows) - 2} more unit-symbol (use --limit 0 or --format json to see all)"
     assert "Traceback" not in result.output
 
 

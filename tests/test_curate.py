@@ -335,25 +335,47 @@ def test_slug_ids_are_derived_from_content_and_never_reused(package):
             draft.allocate("claims", "claim_id", "ignored", explicit=taken)
 
 
-def test_values_are_typed_and_checked_against_the_schema(package):
+def test_values_are_typed_here_and_judged_by_the_validator(package):
+    """A row is typed when added; the validator judges it on the staged package, located."""
     with curate.transaction(package) as draft:
         row = draft.add(
             "units", {"unit_id": "gigawatt-hour", "label": "gigawattheure (GWh)", "dimension": "energy"}
         )
         assert row == {"unit_id": "gigawatt-hour", "label": "gigawattheure (GWh)", "dimension": "energy"}
-        with pytest.raises(
-            curate.CurationError,
-            match=r"units\.dimension: 'enrgy' is not allowed \(did you mean 'energy'\?\)",
-        ):
-            draft.add("units", {"unit_id": "x", "label": "x", "dimension": "enrgy"})
-        with pytest.raises(
-            curate.CurationError, match=r"units\.unit_id: 'Bad Id' does not match the pattern"
-        ):
-            draft.add("units", {"unit_id": "Bad Id", "label": "y", "dimension": "energy"})
-        with pytest.raises(curate.CurationError, match=r"units\.label must be unique"):
-            draft.add("units", {"unit_id": "z", "label": "gigawattheure (GWh)", "dimension": "energy"})
-        with pytest.raises(curate.CurationError, match=r"units\.label is required"):
-            draft.add("units", {"unit_id": "z", "dimension": "energy"})
+    label = rows(package, "units")[0]["label"]
+    new_row = "(in the units row this command adds)"
+    cases = [
+        (
+            {"unit_id": "x", "label": "x (X)", "dimension": "enrgy"},
+            rf"units:\d+:dimension: constraint-error — 'enrgy' {re.escape(new_row)}",
+            "did you mean 'energy'?",
+        ),
+        (
+            {"unit_id": "Bad Id", "label": "y (Y)", "dimension": "energy"},
+            rf"units:\d+:unit_id: constraint-error — 'Bad Id' {re.escape(new_row)}",
+            'constraint "pattern" is',
+        ),
+        (
+            {"unit_id": "z", "label": label, "dimension": "energy"},
+            rf"units:\d+:label: unique-error — '{re.escape(label)}' {re.escape(new_row)}",
+            "the same as in the row at position",
+        ),
+        (
+            {"unit_id": "z", "dimension": "energy"},
+            r"units:\d+:label: constraint-error",
+            'constraint "required" is "True"',
+        ),
+    ]
+    before = snapshot(package)
+    for values, located, detail in cases:
+        with curate.transaction(package, dry_run=True) as draft:
+            draft.add("units", values)
+            with pytest.raises(curate.CurationError) as refusal:
+                draft.commit(dry_run=True)
+        message = str(refusal.value)
+        assert message.startswith("the change would leave the package invalid"), message
+        assert re.search(located, message) and detail in message, message
+    assert snapshot(package) == before
 
 
 # --- refusals: each leaves the package byte-identical ---------------------------------------------
@@ -439,7 +461,7 @@ def test_status_for_unknown_commitment(package):
     [
         ("before-latest", "already has a status row after"),
         ("latest", "already has a status row for"),
-        ("2026-11-25", "is in the future (today is 2026-11-24"),
+        ("2026-11-25", "not-in-future — '2026-11-25' (in the status_updates row this command adds)"),
         ("2026-13-01", "is not a date"),
     ],
 )
@@ -467,24 +489,34 @@ def test_status_dates_must_move_forward_and_not_into_the_future(package, as_of, 
 
 
 @pytest.mark.parametrize(
-    ("option", "value", "message"),
+    ("option", "value", "messages"),
     [
         (
             "--status",
             "acheived",
-            "status_updates.status: 'acheived' is not allowed (did you mean 'achieved'?)",
+            (
+                ":status: constraint-error — 'acheived' (in the status_updates row this command adds)",
+                "did you mean 'achieved'?",
+            ),
         ),
-        ("--actual-value", "12abc", "--actual-value: '12abc' is not a decimal number"),
-        ("--actual-value", "-5", "status_updates.actual_value: -5 is outside the allowed range (minimum 0)"),
-        ("--claim", "c000-dco", "claim c000-dco is about accord-dco, not centre-al-jazari-nador"),
+        ("--actual-value", "12abc", ("--actual-value: '12abc' is not a decimal number",)),
+        (
+            "--actual-value",
+            "-5",
+            (
+                ":actual_value: constraint-error — '-5' (in the status_updates row this command adds)",
+                'constraint "minimum" is "0"',
+            ),
+        ),
+        ("--claim", "c000-dco", ("claim c000-dco is about accord-dco, not centre-al-jazari-nador",)),
     ],
 )
-def test_status_values_are_checked(package, option, value, message):
+def test_status_values_are_checked(package, option, value, messages):
     latest = latest_status(package, COMMITMENT)
     args = {"--status": "in_progress", "--source": latest["source_id"], option: value}
     flat = [x for k, v in args.items() for x in (k, v)]
     out = refused(package, "set-status", COMMITMENT, "--as-of", "2026-11-01", "--rationale", "x", *flat)
-    assert message in out
+    assert all(m in out for m in messages), out
 
 
 def test_write_refused_when_the_package_is_already_invalid(package):

@@ -745,7 +745,8 @@ def test_source_id_with_dots_is_refused(package, outside, tmp_path):
     capture = tmp_path / "capture.txt"
     capture.write_text("Hespress\nUn texte.\n", encoding="utf-8")
     out = refused(package, outside, *add_source_args(capture), "--id", "../../outside/x")
-    assert "sources.source_id: '../../outside/x' does not match the pattern" in out
+    assert "source_id: constraint-error — '../../outside/x' (in the sources row this command adds)" in out
+    assert 'constraint "pattern" is' in out
 
 
 def test_data_folder_linked_outside_is_neither_read_nor_written(package, outside):

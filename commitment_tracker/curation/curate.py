@@ -4,10 +4,14 @@ Every command is one transaction (:func:`transaction`):
 
 1. take the package lock (commitment_tracker/curation/lock.py) and roll back any write a crash interrupted
    (a dry run rolls nothing back: it refuses to run while a journal is pending, and says so);
-2. load the tables as text and add rows in memory (:meth:`Draft.add`), each value typed and checked
-   against the Table Schema in datapackage.json, keys and references checked with a fix hint;
+2. load the tables as text and add rows in memory (:meth:`Draft.add`), each value parsed as its
+   field's type so it is written in canonical form;
 3. write the changed tables into a staged copy of the package and run the whole validation there
-   (``commitment_tracker.validation.validate.validate``, every layer it has);
+   (``commitment_tracker.validation.validate.validate``, every layer it has): the Table Schema,
+   the suites and SQL rules in validators/ and provenance judge the change, as they judge a hand
+   edit. No command keeps its own copy of a constraint or a rule; a refusal lists the problems
+   the change brings, located in the staged files, each with its rule and, for a value that is
+   not allowed or an unknown id, the nearest allowed ones;
 4. only if that copy is valid, write the same files into the package with
    ``csvio.write_tables_atomically`` (all files or none, canonical form, rows sorted by key).
 
@@ -48,7 +52,8 @@ from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.validation import context, provenance
-from commitment_tracker.validation.report import Report
+from commitment_tracker.validation.report import Problem, Report
+from commitment_tracker.validation.rules import FIRST_RECORD_ROW
 
 MAX_PROBLEMS_SHOWN = 15
 SEED_NUMBER = re.compile(r"^seeds/(\d+)_")
@@ -158,15 +163,12 @@ class Draft:
     # changing
 
     def add(self, name: str, values: Mapping[str, object]) -> Row:
-        """Add one row; every value is typed and checked against the Table Schema first."""
+        """Add one row, each value in its canonical text; :meth:`commit` validates it."""
         resource = self.package.resource(name)
         unknown = set(values) - set(resource.field_names)
         if unknown:
             raise ValueError(f"{name} has no field(s) {sorted(unknown)}")
         row = _typed_row(resource, values)
-        self._check_constraints(resource, row)
-        self._check_key(resource, row)
-        self._check_references(resource, row)
         self.added.setdefault(name, []).append(row)
         return row
 
@@ -196,7 +198,7 @@ class Draft:
             self._write(stage, changed)
             report = _validate(stage, self.today)
             if not report.valid:
-                raise CurationError(self._explain_invalid(report))
+                raise CurationError(self._explain_invalid(report, stage))
         if not dry_run:
             self._write(self.root, changed)
         files = [r.path for r in (self.package.resource(n) for n in changed)] + sorted(self.new_files)
@@ -214,58 +216,59 @@ class Draft:
         resources = {n: self.package.resource(n) for n in tables}
         csvio.write_tables_atomically(root, tables, resources=resources, extra_files=extra)
 
-    def _explain_invalid(self, report: Report) -> str:
+    def _explain_invalid(self, report: Report, stage: Path) -> str:
+        """The refusal: every problem the change brings, as the validator located it in ``stage``."""
         before = _validate(self.root, self.today)
         if not before.valid:
             return (
                 f"the package is already invalid ({len(before.problems)} problems) so nothing was "
                 "written; run `commitments validate`, fix it, then retry"
             )
+        # The package was valid, so every problem of the staged copy is one the change brings.
+        added = self._added_row_numbers(stage)
         lines = ["the change would leave the package invalid, so nothing was written:"]
         for p in report.problems[:MAX_PROBLEMS_SHOWN]:
             value = f" — {p.value!r}" if p.value is not None else ""
-            lines.append(f"  {p.location()}: {p.rule}{value}")
+            new = f" (in the {p.resource} row this command adds)" if (p.resource, p.row) in added else ""
+            lines.append(f"  {p.location()}: {p.rule}{value}{new}")
             lines.append(f"      {p.message}")
+            hint = self._hint(p)
+            if hint:
+                lines.append(f"      {hint}")
         hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
         if hidden > 0:
             lines.append(f"  … and {hidden} more")
         return "\n".join(lines)
 
-    # checks behind add()
+    def _added_row_numbers(self, stage: Path) -> set[tuple[str, int]]:
+        """(resource, report row) of each added row in the staged files, which are sorted by key."""
+        found = set()
+        for name, rows in self.added.items():
+            try:
+                staged = csvio.read_table(stage, self.package.resource(name)).to_dicts()
+            except csvio.TableReadError:
+                continue  # the report says why the file cannot be read
+            found.update((name, n) for n, row in enumerate(staged, start=FIRST_RECORD_ROW) if row in rows)
+        return found
 
-    def _check_constraints(self, resource: Resource, row: Row) -> None:
-        for f in resource.fields:
-            value = row[f.name]
-            if (
-                f.constraints.get("unique")
-                and value is not None
-                and value in self.values(resource.name, f.name)
-            ):
-                raise CurationError(f"{resource.name}.{f.name} must be unique and {value!r} is already used")
-
-    def _check_key(self, resource: Resource, row: Row) -> None:
-        key = resource.primary_key
-        if not key or any(row[k] is None for k in key):
-            return  # a blank key part is reported by the required check or by validation
-        if self.rows(resource.name, **{k: row[k] for k in key}):
-            shown = ", ".join(f"{k}={row[k]!r}" for k in key)
-            raise CurationError(f"{resource.name} already has a row with {shown}")
-
-    def _check_references(self, resource: Resource, row: Row) -> None:
-        for fk in resource.foreign_keys:
-            values = [row[f] for f in fk.fields]
-            if any(v is None for v in values):
-                continue  # blank means "not stated"
-            where = dict(zip(fk.reference_fields, values, strict=True))
-            if not self.rows(fk.resource, **where):
-                shown = ", ".join(fk.fields)
-                if len(values) == 1:
-                    candidates = self.values(fk.resource, fk.reference_fields[0])
-                    raise CurationError(
-                        f"{resource.name}.{shown}: "
-                        + _unknown(fk.resource.rstrip("s"), values[0], candidates)
-                    )
-                raise CurationError(f"{resource.name}.{shown}: no {fk.resource} row with {where}")
+    def _hint(self, problem: Problem) -> str | None:
+        """The nearest allowed value for a value outside an enum, or ids near one that does not exist."""
+        if problem.resource not in self.package.resource_names or problem.value is None:
+            return None
+        resource = self.package.resource(problem.resource)
+        if problem.rule == "constraint-error" and problem.column in resource.field_names:
+            allowed = resource.field(problem.column).enum
+            if allowed is None or problem.value in map(str, allowed):
+                return None
+            # The validator's message lists the allowed values; point at the one likely meant.
+            close = difflib.get_close_matches(problem.value, [str(v) for v in allowed], n=1)
+            return f"did you mean {close[0]!r}?" if close else None
+        if problem.rule == "foreign-key":
+            for fk in resource.foreign_keys:
+                if fk.fields == (problem.column,):
+                    what = fk.resource.rstrip("s")
+                    return _unknown(what, problem.value, self.values(fk.resource, fk.reference_fields[0]))
+        return None
 
 
 @contextmanager
@@ -392,7 +395,11 @@ def _as_text(value: object) -> str | None:
 
 
 def _typed_row(resource: Resource, values: Mapping[str, object]) -> Row:
-    """The canonical text of a new row: each value parsed as its field's type, then checked."""
+    """The canonical text of a new row: each value parsed as its field's type.
+
+    A value must parse to be written canonically (6e8 as 600000000); whether it is allowed (enum,
+    pattern, range, required, keys) is the validator's to judge, on the staged package.
+    """
     text = {name: _as_text(values.get(name)) for name in resource.field_names}
     for f in resource.fields:
         problem = None if text[f.name] is None else _form_problem(f.type, text[f.name])
@@ -406,36 +413,7 @@ def _typed_row(resource: Resource, values: Mapping[str, object]) -> Row:
                 f"{resource.name}.{f.name}: {text[f.name]!r} is not a valid {f.type}"
                 + (" (write dates as YYYY-MM-DD)" if f.type == "date" else "")
             )
-    row: Row = csvio.to_canonical_text(typed, resource).row(0, named=True)
-    for f in resource.fields:
-        _check_field(resource, f, row[f.name], typed[f.name][0])
-    return row
-
-
-def _check_field(resource: Resource, f: schema_mod.Field, text: str | None, value: object) -> None:
-    where = f"{resource.name}.{f.name}"
-    c = f.constraints
-    if text is None:
-        if f.required:
-            raise CurationError(f"{where} is required: {f.description}")
-        return
-    if f.enum is not None and text not in [str(v) for v in f.enum]:
-        close = difflib.get_close_matches(text, [str(v) for v in f.enum], n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise CurationError(
-            f"{where}: {text!r} is not allowed{hint}; use one of: {', '.join(map(str, f.enum))}"
-        )
-    if "pattern" in c and not re.fullmatch(c["pattern"], text):
-        raise CurationError(f"{where}: {text!r} does not match the pattern {c['pattern']}")
-    if "minLength" in c and len(text) < c["minLength"]:
-        raise CurationError(f"{where} must have at least {c['minLength']} characters")
-    if "maxLength" in c and len(text) > c["maxLength"]:
-        raise CurationError(f"{where} must have at most {c['maxLength']} characters (has {len(text)})")
-    for bound, ok in (("minimum", lambda v, b: v >= b), ("maximum", lambda v, b: v <= b)):
-        if bound in c:
-            limit = dt.date.fromisoformat(c[bound]) if isinstance(value, dt.date) else c[bound]
-            if not ok(value, limit):
-                raise CurationError(f"{where}: {text} is outside the allowed range ({bound} {c[bound]})")
+    return csvio.to_canonical_text(typed, resource).row(0, named=True)
 
 
 def _unknown(what: str, value: str, candidates: set[str]) -> str:
@@ -634,8 +612,6 @@ def add_source(
                 f"{file} is already archived as source {same[0]['source_id']} ({same[0]['seed_path']}); "
                 "add claims to that source instead"
             )
-        if published and published > draft.today:
-            raise CurationError(f"--published-on {published} is after today ({draft.today})")
         numbers = [
             int(m.group(1)) for p in draft.values("sources", "seed_path") if (m := SEED_NUMBER.match(p))
         ]
@@ -918,7 +894,6 @@ def add_aliases(
     if not aliases:
         raise CurationError("pass at least one --alias to record")
     with transaction(root, dry_run=dry_run) as draft:
-        draft.require("actors", "actor_id", actor, "actor")
         _aliases(draft, actor, aliases, source)
         return draft.commit(dry_run)
 
@@ -977,20 +952,14 @@ def _discrepancy(
             raise CurationError(
                 "--to adds versions to an existing discrepancy: drop --kind, --description and --id"
             )
-        draft.require("discrepancies", "discrepancy_id", to, "discrepancy")
         target = to
         if not claims and not aliases:
             raise CurationError("pass the --claim or --alias versions to add")
     else:
-        if len(claims) + len(aliases) < 2:
-            raise CurationError(
-                "a discrepancy links at least two versions: pass two or more --claim or --alias"
-            )
         base = slugify(description or "", 5)
         target = draft.allocate("discrepancies", "discrepancy_id", base, discrepancy_id)
         draft.add("discrepancies", {"discrepancy_id": target, "kind": kind, "description": description})
     for claim in claims:
-        draft.require("claims", "claim_id", claim, "claim")
         draft.add("discrepancy_claims", {"discrepancy_id": target, "claim_id": claim})
     for actor, alias in aliases:
         draft.add("discrepancy_aliases", {"discrepancy_id": target, "actor_id": actor, "alias": alias})
@@ -1031,14 +1000,10 @@ def _status(
     claim: str | None,
     rationale: str,
 ) -> Row:
-    row = draft.require("commitments", "commitment_id", commitment, "commitment")
-    if as_of > draft.today:
-        raise CurationError(
-            f"--as-of {as_of} is in the future (today is {draft.today}; ${context.TODAY_ENV} pins it)"
-        )
-    announced = _parse_date(row["announced_on"], "announced_on")
-    if announced and as_of < announced:
-        raise CurationError(f"--as-of {as_of} is before the commitment was announced ({announced})")
+    # The commitment exists, the date is not in the future nor before the announcement, and the
+    # evidence comes from the row's source: the validator judges those on the staged package. What
+    # follows is the command's own contract: rows are appended in date order, with evidence about
+    # the commitment itself.
     history = sorted(r["as_of"] for r in draft.rows("status_updates", commitment_id=commitment))
     if history and as_of.isoformat() <= history[-1]:
         latest = draft.rows("status_updates", commitment_id=commitment, as_of=history[-1])[0]
@@ -1048,10 +1013,7 @@ def _status(
             f"{latest['status']} as of {history[-1]}. status_updates is append-only, so a new row must be "
             "dated after the latest one; to correct a past row, record the correction as a new dated row"
         )
-    if claim:
-        evidence = draft.require("claims", "claim_id", claim, "claim")
-        if evidence["source_id"] != source:
-            raise CurationError(f"claim {claim} quotes source {evidence['source_id']}, not {source}")
+    for evidence in draft.rows("claims", claim_id=claim) if claim else []:
         if evidence["commitment_id"] != commitment:
             about = evidence["commitment_id"] or evidence["indicator_id"] or evidence["event_id"]
             raise CurationError(f"claim {claim} is about {about}, not {commitment}")

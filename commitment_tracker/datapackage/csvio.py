@@ -1,9 +1,13 @@
-"""The package's CSV dialect, in one place: how tables are read, typed and written.
+"""How tables are read, typed and written, in one place.
 
-Canonical form (the data contract of issue 3): UTF-8 without BOM, comma, one header row, ``\\n``
-line ends, quotes only where needed (a field holding a comma, a quote or a line break), an empty
-field for a missing value, columns in schema order, rows sorted by primary key. Sorting compares the
-raw text of the key columns by code point, which is the natural order for slugs and ISO dates.
+The dialect (delimiter, quote character, line ends) and the missing values are each resource's
+own, read from datapackage.json (``Resource.dialect``, ``Resource.missing_values``); DuckDB's
+reader (database.py) takes them from there too. Canonical form (the data contract of issue 3):
+UTF-8 without BOM, the declared dialect (comma, one header row, ``\\n`` line ends in this package),
+quotes only where needed (a field holding a comma, a quote or a line break), the first of the
+missing values (an empty field) for a missing value, columns in schema order, rows sorted by
+primary key. Sorting compares the raw text of the key columns by code point, which is the natural
+order for slugs and ISO dates.
 
 Canonical values: a cell of an ``integer``, ``number`` or ``date`` field is written one way only
 (``CANONICAL_FORMS``): digits with an optional leading ``-`` and, for numbers, a fraction without
@@ -31,14 +35,12 @@ import polars as pl
 from commitment_tracker.curation import atomic
 from commitment_tracker.datapackage import containment
 from commitment_tracker.datapackage import schema as schema_mod
-from commitment_tracker.datapackage.schema import Package, Resource
+from commitment_tracker.datapackage.schema import DATE_FORMAT, Dialect, Package, Resource
 from commitment_tracker.errors import TrackerError
 
 ENCODING = "utf-8"
-LINE_TERMINATOR = "\n"
 TRUE_VALUES = ("true", "True", "TRUE", "1")
 FALSE_VALUES = ("false", "False", "FALSE", "0")
-DATE_FORMAT = "%Y-%m-%d"
 
 # Written so that Python's re, RE2 (DuckDB) and Rust's regex (polars) read them alike; full matches.
 INTEGER_FORM = r"0|-?[1-9][0-9]{0,17}"
@@ -73,11 +75,15 @@ class TableReadError(TrackerError):
     """A table cannot be read or typed; the message names the file and says what to fix."""
 
 
-def read_text_frame(path: Path, shown: str | None = None) -> pl.DataFrame:
-    """Read a CSV file as all-text columns; empty fields become null (``missingValues: [""]``).
+def read_text_frame(path: Path, shown: str | None = None, resource: Resource | None = None) -> pl.DataFrame:
+    """Read a CSV file as all-text columns, in ``resource``'s dialect; its missing values become null.
 
-    Only a regular file is read (containment.py); ``shown`` names it in that refusal.
+    Without a resource: the Table Dialect defaults and ``missingValues: [""]``. Only a regular file
+    is read (containment.py); ``shown`` names it in that refusal.
     """
+    dialect = resource.dialect if resource is not None else Dialect()
+    # An unquoted empty field is already null; other missing values ("NA", say) are listed.
+    missing = [v for v in (resource.missing_values if resource is not None else ()) if v != ""]
     try:
         data = containment.read_bytes(Path(path), shown)
     except FileNotFoundError:
@@ -91,7 +97,14 @@ def read_text_frame(path: Path, shown: str | None = None) -> pl.DataFrame:
     if not data.strip():
         raise TableReadError(f"{path} is empty: it needs at least the header row")
     try:
-        return pl.read_csv(io.BytesIO(data), infer_schema=False, has_header=True)
+        return pl.read_csv(
+            io.BytesIO(data),
+            infer_schema=False,
+            has_header=True,
+            separator=dialect.delimiter,
+            quote_char=dialect.quote_char,
+            null_values=missing or None,
+        )
     except pl.exceptions.PolarsError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise TableReadError(f"{path} cannot be parsed as CSV: {first_line}") from None
@@ -103,7 +116,7 @@ def read_table(root: Path, resource: Resource) -> pl.DataFrame:
         path = resource.file(root)
     except containment.ContainmentError as exc:
         raise TableReadError(f"{resource.name}: {exc}") from None
-    df = read_text_frame(path, resource.path)
+    df = read_text_frame(path, resource.path, resource)
     expected = resource.field_names
     if df.columns != expected:
         raise TableReadError(
@@ -214,13 +227,15 @@ def to_canonical_text(df: pl.DataFrame, resource: Resource) -> pl.DataFrame:
 def canonical_bytes(df: pl.DataFrame, resource: Resource) -> bytes:
     """The exact bytes the package stores for this table."""
     text = to_canonical_text(df, resource)
+    dialect = resource.dialect
     out = text.write_csv(
         None,
-        separator=",",
-        line_terminator=LINE_TERMINATOR,
-        quote_char='"',
+        separator=dialect.delimiter,
+        line_terminator=dialect.line_terminator,
+        quote_char=dialect.quote_char,
         quote_style="necessary",
-        null_value="",
+        # A missing value is written as the first of the schema's missingValues ("" here).
+        null_value=(resource.missing_values or ("",))[0],
         include_header=True,
     )
     return out.encode(ENCODING)

@@ -72,6 +72,10 @@ DUCKDB_TYPES: dict[str, str] = {
 
 DEFAULT_TEXT_TYPE = "string"
 
+# Table Schema's default format of a `date` field (ISO 8601), the only one the package uses: how
+# every reader (polars, DuckDB) parses a date and every writer writes one.
+DATE_FORMAT = "%Y-%m-%d"
+
 
 def __getattr__(name: str) -> Any:
     # POLARS_TYPES stays a module constant for its readers while polars is imported lazily.
@@ -135,6 +139,29 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Dialect:
+    """A resource's CSV dialect (Table Dialect), with the specification's defaults."""
+
+    delimiter: str = ","
+    quote_char: str = '"'
+    line_terminator: str = "\r\n"
+
+    @classmethod
+    def of(cls, raw: Any) -> Dialect:
+        raw = raw if isinstance(raw, dict) else {}
+        given = {
+            name: raw[key]
+            for name, key in (
+                ("delimiter", "delimiter"),
+                ("quote_char", "quoteChar"),
+                ("line_terminator", "lineTerminator"),
+            )
+            if isinstance(raw.get(key), str) and raw[key]
+        }
+        return cls(**given)
+
+
+@dataclass(frozen=True)
 class ForeignKey:
     fields: tuple[str, ...]
     resource: str  # the referenced resource, already resolved for self-references
@@ -154,6 +181,11 @@ class Resource:
     @property
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
+
+    @property
+    def dialect(self) -> Dialect:
+        """How the resource's CSV file is written: read by every reader and writer of it."""
+        return Dialect.of(self.descriptor.get("dialect"))
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -194,6 +226,24 @@ class Package:
             if r.name == name:
                 return r
         raise KeyError(f"datapackage.json has no resource {name!r}")
+
+    def id_pattern(self) -> str | None:
+        """The ``pattern`` every id field shares, or None when they do not share one.
+
+        Id fields are the single-field primary keys and the foreign-key fields that point at
+        them. The schema is the one home of what an id looks like; readers that rely on it (the
+        site turns ids into file names) ask here instead of restating it.
+        """
+        ids = {(r.name, r.primary_key[0]) for r in self.resources if len(r.primary_key) == 1}
+        ids |= {
+            (r.name, name)
+            for r in self.resources
+            for fk in r.foreign_keys
+            if (fk.resource, fk.reference_fields[0]) in ids and len(fk.fields) == 1
+            for name in fk.fields
+        }
+        found = {self.resource(res).field(name).constraints.get("pattern") for res, name in ids}
+        return found.pop() if len(found) == 1 else None
 
     def referencing(self, name: str) -> list[tuple[Resource, ForeignKey]]:
         """Foreign keys (in any resource) that point at resource ``name``."""

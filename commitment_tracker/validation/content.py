@@ -1,8 +1,9 @@
 """Content layer: Great Expectations 1.x suites per resource, and cross-resource SQL rules judged by GX.
 
-* ``content/suites`` — each resource has a suite in ``validators/`` whose generated part matches
-  datapackage.json (see ``suites.py``); no GX needed.
-* ``content/<resource>`` — the resource's suite, run by GX on the resource's table. Tables are read
+* ``content/suites`` — every suite in ``validators/`` is well-formed, belongs to a resource and holds
+  rules of meaning only, never a copy of a schema constraint (see ``suites.py``); no GX needed.
+* ``content/<resource>`` — the resource's suite (when it has rules of meaning), run by GX on the
+  resource's table. Tables are read
   once and typed from the Table Schema (``ctx.typed_table``), then handed to GX as pandas frames
   (GX 1.24 has no polars source and its SQL source fails on DuckDB) holding only the columns the
   suite reads (``suite_columns``), one GX validator per frame (see ``_GXSession.validate``).
@@ -65,7 +66,7 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
         failed.checked = 1
         failed.problem("gx-unavailable", f"Great Expectations could not start: {exc!r}; run `make setup`")
         return [*checks, failed]
-    checks.extend(check_resource(ctx, session, resource.name) for resource in ctx.package.resources)
+    checks.extend(check_resource(ctx, session, name) for name in suites.stored_suites(ctx.root, ctx.package))
     checks.extend(check_rules(ctx, session))
     if ctx.data_docs is not None:
         checks.append(session.write_data_docs(ctx.data_docs))
@@ -76,11 +77,11 @@ def check_suite_files(ctx: ValidationContext) -> CheckResult:
     result = CheckResult(
         LAYER,
         "suites",
-        "validators/ holds one suite per resource, its generated part current with datapackage.json",
+        "each suite in validators/ is readable, named after a resource and holds rules of meaning only",
         unit="suites",
     )
-    result.checked = len(ctx.package.resources)
-    for rel, rule, message in suites.stale(ctx.root, ctx.package):
+    result.checked = len(suites.stored_suites(ctx.root, ctx.package))
+    for rel, rule, message in suites.problems(ctx.root, ctx.package):
         result.problem(rule, message, resource=rel)
     return result
 
@@ -133,11 +134,7 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
     except TableUnavailable as exc:
         result.skipped_reason = str(exc)
         return result
-    n_schema = sum(e["meta"].get("origin") == suites.ORIGIN_SCHEMA for e in suite["expectations"])
-    result.description = (
-        f"{rel}: {n_schema} expectations from the schema, "
-        f"{len(suite['expectations']) - n_schema} hand-written, on {typed.height} rows"
-    )
+    result.description = f"{rel}: {len(suite['expectations'])} rules of meaning, on {typed.height} rows"
     needed = suite_columns(suite)
     frame = to_pandas(typed if needed is None else typed.select([c for c in typed.columns if c in needed]))
     try:

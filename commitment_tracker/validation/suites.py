@@ -1,23 +1,28 @@
-"""Expectation suites in ``validators/<resource>.json``: the part generated from the Table Schema.
+"""Expectation suites: the rules of meaning in ``validators/<resource>.json``, and the full contract.
 
-Each suite is plain JSON that Great Expectations 1.x loads with ``gx.ExpectationSuite(**suite)``.
-Every expectation carries ``meta.rule`` (a short id the report prints), ``meta.why`` (why the rule
-exists) and ``meta.origin``:
+The Table Schema in datapackage.json is the one home of mechanical constraints (types, required,
+unique, enum, pattern, ranges, lengths, keys); the structure layer judges them. The suites in
+``validators/`` hold only what a Table Schema cannot say (a unit needs a value, a quote is not
+blank…), each expectation with ``meta.rule`` (the id the report prints) and ``meta.why`` (why the
+rule exists). A resource with no such rule has no suite file.
 
-* ``"schema"`` — generated here from datapackage.json (not-null for ``required``, unique, in-set for
-  ``enum``, regex for ``pattern``, between for ``minimum``/``maximum``, value lengths for
-  ``minLength``/``maxLength``, compound-unique for a multi-column primary key). Never edit these by
-  hand: change datapackage.json and run ``python cli.py generate-suites``.
-* ``"hand-written"`` — the rules of meaning that no schema states. Regeneration keeps them, in
-  their order, after the generated ones.
+``export`` writes the whole contract as Great Expectations suites for consumers who run GX on
+the data themselves: the schema's constraints restated as expectations (``meta.origin:
+"schema"``: not-null for ``required``, unique, in-set for ``enum``, regex for ``pattern``, between
+for ``minimum``/``maximum``, value lengths for ``minLength``/``maxLength``, compound-unique for a
+multi-column primary key), then the package's own suite (``meta.origin: "hand-written"``). Those
+copies are never stored in ``validators/``: validate would then report each violation twice.
 
-Files are written with sorted keys, two-space indent and no GX ids, so a diff shows exactly what
-changed. Nothing here imports Great Expectations: generating and checking suites stays fast.
+Each suite is plain JSON that Great Expectations 1.x loads with ``gx.ExpectationSuite(**suite)``,
+stored with sorted keys, two-space indent and no GX ids, so a diff shows exactly what changed.
+Nothing here imports Great Expectations: reading, checking and exporting suites stays fast.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -27,15 +32,21 @@ from commitment_tracker.errors import TrackerError
 
 ORIGIN_SCHEMA = "schema"
 ORIGIN_HAND = "hand-written"
-REGENERATE = "python cli.py generate-suites"
-SUITE_META = {
-    "about": "Expectations with meta.origin 'schema' are generated from datapackage.json by "
-    f"`{REGENERATE}`; do not edit them. Those with meta.origin 'hand-written' are kept as written.",
-}
+EXPORT = "commitments export-suites --out DIR"
+# Rule names of the expectations generated from the schema all start with this; a stored suite
+# may not use it (see read_suite).
+SCHEMA_RULE_PREFIX = "schema-"
+MALFORMED = "suite-malformed"
+SCHEMA_COPY = "suite-schema-copy"
+ORPHAN = "suite-orphan"
 
 
 class SuiteError(TrackerError):
-    """A suite file cannot be read or does not have the shape of a suite."""
+    """A suite file cannot be read, does not have the shape of a suite, or restates the schema."""
+
+    def __init__(self, message: str, rule: str = MALFORMED) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 def _expectation(kind: str, kwargs: dict[str, Any], rule: str, why: str) -> dict[str, Any]:
@@ -146,14 +157,19 @@ def suite_path(root: Path, resource_name: str) -> Path:
 
 
 def read_suite(path: Path) -> dict[str, Any]:
-    """A suite file as a dict; SuiteError saying what to fix when it is not one."""
+    """A stored suite as a dict; SuiteError saying what to fix when it is not a well-formed one.
+
+    Well-formed: a JSON object with an ``expectations`` list, each expectation with a ``type``,
+    ``meta.rule`` and ``meta.why``, and none of them a copy of a schema constraint (``meta.origin``
+    "schema" or a rule named ``schema-…``): those are judged from datapackage.json already.
+    """
     try:
         # Only a regular file: a FIFO committed as a suite would block validate forever.
         data = json.loads(containment.read_bytes(Path(path), path.name).decode("utf-8"))
     except containment.ContainmentError as exc:
         raise SuiteError(str(exc)) from None
     except FileNotFoundError:
-        raise SuiteError(f"{path.name} does not exist: run `{REGENERATE}`") from None
+        raise SuiteError(f"{path.name} does not exist") from None
     except UnicodeDecodeError as exc:
         raise SuiteError(f"{path.name} is not UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
@@ -169,36 +185,41 @@ def read_suite(path: Path) -> dict[str, Any]:
                 f"{path.name}: expectation {n} ({e['type']}) needs meta.rule and meta.why: "
                 "say which rule it is and why it exists"
             )
+        if meta.get("origin") == ORIGIN_SCHEMA or meta["rule"].startswith(SCHEMA_RULE_PREFIX):
+            raise SuiteError(
+                f"{path.name}: expectation {n} ({meta['rule']}) restates a constraint of "
+                "datapackage.json, which the structure layer judges already: remove it (state a "
+                "mechanical constraint in the Table Schema only)",
+                SCHEMA_COPY,
+            )
     return data
 
 
-def hand_written(suite: dict[str, Any]) -> list[dict[str, Any]]:
-    return [e for e in suite["expectations"] if e.get("meta", {}).get("origin") != ORIGIN_SCHEMA]
+def stored_suites(root: Path, package: Package) -> list[str]:
+    """Names of the resources that have a suite file in validators/ (a rule of meaning or more)."""
+    return [r.name for r in package.resources if os.path.lexists(suite_path(root, r.name))]
 
 
-def build_suite(resource: Resource, existing: dict[str, Any] | None) -> dict[str, Any]:
-    """The suite as it should be: fresh generated part, then the existing hand-written part."""
-    kept = hand_written(existing) if existing else []
+def build_export(resource: Resource, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """The full contract of one resource: the schema's constraints, then its rules of meaning."""
+    own = [
+        {**e, "meta": {"origin": ORIGIN_HAND, **e["meta"]}} for e in (stored or {}).get("expectations", [])
+    ]
     return {
         "name": resource.name,
-        "meta": SUITE_META,
-        "expectations": generated_expectations(resource) + kept,
+        "meta": {
+            "about": "Exported by `commitments export-suites`. Expectations with meta.origin "
+            "'schema' restate datapackage.json's Table Schema; those with 'hand-written' are the "
+            "package's rules of meaning (validators/). The package itself judges the schema's "
+            "constraints from datapackage.json: edit that, not this file.",
+        },
+        "expectations": generated_expectations(resource) + own,
     }
 
 
 def render(suite: dict[str, Any]) -> str:
     """The stored form: sorted keys, two-space indent, UTF-8 text, final newline."""
     return json.dumps(suite, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def expected_files(root: Path, package: Package) -> dict[Path, str]:
-    """Every suite file's expected text (SuiteError if an existing one is unreadable)."""
-    out = {}
-    for resource in package.resources:
-        path = suite_path(root, resource.name)
-        existing = read_suite(path) if path.exists() else None
-        out[path] = render(build_suite(resource, existing))
-    return out
 
 
 def orphan_files(root: Path, package: Package) -> list[Path]:
@@ -208,46 +229,52 @@ def orphan_files(root: Path, package: Package) -> list[Path]:
     return sorted(p for p in folder.glob("*.json") if p.stem not in names) if folder.is_dir() else []
 
 
-def stale(root: Path, package: Package) -> list[tuple[str, str, str]]:
-    """(file, rule, what to do) for each suite file that differs from what generation would write."""
-    problems = []
-    for resource in package.resources:
-        path = suite_path(root, resource.name)
-        rel = paths.relative_to_root(root, path)
-        if not path.exists():
-            problems.append(
-                (rel, "suite-missing", f"no suite for resource {resource.name}: run `{REGENERATE}`")
-            )
-            continue
+def problems(root: Path, package: Package) -> list[tuple[str, str, str]]:
+    """(file, rule, what to do) for each suite file that is not a well-formed suite of a resource."""
+    found = []
+    for name in stored_suites(root, package):
+        path = suite_path(root, name)
         try:
-            want = render(build_suite(resource, read_suite(path)))
+            read_suite(path)
         except SuiteError as exc:
-            problems.append((rel, "suite-malformed", str(exc)))
-            continue
-        if path.read_text(encoding="utf-8") != want:
-            problems.append(
-                (
-                    rel,
-                    "suite-stale",
-                    "differs from what datapackage.json generates (or is not in stored form): "
-                    f"run `{REGENERATE}`",
-                )
-            )
+            found.append((paths.relative_to_root(root, path), exc.rule, str(exc)))
     for path in orphan_files(root, package):
         rel = paths.relative_to_root(root, path)
-        problems.append(
-            (rel, "suite-orphan", "no resource of that name in datapackage.json: remove or rename it")
+        found.append((rel, ORPHAN, "no resource of that name in datapackage.json: remove or rename it"))
+    return found
+
+
+def export(root: Path, package: Package, out: Path) -> list[Path]:
+    """Write every resource's full contract as ``out/<resource>.json``; returns the files written.
+
+    Every stored suite is read first, so a malformed one stops the export before anything is
+    written. ``out`` may not be the package's validators/ folder (that would store the copies the
+    package judges from its schema). Each file is written beside its target and renamed into place,
+    which replaces a symbolic link planted there instead of writing through it.
+    """
+    out = Path(out)
+    if out.resolve() == paths.validators_dir(root).resolve():
+        raise SuiteError(
+            f"{out} is the package's validators/ folder, which holds only rules of meaning: "
+            "export to another folder"
         )
-    return problems
-
-
-def write(root: Path, package: Package) -> list[Path]:
-    """Regenerate every suite file; returns the files that changed."""
-    changed = []
-    files = expected_files(root, package)  # read everything first: a bad file stops before any write
-    for path, text in files.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            changed.append(path)
-    return changed
+    stored = set(stored_suites(root, package))
+    texts = {
+        out / f"{r.name}.json": render(
+            build_export(r, read_suite(suite_path(root, r.name)) if r.name in stored else None)
+        )
+        for r in package.resources
+    }
+    if out.exists() and not out.is_dir():
+        raise SuiteError(f"{out} exists and is not a folder")
+    out.mkdir(parents=True, exist_ok=True)
+    for path, text in texts.items():
+        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return list(texts)

@@ -229,6 +229,28 @@ def _by_key(package: schema.Package, tables: dict[str, pl.DataFrame], resource: 
     return {r[key[0]]: r for r in _records(tables[resource].sort(key[0]))}
 
 
+def _check_ids(package: schema.Package, tables: dict[str, pl.DataFrame]) -> None:
+    """Every id matches the schema's id pattern: pages and links are named after ids."""
+    pattern = package.id_pattern()
+    if pattern is None:
+        raise SiteDataError(
+            "datapackage.json gives its id fields no one pattern; the site names pages after ids, so "
+            "give every id field the same pattern"
+        )
+    for resource in package.resources:
+        for f in resource.fields:
+            if f.constraints.get("pattern") != pattern:
+                continue
+            column = tables[resource.name][f.name]
+            # A Table Schema pattern is a full match; str.contains searches.
+            bad = column.filter(column.is_not_null() & ~column.str.contains(f"^(?:{pattern})$"))
+            if bad.len():
+                raise SiteDataError(
+                    f"{resource.name}.{f.name} {bad[0]!r} does not match the id pattern {pattern}; "
+                    "pages are named after ids. Run `commitments validate`."
+                )
+
+
 def load(root: Path) -> SiteData:
     """Read the package at ``root`` and check what the pages rely on (seeds present, quotes exact)."""
     try:
@@ -236,6 +258,7 @@ def load(root: Path) -> SiteData:
         tables = csvio.read_tables(root, package, typed=True)
     except (schema.DescriptorError, csvio.TableReadError) as exc:
         raise SiteDataError(f"{exc}\nRun `commitments validate` to see every problem.") from None
+    _check_ids(package, tables)
 
     data = SiteData(root=root, package=package, tables=tables, seeds={})
     data.sources = _by_key(package, tables, "sources")

@@ -11,7 +11,6 @@ sits), so the site works from ``file://`` and from any folder of any static host
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -20,9 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from commitment_tracker.publish.site import chart, markup, model, passages
-from commitment_tracker.publish.site.model import Row, SiteData, SiteDataError
-
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from commitment_tracker.publish.site.model import Row, SiteData
 
 # Folders of the per-item pages, by what the item is.
 FOLDERS = {"commitment": "commitments", "indicator": "indicators", "event": "events", "source": "sources"}
@@ -37,9 +34,8 @@ NAV = [
 
 
 def file_name(kind: str, item_id: str) -> str:
-    """Path of an item's page relative to the site root; ids become file names, so check them."""
-    if not _SAFE_ID.match(item_id or ""):
-        raise SiteDataError(f"{kind} id {item_id!r} cannot be a file name (ids are lowercase slugs)")
+    """Path of an item's page relative to the site root (``model.load`` checked every id against
+    the schema's id pattern, so an id is a safe file name)."""
     return f"{FOLDERS[kind]}/{item_id}.html"
 
 
