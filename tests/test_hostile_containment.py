@@ -423,3 +423,37 @@ def test_diff_refuses_a_git_tree_or_a_folder_holding_a_link(tmp_path):
     for result in (between_refs, against_folder):
         assert SECRET not in result.output + result.stderr
     assert snapshot(outside) == before
+
+
+SECRET_SQL = "-- title: secret\n-- description: not ours\nSELECT 'TOP-SECRET-RULE' AS x\n"
+
+
+@pytest.mark.parametrize("kind", ["rule", "suite", "query", "descriptor"])
+def test_validators_queries_and_the_descriptor_linked_outside_are_never_read(tmp_path, kind):
+    package = copy_package(tmp_path / "pkg")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    target = outside / "planted"
+    if kind == "rule":
+        target.write_text(SECRET_SQL, encoding="utf-8")
+        (package / "validators" / "rules" / "planted.sql").symlink_to(target)
+        result = run_cli("validate", "--root", str(package))
+    elif kind == "suite":
+        target.write_text('{"name": "TOP-SECRET-RULE", "expectations": []}', encoding="utf-8")
+        (package / "validators" / "units.json").unlink()
+        (package / "validators" / "units.json").symlink_to(target)
+        result = run_cli("validate", "--root", str(package))
+    elif kind == "query":
+        target.write_text(SECRET_SQL, encoding="utf-8")
+        (package / "queries" / "planted.sql").symlink_to(target)
+        result = run_cli("queries", "--root", str(package))
+    else:
+        target.write_bytes(
+            (package / "datapackage.json").read_bytes().replace(b'"title"', b'"TOP-SECRET-RULE"', 1)
+        )
+        (package / "datapackage.json").unlink()
+        (package / "datapackage.json").symlink_to(target)
+        result = run_cli("codebook", "--root", str(package))
+    assert result.exit_code == 1, result.output
+    assert "TOP-SECRET-RULE" not in result.output
+    assert "symbolic link" in result.output

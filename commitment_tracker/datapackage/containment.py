@@ -141,6 +141,13 @@ def read_package_file(root: Path, relative: str) -> bytes:
     return read_bytes(inside(root, relative), relative)
 
 
+def read_package_path(root: Path, path: Path) -> bytes:
+    """``read_package_file`` for a path found by listing a package folder (rules, suites, queries):
+    a link anywhere between the root and the file that leads out of the package is refused."""
+    relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    return read_package_file(root, relative)
+
+
 def check_folder(root: Path, relative: str) -> Path:
     """A package folder (``seeds``, ``data``): inside the package and, when present, a folder."""
     path = inside(root, relative)

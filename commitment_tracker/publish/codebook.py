@@ -6,7 +6,6 @@ regenerates it and fails on any difference.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from commitment_tracker.datapackage import schema
@@ -74,8 +73,8 @@ def render(descriptor: dict) -> str:
 
 
 def render_for(root: Path) -> str:
-    with open(root / "datapackage.json", encoding="utf-8") as fh:
-        return render(json.load(fh))
+    # Through the one descriptor reader: a descriptor linked outside the package is never read.
+    return render(schema.read_descriptor(root))
 
 
 def embed(readme_text: str, codebook: str) -> str:

@@ -31,7 +31,7 @@ import duckdb
 
 from commitment_tracker import sqlheader
 from commitment_tracker.database import quote_ident, quote_literal
-from commitment_tracker.datapackage import paths
+from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.query.limits import (
     BATCH_ROWS,
@@ -231,7 +231,8 @@ def _parse_params(path: Path, lines: list[str]) -> tuple[Param, ...]:
 
 def read_query(path: Path) -> NamedQuery:
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # A regular file inside the package: a FIFO would block, a link could read a file outside.
+        text = containment.read_package_path(Path(path).parents[1], Path(path)).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise QueryDefinitionError(f"{path} cannot be read: {exc}") from None
     return parse_query_text(Path(path).stem, text, Path(path))

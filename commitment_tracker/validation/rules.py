@@ -71,7 +71,8 @@ def parse_rule(path: Path) -> Rule:
     """Read one rule file; RuleError saying what to fix when its header is incomplete."""
     try:
         # Only a regular file: a FIFO committed as a rule would block validate forever.
-        text = containment.read_bytes(Path(path), path.name).decode("utf-8")
+        # And inside the package: a rule linked to a file outside is refused unread.
+        text = containment.read_package_path(Path(path).parents[2], Path(path)).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise RuleError(f"{path.name} is not UTF-8 (byte {exc.start})") from None
     except containment.ContainmentError as exc:

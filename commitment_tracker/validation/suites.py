@@ -165,7 +165,8 @@ def read_suite(path: Path) -> dict[str, Any]:
     """
     try:
         # Only a regular file: a FIFO committed as a suite would block validate forever.
-        data = json.loads(containment.read_bytes(Path(path), path.name).decode("utf-8"))
+        # And inside the package: a suite linked to a file outside is refused unread.
+        data = json.loads(containment.read_package_path(Path(path).parents[1], Path(path)).decode("utf-8"))
     except containment.ContainmentError as exc:
         raise SuiteError(str(exc)) from None
     except FileNotFoundError:
