@@ -719,7 +719,17 @@ def test_staging_folder_of_a_killed_run_is_removed_by_the_next(package, outside,
             "--id",
             "../../x",
         ],
-        ["add-actor", "X", "--kind", "person", "--source", "s", "--id", "a/b"],
+        # A real source and a spelling found in it, so the id is what the validator refuses.
+        [
+            "add-actor",
+            "Akhannouch",
+            "--kind",
+            "person",
+            "--source",
+            "seed-001-hespress-souverainete",
+            "--id",
+            "a/b",
+        ],
         ["add-claim", "--source", "../../outside/secret", "--commitment", COMMITMENT, "--quote", "x"],
         [
             "set-status",
