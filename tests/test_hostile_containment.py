@@ -184,11 +184,11 @@ def test_a_fifo_a_device_and_a_folder_are_refused_without_reading(tmp_path):
     malformed = {p["rule"]: p["message"] for p in report["problems"] if p["rule"].endswith("-malformed")}
     assert (
         malformed["rule-malformed"]
-        == f"{rule.name} is a named pipe (FIFO), not a regular file; it was not read"
+        == f"validators/rules/{rule.name} is a named pipe (FIFO), not a regular file; it was not read"
     )
     assert (
         malformed["suite-malformed"]
-        == "units.json is a named pipe (FIFO), not a regular file; it was not read"
+        == "validators/units.json is a named pipe (FIFO), not a regular file; it was not read"
     )
 
 

@@ -353,13 +353,16 @@ def _alive(pid: int) -> bool:
 def stage_copy(root: Path, dest: Path, package: Package) -> Path:
     """A throwaway copy of the package to validate a change on.
 
-    The descriptor, the data folders and seeds/ are copied (a change writes into them); every other
-    top-level entry (validators/, queries/, …) is linked, so each validation layer finds what it
+    The descriptor, the data folders, seeds/, validators/ and queries/ are copied (a change writes
+    into the first ones; the others are read only from inside the package, so a link out of the
+    stage would be refused); every other top-level entry is linked, so each validation layer finds what it
     reads in the real package, whatever layers exist. Hidden entries (.git, .venv, the lock) are left
     out. Symbolic links are copied as links, never followed: validation judges them as they are.
     """
     dest.mkdir(parents=True)
-    copied = {paths.DESCRIPTOR_NAME, paths.SEEDS_DIRNAME} | {Path(r.path).parts[0] for r in package.resources}
+    copied = {paths.DESCRIPTOR_NAME, paths.SEEDS_DIRNAME, paths.VALIDATORS_DIRNAME, "queries"} | {
+        Path(r.path).parts[0] for r in package.resources
+    }
     for entry in sorted(Path(root).iterdir()):
         if entry.name.startswith("."):
             continue
