@@ -277,7 +277,10 @@ def test_language_switch_shows_one_language_and_remembers_it(context, built):
     page.check("#lang-en")
     assert first_en.is_visible() and not first_fr.is_visible()
     page.goto((out / "context.html").as_uri())
-    assert page.is_checked("#lang-en"), "the choice carries to the next page"
+    # The saved choice is restored by the page's script: wait for it (up to 5 s) rather than race it.
+    from playwright.sync_api import expect
+
+    expect(page.locator("#lang-en"), "the choice carries to the next page").to_be_checked()
     page.check("#lang-fr")
     assert not page.locator(".tt-en").first.is_visible()
     watched.assert_clean()
