@@ -617,7 +617,7 @@ def test_stale_staging_folders_are_removed_and_nothing_else(package, outside, tm
     stale = system_tmp / f"{curate.STAGE_PREFIX}{dead_pid()}-abc_1234"
     (stale / "package" / "data").mkdir(parents=True)
     (stale / "package" / "data" / "claims.csv").write_text("x\n", encoding="utf-8")
-    (stale / "package" / "validators").symlink_to(outside, target_is_directory=True)  # as stage_copy links
+    (stale / "package" / "validators").symlink_to(outside, target_is_directory=True)  # never followed
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
     try:
         live = system_tmp / f"{curate.STAGE_PREFIX}{sleeper.pid}-abcdefgh"
