@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO, copy_package
+from conftest import REPO
 
 from commitment_tracker.cli import cli
 from commitment_tracker.curation import atomic, curate, lock
@@ -34,11 +34,6 @@ SECRET = "SECRET-TOKEN-4242 must never be printed"
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch):
     monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
-
-
-@pytest.fixture
-def package(tmp_path: Path) -> Path:
-    return copy_package(tmp_path / "pkg")
 
 
 @pytest.fixture
