@@ -1,0 +1,176 @@
+"""What `propose` needs from the package, read once: sources, claims, subjects, actors, units.
+
+The tables are small, so they are read whole with the package's own reader (``csvio``, polars,
+typed from the Table Schema) and turned into plain lookups. A subject (commitment, indicator or
+event) is what a claim is about; it carries the words it is known by (titles, and the quotes of
+the claims already recorded about it), its figures and unit, its sector and who spoke about it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from commitment_tracker.datapackage import csvio
+from commitment_tracker.datapackage import schema as schema_mod
+from commitment_tracker.figures import views
+
+SUBJECT_KINDS = ("commitment", "indicator", "event")
+# Words that say nothing about what a passage is about (French and English), and words every
+# passage of this package shares (the tracker is about Morocco and AI).
+STOP_WORDS = frozenset(
+    """
+    les des une aux par pour dans sur avec sans sous entre vers chez est sont ete etre avoir ont
+    qui que quoi dont ou mais donc car ainsi plus moins tres tout tous toute toutes cette ces cet
+    son sa ses leur leurs notre nos votre vos elle elles ils nous vous lui meme aussi comme afin
+    selon lors apres avant depuis pendant contre deja encore egalement notamment alors celui celle
+    ceux dun dune qu il elle on se ne pas non oui the and for with from that this these those are
+    was were has have had been will would can could its their our your into onto over under about
+    than then also which what when where who whom whose while such each other more most some any
+    all not but per via maroc morocco moroccan marocain marocaine royaume kingdom ia ai intelligence
+    artificielle artificial d l s c j n m qu jusqu lorsqu puisqu
+    """.split()
+)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def words(text: str) -> set[str]:
+    """The content words of ``text``: folded (no accents, lower case), stop words out, crude plurals off."""
+    _, fold = views(text or "")
+    found = set()
+    for w in _WORD.findall(fold):
+        if len(w) < 3 or w in STOP_WORDS or w.isdigit():
+            continue
+        found.add(w[:-1] if len(w) > 4 and w[-1] in "sx" else w)
+    return found
+
+
+@dataclass
+class Subject:
+    kind: str  # commitment, indicator or event
+    id: str
+    title: str
+    title_words: set[str]
+    quote_words: set[str] = field(default_factory=set)
+    figures: list[tuple[float, str | None, str | None]] = field(default_factory=list)  # value, unit, claim
+    unit_id: str | None = None
+    sector_id: str | None = None
+    speakers: set[str] = field(default_factory=set)
+    dates: set[str] = field(default_factory=set)
+
+    @property
+    def ref(self) -> str:
+        """``commitment:ai-law``: the id with its table, as a changeset lists candidates."""
+        return f"{self.kind}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Claim:
+    claim_id: str
+    source_id: str
+    subject: str  # Subject.ref
+    start: int
+    end: int
+    value: float | None
+    unit_id: str | None
+
+
+@dataclass(frozen=True)
+class Spelling:
+    actor_id: str
+    text: str
+    person: bool
+    recorded: bool  # an actor_aliases row holds this exact spelling (else it is the actor's name)
+
+
+@dataclass
+class PackageView:
+    package: schema_mod.Package
+    sources: dict[str, dict]
+    claims: list[Claim]
+    subjects: dict[str, Subject]  # by ref
+    spellings: list[Spelling]
+    unit_dimension: dict[str, str]
+    sector_words: dict[str, set[str]]
+    linked: dict[str, set[str]]  # claim -> the claims a discrepancy already links it with
+
+    def enum(self, resource: str, column: str) -> list[str]:
+        return [str(v) for v in self.package.resource(resource).field(column).enum or []]
+
+
+def load(root: Path) -> PackageView:
+    """Read the tables propose uses (csvio.TableReadError or DescriptorError when one cannot be)."""
+    package = schema_mod.load_package(root)
+    names = (
+        "sources", "claims", "commitments", "indicators", "events", "actors", "actor_aliases",
+        "units", "sectors", "commitment_parties", "discrepancy_claims",
+    )  # fmt: skip
+    tables = {n: csvio.read_typed_table(root, package.resource(n)).to_dicts() for n in names}
+    subjects = _subjects(tables)
+    claims = []
+    for row in tables["claims"]:
+        kind = next(k for k in SUBJECT_KINDS if row[f"{k}_id"])
+        ref = f"{kind}:{row[f'{kind}_id']}"
+        claims.append(
+            Claim(row["claim_id"], row["source_id"], ref, row["quote_start"], row["quote_end"], row["value"], row["unit_id"])
+        )
+        subject = subjects[ref]
+        subject.quote_words |= words(row["quote"])
+        if row["value"] is not None:
+            subject.figures.append((row["value"], row["unit_id"], row["claim_id"]))
+        if row["speaker_actor_id"]:
+            subject.speakers.add(row["speaker_actor_id"])
+    for row in tables["commitment_parties"]:
+        subjects[f"commitment:{row['commitment_id']}"].speakers.add(row["actor_id"])
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in tables["discrepancy_claims"]:
+        groups[row["discrepancy_id"]].add(row["claim_id"])
+    linked: dict[str, set[str]] = defaultdict(set)
+    for members in groups.values():
+        for claim in members:
+            linked[claim] |= members - {claim}
+    return PackageView(
+        package=package,
+        sources={r["source_id"]: r for r in tables["sources"]},
+        claims=claims,
+        subjects=subjects,
+        spellings=_spellings(tables),
+        unit_dimension={r["unit_id"]: r["dimension"] for r in tables["units"]},
+        sector_words={r["sector_id"]: words(f"{r['name_fr']} {r['name_en']}") for r in tables["sectors"]},
+        linked=dict(linked),
+    )
+
+
+def _subjects(tables: dict[str, list[dict]]) -> dict[str, Subject]:
+    subjects = {}
+    for row in tables["commitments"]:
+        s = Subject("commitment", row["commitment_id"], row["title_fr"], words(f"{row['title_fr']} {row['title_en']}"))
+        s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
+        if row["target_value"] is not None:
+            s.figures.append((row["target_value"], row["unit_id"], None))
+        if row["owner_actor_id"]:
+            s.speakers.add(row["owner_actor_id"])
+        subjects[s.ref] = s
+    for row in tables["indicators"]:
+        s = Subject("indicator", row["indicator_id"], row["name_fr"], words(f"{row['name_fr']} {row['name_en']}"))
+        s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
+        if row["value"] is not None:
+            s.figures.append((row["value"], row["unit_id"], None))
+        subjects[s.ref] = s
+    for row in tables["events"]:
+        s = Subject("event", row["event_id"], row["name"], words(f"{row['name']} {row['venue'] or ''}"))
+        s.dates = {d.isoformat() for d in (row["start_date"], row["end_date"]) if d is not None}
+        if row["organiser_actor_id"]:
+            s.speakers.add(row["organiser_actor_id"])
+        subjects[s.ref] = s
+    return subjects
+
+
+def _spellings(tables: dict[str, list[dict]]) -> list[Spelling]:
+    person = {r["actor_id"]: r["kind"] == "person" for r in tables["actors"]}
+    recorded = {(r["actor_id"], r["alias"]) for r in tables["actor_aliases"]}
+    spellings = {(a, s) for a, s in recorded}
+    spellings |= {(r["actor_id"], r["name"]) for r in tables["actors"]}
+    return [Spelling(a, s, person.get(a, False), (a, s) in recorded) for a, s in sorted(spellings)]
