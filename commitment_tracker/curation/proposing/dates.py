@@ -31,7 +31,9 @@ _MONTH_DAY_YEAR = re.compile(
     rf"(?:\s*(?:-|and|to)\s*(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)?,?\s+(?P<year>\d{{4}})(?!\d)"
 )
 _ISO = re.compile(r"(?<![\d-])(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})(?![\d-])")
-_NUMERIC = re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<month>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})(?!\d)")
+_NUMERIC = re.compile(
+    r"(?<![\d/.-])(?P<day>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<month>\d{1,2})\s?(?P=sep)\s?(?P<year>\d{4})(?!\d)"
+)
 
 
 @dataclass(frozen=True)

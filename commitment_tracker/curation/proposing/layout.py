@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (typographic apostrophes and dashes are matched as written)
 """Where the article is in a captured page, its sentences, and the span a proposal quotes.
 
 A capture holds more than the article (look at seeds/): site menus and lists of unrelated
@@ -37,7 +38,9 @@ _CODE_CHARS = re.compile(r"[{}();=<>$\[\]]")
 # A sentence ends at . ! ? … (and a closing quote) before a blank and a capital, a digit or an
 # opening quote; not after an abbreviated title or an initial (M. Berrada, Mme., Dr.).
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”]?\s+(?=[«\"“A-ZÀ-ÖØ-Ý0-9])")
-_ABBREVIATION = re.compile(r"(?:\b(?:M|Mme|Mmes|MM|Mlle|Dr|Pr|St|Ste|Me|Mr|Mrs|Ms|Prof|etc|cf|n°)|\b[A-Z])\.$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:M|Mme|Mmes|MM|Mlle|Dr|Pr|St|Ste|Me|Mr|Mrs|Ms|Prof|etc|cf|n°)|\b[A-Z])\.$"
+)
 _CLAUSE_END = re.compile(r"[,;:]\s+|\s[–—-]\s")
 
 

@@ -31,7 +31,7 @@ STOP_WORDS = frozenset(
     than then also which what when where who whom whose while such each other more most some any
     all not but per via maroc morocco moroccan marocain marocaine royaume kingdom ia ai intelligence
     artificielle artificial d l s c j n m qu jusqu lorsqu puisqu
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -114,7 +114,15 @@ def load(root: Path) -> PackageView:
         kind = next(k for k in SUBJECT_KINDS if row[f"{k}_id"])
         ref = f"{kind}:{row[f'{kind}_id']}"
         claims.append(
-            Claim(row["claim_id"], row["source_id"], ref, row["quote_start"], row["quote_end"], row["value"], row["unit_id"])
+            Claim(
+                row["claim_id"],
+                row["source_id"],
+                ref,
+                row["quote_start"],
+                row["quote_end"],
+                row["value"],
+                row["unit_id"],
+            )
         )
         subject = subjects[ref]
         subject.quote_words |= words(row["quote"])
@@ -146,7 +154,9 @@ def load(root: Path) -> PackageView:
 def _subjects(tables: dict[str, list[dict]]) -> dict[str, Subject]:
     subjects = {}
     for row in tables["commitments"]:
-        s = Subject("commitment", row["commitment_id"], row["title_fr"], words(f"{row['title_fr']} {row['title_en']}"))
+        s = Subject(
+            "commitment", row["commitment_id"], row["title_fr"], words(f"{row['title_fr']} {row['title_en']}")
+        )
         s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
         if row["target_value"] is not None:
             s.figures.append((row["target_value"], row["unit_id"], None))
@@ -154,7 +164,9 @@ def _subjects(tables: dict[str, list[dict]]) -> dict[str, Subject]:
             s.speakers.add(row["owner_actor_id"])
         subjects[s.ref] = s
     for row in tables["indicators"]:
-        s = Subject("indicator", row["indicator_id"], row["name_fr"], words(f"{row['name_fr']} {row['name_en']}"))
+        s = Subject(
+            "indicator", row["indicator_id"], row["name_fr"], words(f"{row['name_fr']} {row['name_en']}")
+        )
         s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
         if row["value"] is not None:
             s.figures.append((row["value"], row["unit_id"], None))
@@ -174,3 +186,18 @@ def _spellings(tables: dict[str, list[dict]]) -> list[Spelling]:
     spellings = {(a, s) for a, s in recorded}
     spellings |= {(r["actor_id"], r["name"]) for r in tables["actors"]}
     return [Spelling(a, s, person.get(a, False), (a, s) in recorded) for a, s in sorted(spellings)]
+
+
+def _sources(root: Path) -> list[dict]:
+    package = schema_mod.load_package(root)
+    return csvio.read_table(root, package.resource("sources")).to_dicts()
+
+
+def source_ids(root: Path) -> list[str]:
+    """The ids of the package's sources, in file order."""
+    return [row["source_id"] for row in _sources(root)]
+
+
+def source_with_sha256(root: Path, digest: str) -> str | None:
+    """The source whose archived text has this SHA-256, if any."""
+    return next((row["source_id"] for row in _sources(root) if row["seed_sha256"] == digest), None)

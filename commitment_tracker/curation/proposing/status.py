@@ -35,14 +35,16 @@ PHRASES: tuple[StatusPhrase, ...] = (
         "what was promised now operates: a site opened, a service running",
     ),
     StatusPhrase(
-        rf"(?:est|sont|a|ont) (?:ete )?(?:entre{_PP} en vigueur|promulgu{_PP})|publie{_PP} au bulletin officiel"
+        rf"(?:est|sont|a|ont) (?:ete )?(?:entre{_PP} en vigueur|promulgu{_PP})"
+        rf"|publie{_PP} au bulletin officiel"
         r"|(?:entered|came|has come) into force|took effect",
         "achieved",
         "in_law",
         "the text is binding law: a commitment to adopt it is met",
     ),
     StatusPhrase(
-        rf"(?:a|ont) ete (?:adopt|vot|approuv){_PP}|(?:was|were|has been|have been) (?:adopted|passed|enacted)",
+        rf"(?:a|ont) ete (?:adopt|vot|approuv){_PP}"
+        r"|(?:was|were|has been|have been) (?:adopted|passed|enacted)",
         "in_progress",
         "in_law",
         "a text was adopted: binding from now on, though what it promises is still to deliver",
@@ -59,8 +61,7 @@ PHRASES: tuple[StatusPhrase, ...] = (
         r"|en (?:preparation|chantier)|being (?:drafted|prepared|piloted|rolled out)|under way|underway",
         "in_progress",
         "announced",
-        "work is reported under way; nothing binding or delivered yet (as ai-law's 'en cours "
-        "d'élaboration')",
+        "work is reported under way; nothing binding or delivered yet (as ai-law's 'en cours d'élaboration')",
     ),
     StatusPhrase(
         # "a lancé un appel" is a call, not a launch.
@@ -77,13 +78,16 @@ PHRASES: tuple[StatusPhrase, ...] = (
         "money set aside makes a promise more binding without delivering it (maroc-digital-2030)",
     ),
     StatusPhrase(
-        rf"(?<![a-z])(?:report{_PP}|retard{_PP}|suspendu{_PP}|gel{_PP})(?![a-z])|(?:postponed|delayed|suspended|on hold)(?![a-z])",
+        # The participle only: "un jour de retard", "le report" are nouns that report no delay.
+        r"(?<![a-z])(?:reporte|retarde|suspendu|gele)e?s?(?![a-z])"
+        r"|(?:postponed|delayed|suspended|on hold)(?![a-z])",
         "stalled",
         None,
         "delivery stopped or moved later: stalled until a new date is kept",
     ),
     StatusPhrase(
-        rf"(?<![a-z])(?:abandonn{_PP}|annul{_PP}|renonce a)(?![a-z])|(?:abandoned|cancelled|canceled|scrapped|dropped)(?![a-z])",
+        rf"(?<![a-z])(?:abandonn{_PP}|annul{_PP}|renonce a)(?![a-z])"
+        r"|(?:abandoned|cancelled|canceled|scrapped|dropped)(?![a-z])",
         "cancelled",
         None,
         "the promise was given up",

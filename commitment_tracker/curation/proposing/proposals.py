@@ -1,0 +1,224 @@
+"""Proposals from one archived text: figures, dates, actors, status phrases, each with its quote
+at exact offsets (``seed_text[quote_start:quote_end] == quote``), the subjects it most likely
+belongs to and the claim that already records it.
+
+Only the article's running text is read (layout.py): headlines of other stories, menus and page
+scripts in a capture propose nothing. Proposals come in text order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from commitment_tracker.curation.proposing import actors as actors_mod
+from commitment_tracker.curation.proposing import dates as dates_mod
+from commitment_tracker.curation.proposing import layout, links
+from commitment_tracker.curation.proposing import package as package_mod
+from commitment_tracker.curation.proposing import status as status_mod
+from commitment_tracker.curation.proposing.package import PackageView
+from commitment_tracker.figures import find_figures
+
+FIGURE, DATE, ACTOR, NEW_ACTOR, STATUS = "figure", "date", "actor", "new_actor", "status"
+
+
+@dataclass
+class Proposal:
+    """One thing the text states, as a changeset row will hold it (changeset.py lists the columns)."""
+
+    kind: str
+    source_id: str
+    quote_start: int
+    quote_end: int
+    quote: str
+    stated_start: int
+    stated_end: int
+    stated: str
+    value: float | str | None = None  # a figure in base units; a date as YYYY-MM-DD
+    unit_id: str | None = None
+    qualifier: str | None = None
+    deadline_year: int | None = None
+    claim_id: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    speaker_actor_id: str | None = None
+    actor_id: str | None = None
+    status: str | None = None
+    formality: str | None = None
+    as_of: str | None = None
+    disputes: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    @property
+    def subject(self) -> str | None:
+        """The best candidate (``commitment:ai-law``), or None."""
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass
+class Proposed:
+    """What ``propose`` found in one source."""
+
+    source_id: str
+    seed_path: str
+    source_sha256: str
+    text: str
+    proposals: list[Proposal]
+
+
+def propose_source(root: Path, source_id: str, view: PackageView | None = None) -> Proposed:
+    """Proposals from the archived text of ``source_id`` (which must exist: see ``resolve``)."""
+    view = view or package_mod.load(root)
+    source = view.sources[source_id]
+    from commitment_tracker.datapackage import paths
+    from commitment_tracker.datapackage.containment import read_bytes
+
+    data = read_bytes(paths.resolve(root, source["seed_path"]), source["seed_path"])
+    text = data.decode("utf-8")
+    return Proposed(
+        source_id=source_id,
+        seed_path=source["seed_path"],
+        source_sha256=hashlib.sha256(data).hexdigest(),
+        text=text,
+        proposals=propose_text(text, source_id, view, language=source.get("language")),
+    )
+
+
+def propose_text(text: str, source_id: str, view: PackageView, language: str | None = None) -> list[Proposal]:
+    """Every proposal the prose of ``text`` gives, in text order."""
+    lang = language if language in ("fr", "en") else None
+    known = [m for m in actors_mod.known_actors(text, view.spellings) if _in_prose(text, m.start)]
+    table = status_mod.phrase_table(
+        view.enum("status_updates", "status"), view.enum("status_updates", "formality")
+    )
+    proposals: list[Proposal] = []
+    seen_spellings: set[tuple[str, str]] = set()
+    for segment in layout.prose(text):
+        for sentence in layout.sentences(text, segment):
+            piece = text[sentence[0] : sentence[1]]
+            speaker = _speaker(known, segment.start, sentence)
+            context = _Context(text, source_id, sentence, view, speaker)
+            for f in find_figures(piece, lang):
+                proposals.append(context.figure(f))
+            for d in dates_mod.find_dates(piece):
+                proposals.append(context.date(d))
+            for match in status_mod.find_status_phrases(piece, table):
+                proposals.append(context.status(match))
+            in_sentence = [m for m in known if sentence[0] <= m.start < sentence[1]]
+            for m in in_sentence:
+                key = (m.actor_id, text[m.start : m.end])
+                if key not in seen_spellings:
+                    seen_spellings.add(key)
+                    proposals.append(context.actor(m))
+            for m in actors_mod.unknown_names(text, sentence[0], sentence[1], known):
+                key = ("", text[m.start : m.end])
+                if key not in seen_spellings:
+                    seen_spellings.add(key)
+                    proposals.append(context.actor(m))
+    proposals.sort(key=lambda p: (p.stated_start, p.kind))
+    return proposals
+
+
+def _in_prose(text: str, at: int) -> bool:
+    return any(s.start <= at < s.end for s in layout.prose(text))
+
+
+def _speaker(
+    known: list[actors_mod.ActorMatch], paragraph_start: int, sentence: tuple[int, int]
+) -> str | None:
+    """The person last named in the paragraph up to the end of this sentence: who is speaking.
+
+    A press report names the speaker, then reports what they said over the next sentences
+    ("Dans son intervention, le Chef du gouvernement, Aziz Akhannouch, a rappelé … Dans ce cadre,
+    le Maroc s'est doté d'un budget de 11 milliards"). The curator checks it.
+    """
+    named = [m for m in known if m.person and paragraph_start <= m.start < sentence[1]]
+    return named[-1].actor_id if named else None
+
+
+@dataclass
+class _Context:
+    text: str
+    source_id: str
+    sentence: tuple[int, int]
+    view: PackageView
+    speaker: str | None
+
+    def _proposal(self, kind: str, start: int, end: int, **values) -> Proposal:
+        """A proposal for what ``piece[start:end]`` states (offsets relative to the sentence)."""
+        a, b = self.sentence[0] + start, self.sentence[0] + end
+        q0, q1 = (a, b) if kind in (ACTOR, NEW_ACTOR) else layout.quote_span(self.text, self.sentence, (a, b))
+        return Proposal(
+            kind=kind,
+            source_id=self.source_id,
+            quote_start=q0,
+            quote_end=q1,
+            quote=self.text[q0:q1],
+            stated_start=a,
+            stated_end=b,
+            stated=self.text[a:b],
+            **values,
+        )
+
+    def figure(self, f) -> Proposal:
+        p = self._proposal(
+            FIGURE, f.start, f.end, value=f.value, qualifier=f.qualifier, deadline_year=f.deadline_year
+        )
+        p.speaker_actor_id = self.speaker
+        figure = links.Figure(f.value, f.unit_id)
+        scored = links.candidates(self.view, p.quote, FIGURE, figure=figure, speaker=self.speaker)
+        p.candidates = [s.ref for s, _ in scored]
+        own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), f.value)
+        p.claim_id = own.claim_id if own else None
+        p.unit_id = f.unit_id
+        reasons = [f"figure {f.text!r}"]
+        if f.unit_id is None and scored and scored[0][0].unit_id:
+            p.unit_id = scored[0][0].unit_id
+            reasons.append(f"unit {p.unit_id} from {scored[0][0].ref} (the text names none here)")
+        if scored and scored[0][0].kind in ("commitment", "indicator"):
+            p.disputes, why = links.disputed(self.view, scored[0][0], figure, own)
+            if why:
+                reasons.append(f"possible discrepancy: {why}")
+        if own:
+            reasons.append(f"already recorded by {own.claim_id}")
+        p.reason = "; ".join(reasons)
+        return p
+
+    def date(self, d: dates_mod.StatedDate) -> Proposal:
+        iso = d.day.isoformat()
+        p = self._proposal(DATE, d.start, d.end, value=iso, as_of=iso)
+        scored = links.candidates(self.view, p.quote, DATE, date=iso, speaker=self.speaker)
+        p.candidates = [s.ref for s, _ in scored]
+        own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), None)
+        p.claim_id = own.claim_id if own else None
+        p.reason = f"date {iso}" + (f" to {d.last.isoformat()}" if d.last else "")
+        if own:
+            p.reason += f"; quoted by {own.claim_id}"
+        return p
+
+    def status(self, match: status_mod.StatusMatch) -> Proposal:
+        phrase = match.phrase
+        p = self._proposal(STATUS, match.start, match.end, status=phrase.status, formality=phrase.formality)
+        scored = links.candidates(self.view, p.quote, STATUS, speaker=self.speaker)
+        p.candidates = [s.ref for s, _ in scored]
+        own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), None)
+        p.claim_id = own.claim_id if own else None
+        suggests = ", ".join(
+            x for x in (phrase.status, phrase.formality and f"formality {phrase.formality}") if x
+        )
+        p.reason = f"{p.stated!r} suggests {suggests}: {phrase.why}"
+        return p
+
+    def actor(self, match: actors_mod.ActorMatch) -> Proposal:
+        start, end = match.start - self.sentence[0], match.end - self.sentence[0]
+        if match.actor_id is None:
+            p = self._proposal(NEW_ACTOR, start, end)
+            p.reason = "a name matching no actor: a new actor, or a spelling of one to add as an alias"
+            return p
+        p = self._proposal(ACTOR, start, end, actor_id=match.actor_id)
+        p.reason = (
+            f"recorded spelling of {match.actor_id}"
+            if match.recorded
+            else f"new spelling of {match.actor_id}: accepting records it as an alias"
+        )
+        return p
