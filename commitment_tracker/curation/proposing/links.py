@@ -13,7 +13,9 @@ A subject scores (higher is likelier; weights are small whole numbers a reader c
 * a speaker (a person named in the sentence or just before) who spoke about it, owns it or is a
   party to it: +2; a word of its sector's name in the quote: +1.
 
-Subjects scoring below ``MIN_SCORE`` are not candidates. Status phrases only go to commitments
+Words of actors' names are left out of the shared words: who speaks is the speaker's score, and a
+minister named in a sentence says nothing about which of her agreements it is about. Subjects
+scoring below ``MIN_SCORE`` are not candidates. Status phrases only go to commitments
 (status rows are about commitments).
 """
 
@@ -25,6 +27,9 @@ from commitment_tracker.curation.proposing.package import Claim, PackageView, Su
 from commitment_tracker.figures import same_value
 
 MIN_SCORE = 3
+# A figure is flagged as contradicting a subject's recorded figures only when the passage is
+# clearly about that subject: two title words (or more quote words) shared, not one.
+DISPUTE_WORDS = 4
 MAX_CANDIDATES = 3
 CLOSE = 0.10  # relative difference under which two figures are "close"
 
@@ -35,6 +40,13 @@ class Figure:
     unit_id: str | None
 
 
+@dataclass(frozen=True)
+class Candidate:
+    subject: Subject
+    score: int
+    word_score: int
+
+
 def candidates(
     view: PackageView,
     quote: str,
@@ -42,14 +54,15 @@ def candidates(
     figure: Figure | None = None,
     date: str | None = None,
     speaker: str | None = None,
-) -> list[tuple[Subject, int]]:
+) -> list[Candidate]:
     """Subjects with their score, best first (ties by id, so the order is stable)."""
-    quoted = words(quote)
+    quoted = words(quote) - view.name_words
     scored = []
     for subject in view.subjects.values():
         if kind == "status" and subject.kind != "commitment":
             continue
-        score = _word_score(quoted, subject)
+        word_score = _word_score(quoted, subject)
+        score = word_score
         if figure is not None:
             score += _figure_score(view, figure, subject)
         if date is not None and date in subject.dates:
@@ -59,8 +72,8 @@ def candidates(
         if subject.sector_id and quoted & view.sector_words.get(subject.sector_id, set()):
             score += 1
         if score >= MIN_SCORE:
-            scored.append((subject, score))
-    scored.sort(key=lambda pair: (-pair[1], pair[0].ref))
+            scored.append(Candidate(subject, score, word_score))
+    scored.sort(key=lambda c: (-c.score, c.subject.ref))
     return scored[:MAX_CANDIDATES]
 
 
@@ -114,12 +127,17 @@ def recorded_claim(
 
 
 def disputed(
-    view: PackageView, subject: Subject, figure: Figure, own: Claim | None
+    view: PackageView, best: Candidate, figure: Figure, own: Claim | None
 ) -> tuple[list[str], str | None]:
-    """Claims about ``subject`` whose figure (same dimension) differs from this one, with the reason.
+    """Claims about the best candidate whose figure (same dimension) differs from this one, with
+    the reason; none unless the passage is clearly about it (DISPUTE_WORDS) and it is a commitment
+    or an indicator (an event's figures are about different things: days, sessions, verticals).
 
     A claim already linked to ``own`` by a discrepancy is not listed again.
     """
+    subject = best.subject
+    if best.word_score < DISPUTE_WORDS or subject.kind not in ("commitment", "indicator"):
+        return [], None
     already = view.linked.get(own.claim_id, set()) if own else set()
     clash = [
         (v, u, c)

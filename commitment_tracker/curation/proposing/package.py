@@ -18,8 +18,10 @@ from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.figures import views
 
 SUBJECT_KINDS = ("commitment", "indicator", "event")
-# Words that say nothing about what a passage is about (French and English), and words every
-# passage of this package shares (the tracker is about Morocco and AI).
+# Words that say nothing about what a passage is about (French and English), words every passage
+# of this package shares (the tracker is about Morocco and AI), and the words figures are written
+# with (a budget in "milliards de dirhams" is not about another budget in dirhams: units are
+# compared as units, in links.py).
 STOP_WORDS = frozenset(
     """
     les des une aux par pour dans sur avec sans sous entre vers chez est sont ete etre avoir ont
@@ -30,7 +32,9 @@ STOP_WORDS = frozenset(
     was were has have had been will would can could its their our your into onto over under about
     than then also which what when where who whom whose while such each other more most some any
     all not but per via maroc morocco moroccan marocain marocaine royaume kingdom ia ai intelligence
-    artificielle artificial d l s c j n m qu jusqu lorsqu puisqu
+    artificielle artificial d l s c j n m qu jusqu lorsqu puisqu ici horizon
+    mille million millions milliard milliards billion billions dirham dirhams dollar dollars euro
+    euros cent percent
     """.split()  # noqa: SIM905 (a word list reads best as words)
 )
 _WORD = re.compile(r"[a-z0-9]+")
@@ -95,6 +99,7 @@ class PackageView:
     unit_dimension: dict[str, str]
     sector_words: dict[str, set[str]]
     linked: dict[str, set[str]]  # claim -> the claims a discrepancy already links it with
+    name_words: set[str] = field(default_factory=set)  # words of actors' names: who, not what
 
     def enum(self, resource: str, column: str) -> list[str]:
         return [str(v) for v in self.package.resource(resource).field(column).enum or []]
@@ -148,6 +153,7 @@ def load(root: Path) -> PackageView:
         unit_dimension={r["unit_id"]: r["dimension"] for r in tables["units"]},
         sector_words={r["sector_id"]: words(f"{r['name_fr']} {r['name_en']}") for r in tables["sectors"]},
         linked=dict(linked),
+        name_words=set().union(*(words(s.text) for s in _spellings(tables))),
     )
 
 

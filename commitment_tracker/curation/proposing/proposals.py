@@ -18,9 +18,10 @@ from commitment_tracker.curation.proposing import layout, links
 from commitment_tracker.curation.proposing import package as package_mod
 from commitment_tracker.curation.proposing import status as status_mod
 from commitment_tracker.curation.proposing.package import PackageView
-from commitment_tracker.figures import find_figures
+from commitment_tracker.figures import find_figures, same_value
 
 FIGURE, DATE, ACTOR, NEW_ACTOR, STATUS = "figure", "date", "actor", "new_actor", "status"
+COUNT = "count"  # the unit id of a plain number of things (units.csv)
 
 
 @dataclass
@@ -87,13 +88,14 @@ def propose_source(root: Path, source_id: str, view: PackageView | None = None) 
 def propose_text(text: str, source_id: str, view: PackageView, language: str | None = None) -> list[Proposal]:
     """Every proposal the prose of ``text`` gives, in text order."""
     lang = language if language in ("fr", "en") else None
-    known = [m for m in actors_mod.known_actors(text, view.spellings) if _in_prose(text, m.start)]
+    prose = layout.prose(text)
+    known = [m for m in actors_mod.known_actors(text, view.spellings) if _in(prose, m.start)]
     table = status_mod.phrase_table(
         view.enum("status_updates", "status"), view.enum("status_updates", "formality")
     )
     proposals: list[Proposal] = []
     seen_spellings: set[tuple[str, str]] = set()
-    for segment in layout.prose(text):
+    for segment in prose:
         for sentence in layout.sentences(text, segment):
             piece = text[sentence[0] : sentence[1]]
             speaker = _speaker(known, segment.start, sentence)
@@ -112,15 +114,22 @@ def propose_text(text: str, source_id: str, view: PackageView, language: str | N
                     proposals.append(context.actor(m))
             for m in actors_mod.unknown_names(text, sentence[0], sentence[1], known):
                 key = ("", text[m.start : m.end])
-                if key not in seen_spellings:
+                if key not in seen_spellings and not _names_a_subject(view, key[1]):
                     seen_spellings.add(key)
                     proposals.append(context.actor(m))
     proposals.sort(key=lambda p: (p.stated_start, p.kind))
     return proposals
 
 
-def _in_prose(text: str, at: int) -> bool:
-    return any(s.start <= at < s.end for s in layout.prose(text))
+def _names_a_subject(view: PackageView, name: str) -> bool:
+    """ "Green Cloud Morocco", "Al Jazari de Nador": a name whose words all are in one subject's
+    title is that project or event, not a new actor."""
+    named = package_mod.words(name)
+    return bool(named) and any(named <= s.title_words for s in view.subjects.values())
+
+
+def _in(segments: list[layout.Segment], at: int) -> bool:
+    return any(s.start <= at < s.end for s in segments)
 
 
 def _speaker(
@@ -167,16 +176,13 @@ class _Context:
         p.speaker_actor_id = self.speaker
         figure = links.Figure(f.value, f.unit_id)
         scored = links.candidates(self.view, p.quote, FIGURE, figure=figure, speaker=self.speaker)
-        p.candidates = [s.ref for s, _ in scored]
+        p.candidates = [c.subject.ref for c in scored]
         own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), f.value)
         p.claim_id = own.claim_id if own else None
-        p.unit_id = f.unit_id
         reasons = [f"figure {f.text!r}"]
-        if f.unit_id is None and scored and scored[0][0].unit_id:
-            p.unit_id = scored[0][0].unit_id
-            reasons.append(f"unit {p.unit_id} from {scored[0][0].ref} (the text names none here)")
-        if scored and scored[0][0].kind in ("commitment", "indicator"):
-            p.disputes, why = links.disputed(self.view, scored[0][0], figure, own)
+        p.unit_id = f.unit_id or self._unit_of_unitless(f.value, scored, own, reasons)
+        if scored:
+            p.disputes, why = links.disputed(self.view, scored[0], links.Figure(f.value, p.unit_id), own)
             if why:
                 reasons.append(f"possible discrepancy: {why}")
         if own:
@@ -184,11 +190,28 @@ class _Context:
         p.reason = "; ".join(reasons)
         return p
 
+    def _unit_of_unitless(
+        self, value: float, scored: list[links.Candidate], own, reasons: list[str]
+    ) -> str | None:
+        """A figure naming no unit is a count, unless a claim or a candidate records the same value
+        in a unit ("11 milliards" where the text said "de dirhams" a sentence earlier)."""
+        if own is not None and own.unit_id:
+            return own.unit_id
+        for c in scored:
+            for v, unit, _ in c.subject.figures:
+                if unit and same_value(v, value):
+                    reasons.append(f"unit {unit} as {c.subject.ref} records the same value")
+                    return unit
+        if COUNT in self.view.unit_dimension:
+            reasons.append("the text names no unit: a count?")
+            return COUNT
+        return None
+
     def date(self, d: dates_mod.StatedDate) -> Proposal:
         iso = d.day.isoformat()
         p = self._proposal(DATE, d.start, d.end, value=iso, as_of=iso)
         scored = links.candidates(self.view, p.quote, DATE, date=iso, speaker=self.speaker)
-        p.candidates = [s.ref for s, _ in scored]
+        p.candidates = [c.subject.ref for c in scored]
         own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), None)
         p.claim_id = own.claim_id if own else None
         p.reason = f"date {iso}" + (f" to {d.last.isoformat()}" if d.last else "")
@@ -200,7 +223,7 @@ class _Context:
         phrase = match.phrase
         p = self._proposal(STATUS, match.start, match.end, status=phrase.status, formality=phrase.formality)
         scored = links.candidates(self.view, p.quote, STATUS, speaker=self.speaker)
-        p.candidates = [s.ref for s, _ in scored]
+        p.candidates = [c.subject.ref for c in scored]
         own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), None)
         p.claim_id = own.claim_id if own else None
         suggests = ", ".join(

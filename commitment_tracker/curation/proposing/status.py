@@ -9,6 +9,7 @@ about something else than the commitment (an event "inauguré", say).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -124,6 +125,7 @@ def phrase_table(statuses: Collection[str], formalities: Collection[str]) -> tup
     )
 
 
+@functools.lru_cache(maxsize=8)
 def _compiled(table: tuple[StatusPhrase, ...]) -> list[tuple[re.Pattern[str], StatusPhrase]]:
     return [(re.compile(rf"(?<![a-z])(?:{p.pattern})"), p) for p in table]
 
