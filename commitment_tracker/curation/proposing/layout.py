@@ -37,7 +37,7 @@ _CODE = re.compile(
 _CODE_CHARS = re.compile(r"[{}();=<>$\[\]]")
 # A sentence ends at . ! ? … (and a closing quote) before a blank and a capital, a digit or an
 # opening quote; not after an abbreviated title or an initial (M. Berrada, Mme., Dr.).
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[»\"”]?\s+(?=[«\"“A-ZÀ-ÖØ-Ý0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])(?P<close>\s?[»\"”])?\s+(?=[«\"“A-ZÀ-ÖØ-Ý0-9])")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:M|Mme|Mmes|MM|Mlle|Dr|Pr|St|Ste|Me|Mr|Mrs|Ms|Prof|etc|cf|n°)|\b[A-Z])\.$"
 )
@@ -92,8 +92,8 @@ def sentences(text: str, segment: Segment) -> list[tuple[int, int]]:
     spans, start = [], segment.start
     piece = text[segment.start : segment.end]
     for match in _SENTENCE_END.finditer(piece):
-        cut = segment.start + match.start()
-        if _ABBREVIATION.search(text[max(start, cut - 6) : cut]):
+        cut = segment.start + match.end("close") if match.group("close") else segment.start + match.start()
+        if _ABBREVIATION.search(text[max(start, cut - 6) : segment.start + match.start()]):
             continue
         spans.append((start, cut))
         start = segment.start + match.end()

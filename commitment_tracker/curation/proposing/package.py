@@ -116,8 +116,12 @@ def load(root: Path) -> PackageView:
     subjects = _subjects(tables)
     claims = []
     for row in tables["claims"]:
-        kind = next(k for k in SUBJECT_KINDS if row[f"{k}_id"])
-        ref = f"{kind}:{row[f'{kind}_id']}"
+        # An invalid package (a claim about nothing, or about an id that does not exist) is
+        # validate's to report; propose reads what it can.
+        kind = next((k for k in SUBJECT_KINDS if row[f"{k}_id"]), None)
+        ref = f"{kind}:{row[f'{kind}_id']}" if kind else ""
+        if ref not in subjects:
+            continue
         claims.append(
             Claim(
                 row["claim_id"],
@@ -136,7 +140,9 @@ def load(root: Path) -> PackageView:
         if row["speaker_actor_id"]:
             subject.speakers.add(row["speaker_actor_id"])
     for row in tables["commitment_parties"]:
-        subjects[f"commitment:{row['commitment_id']}"].speakers.add(row["actor_id"])
+        party_of = subjects.get(f"commitment:{row['commitment_id']}")
+        if party_of is not None:
+            party_of.speakers.add(row["actor_id"])
     groups: dict[str, set[str]] = defaultdict(set)
     for row in tables["discrepancy_claims"]:
         groups[row["discrepancy_id"]].add(row["claim_id"])

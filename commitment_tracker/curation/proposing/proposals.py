@@ -18,7 +18,11 @@ from commitment_tracker.curation.proposing import layout, links
 from commitment_tracker.curation.proposing import package as package_mod
 from commitment_tracker.curation.proposing import status as status_mod
 from commitment_tracker.curation.proposing.package import PackageView
+from commitment_tracker.datapackage import paths
+from commitment_tracker.datapackage.containment import read_bytes
+from commitment_tracker.errors import TrackerError
 from commitment_tracker.figures import find_figures, same_value
+from commitment_tracker.validation.provenance import decode_seed
 
 FIGURE, DATE, ACTOR, NEW_ACTOR, STATUS = "figure", "date", "actor", "new_actor", "status"
 COUNT = "count"  # the unit id of a plain number of things (units.csv)
@@ -71,11 +75,13 @@ def propose_source(root: Path, source_id: str, view: PackageView | None = None) 
     """Proposals from the archived text of ``source_id`` (which must exist: see ``resolve``)."""
     view = view or package_mod.load(root)
     source = view.sources[source_id]
-    from commitment_tracker.datapackage import paths
-    from commitment_tracker.datapackage.containment import read_bytes
-
     data = read_bytes(paths.resolve(root, source["seed_path"]), source["seed_path"])
-    text = data.decode("utf-8")
+    try:
+        text = decode_seed(data)
+    except UnicodeDecodeError as exc:
+        raise TrackerError(
+            f"{source['seed_path']} is not UTF-8 (byte {exc.start}); run `commitments validate`"
+        ) from None
     return Proposed(
         source_id=source_id,
         seed_path=source["seed_path"],
