@@ -163,26 +163,24 @@ def load(root: Path) -> PackageView:
     )
 
 
+# (table, kind, title columns, column of its own figure): what a commitment or indicator is known by.
+_FIGURED = (
+    ("commitments", "commitment", ("title_fr", "title_en"), "target_value"),
+    ("indicators", "indicator", ("name_fr", "name_en"), "value"),
+)
+
+
 def _subjects(tables: dict[str, list[dict]]) -> dict[str, Subject]:
     subjects = {}
-    for row in tables["commitments"]:
-        s = Subject(
-            "commitment", row["commitment_id"], row["title_fr"], words(f"{row['title_fr']} {row['title_en']}")
-        )
-        s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
-        if row["target_value"] is not None:
-            s.figures.append((row["target_value"], row["unit_id"], None))
-        if row["owner_actor_id"]:
-            s.speakers.add(row["owner_actor_id"])
-        subjects[s.ref] = s
-    for row in tables["indicators"]:
-        s = Subject(
-            "indicator", row["indicator_id"], row["name_fr"], words(f"{row['name_fr']} {row['name_en']}")
-        )
-        s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
-        if row["value"] is not None:
-            s.figures.append((row["value"], row["unit_id"], None))
-        subjects[s.ref] = s
+    for table, kind, titles, figure in _FIGURED:
+        for row in tables[table]:
+            s = Subject(kind, row[f"{kind}_id"], row[titles[0]], words(" ".join(row[t] for t in titles)))
+            s.unit_id, s.sector_id = row["unit_id"], row["sector_id"]
+            if row[figure] is not None:
+                s.figures.append((row[figure], row["unit_id"], None))
+            if row.get("owner_actor_id"):
+                s.speakers.add(row["owner_actor_id"])
+            subjects[s.ref] = s
     for row in tables["events"]:
         s = Subject("event", row["event_id"], row["name"], words(f"{row['name']} {row['venue'] or ''}"))
         s.dates = {d.isoformat() for d in (row["start_date"], row["end_date"]) if d is not None}
