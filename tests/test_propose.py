@@ -329,3 +329,30 @@ def test_status_phrases_suggest_only_values_the_schema_allows():
 def test_dates_with_their_iso_value(text, expected):
     found = [(text[d.start : d.end], d.day.isoformat()) for d in dates.find_dates(text)]
     assert found == expected
+
+
+def test_an_english_article_is_read_too():
+    from commitment_tracker.curation.proposing import package as package_mod
+    from commitment_tracker.curation.proposing.proposals import propose_text
+
+    text = (
+        "Morocco's AI law has been adopted by Parliament on July 1, 2025, the minister said in Rabat.\n"
+        "The World Bank will lend more than $500 million, and the government plans to train 100,000 "
+        "digital talents by 2030.\n"
+    )
+    view = package_mod.load(Path(__file__).resolve().parent.parent)
+    found = {
+        (p.kind, p.stated): p for p in propose_text(text, "seed-002-lematin-table-decisions", view, "en")
+    }
+    adopted = found["status", "has been adopted"]
+    assert (adopted.status, adopted.formality, adopted.candidates[0]) == (
+        "in_progress",
+        "in_law",
+        "commitment:ai-law",
+    )
+    assert found["date", "July 1, 2025"].value == "2025-07-01"
+    loan = found["figure", "$500 million"]
+    assert (loan.value, loan.unit_id, loan.qualifier, loan.deadline_year) == (5e8, "usd", "more_than", 2030)
+    assert found["figure", "100,000"].candidates[0] == "commitment:digital-talents-2030"
+    assert ("new_actor", "World Bank") in found
+    assert ("new_actor", "Morocco's AI") not in found, "common words are no name"

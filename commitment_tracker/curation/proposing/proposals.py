@@ -128,10 +128,11 @@ def propose_text(text: str, source_id: str, view: PackageView, language: str | N
 
 
 def _names_a_subject(view: PackageView, name: str) -> bool:
-    """ "Green Cloud Morocco", "Al Jazari de Nador": a name whose words all are in one subject's
-    title is that project or event, not a new actor."""
+    """A name that is no new actor: one made only of common words ("Morocco's AI"), or whose
+    words all are in one subject's title ("Green Cloud Morocco", "Al Jazari de Nador": that
+    project or event)."""
     named = package_mod.words(name)
-    return bool(named) and any(named <= s.title_words for s in view.subjects.values())
+    return not named or any(named <= s.title_words for s in view.subjects.values())
 
 
 def _in(segments: list[layout.Segment], at: int) -> bool:
