@@ -336,7 +336,7 @@ def test_an_english_article_is_read_too():
     from commitment_tracker.curation.proposing.proposals import propose_text
 
     text = (
-        "Morocco's AI law has been adopted by Parliament on July 1, 2025, the minister said in Rabat.\n"
+        "Morocco's AI law has been adopted by Parliament on July 1, 2025, Amal El Fallah Seghrouchni said.\n"
         "The World Bank will lend more than $500 million, and the government plans to train 100,000 "
         "digital talents by 2030.\n"
     )
