@@ -229,6 +229,7 @@ class _Context:
     def status(self, match: status_mod.StatusMatch) -> Proposal:
         phrase = match.phrase
         p = self._proposal(STATUS, match.start, match.end, status=phrase.status, formality=phrase.formality)
+        p.speaker_actor_id = self.speaker  # the evidence becomes a claim, said by someone
         scored = links.candidates(self.view, p.quote, STATUS, speaker=self.speaker)
         p.candidates = [c.subject.ref for c in scored]
         own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), None)
