@@ -8,12 +8,13 @@ A subject scores (higher is likelier; weights are small whole numbers a reader c
 * the same unit: +2; the same dimension, or a count (a figure naming no unit) for a counted
   subject: +1; a unit of another dimension: -4 (16 GW is no budget);
 * each content word the proposal's quote shares with the subject's titles: +2; with the quotes
-  of its recorded claims: +1 (stop words out, accents and case folded: package.words);
+  of its recorded claims: +1 (stop words out, accents and case folded: package.words); the words
+  next to a figure (up to the neighbouring figure, NEAR_BEFORE/NEAR_AFTER characters) count again;
 * a date that is the subject's (an event's start or end): +6;
 * a speaker (a person named in the sentence or just before) who spoke about it, owns it or is a
   party to it: +2; a word of its sector's name in the quote: +1.
 
-Words of actors' names are left out of the shared words: who speaks is the speaker's score, and a
+Words of people's names are left out of the shared words: who speaks is the speaker's score, and a
 minister named in a sentence says nothing about which of her agreements it is about. Subjects
 scoring below ``MIN_SCORE`` are not candidates. Status phrases only go to commitments
 (status rows are about commitments).
@@ -26,7 +27,10 @@ from dataclasses import dataclass
 from commitment_tracker.curation.proposing.package import Claim, PackageView, Subject, words
 from commitment_tracker.figures import same_value
 
-MIN_SCORE = 3
+# One title word shared is enough to be listed ("Les Assises s'articulent autour de 13
+# verticales": the Assises); the best candidate is the curator's starting point, not a decision.
+MIN_SCORE = 2
+NEAR_BEFORE, NEAR_AFTER = 25, 40  # characters around a figure whose words count again
 # A figure is flagged as contradicting a subject's recorded figures only when the passage is
 # clearly about that subject: two title words (or more quote words) shared, not one.
 DISPUTE_WORDS = 4
@@ -54,15 +58,21 @@ def candidates(
     figure: Figure | None = None,
     date: str | None = None,
     speaker: str | None = None,
+    near: str = "",
 ) -> list[Candidate]:
-    """Subjects with their score, best first (ties by id, so the order is stable)."""
+    """Subjects with their score, best first (ties by id, so the order is stable).
+
+    ``near`` is the text right around a figure: its words count once more, so in "240.000
+    opportunités d'emploi … et la formation de 100.000 talents" each figure goes to its own noun.
+    """
     quoted = words(quote) - view.name_words
+    nearby = words(near) - view.name_words
     scored = []
     for subject in view.subjects.values():
         if kind == "status" and subject.kind != "commitment":
             continue
-        word_score = _word_score(quoted, subject)
-        score = word_score
+        word_score = _word_score(quoted, subject)  # the whole quote: what disputes rely on
+        score = word_score + _word_score(nearby, subject)
         if figure is not None:
             score += _figure_score(view, figure, subject)
         if date is not None and date in subject.dates:

@@ -47,6 +47,8 @@ def words(text: str) -> set[str]:
     for w in _WORD.findall(fold):
         if len(w) < 3 or w in STOP_WORDS or w.isdigit():
             continue
+        if len(w) > 5 and w.endswith("aux"):
+            w = w[:-3] + "al"  # digitaux, digital
         found.add(w[:-1] if len(w) > 4 and w[-1] in "sx" else w)
     return found
 
@@ -99,7 +101,9 @@ class PackageView:
     unit_dimension: dict[str, str]
     sector_words: dict[str, set[str]]
     linked: dict[str, set[str]]  # claim -> the claims a discrepancy already links it with
-    name_words: set[str] = field(default_factory=set)  # words of actors' names: who, not what
+    # Words of people's names: who, not what (an institution's name, "ministère de l'Emploi", is
+    # about something).
+    name_words: set[str] = field(default_factory=set)
 
     def enum(self, resource: str, column: str) -> list[str]:
         return [str(v) for v in self.package.resource(resource).field(column).enum or []]
@@ -159,7 +163,7 @@ def load(root: Path) -> PackageView:
         unit_dimension={r["unit_id"]: r["dimension"] for r in tables["units"]},
         sector_words={r["sector_id"]: words(f"{r['name_fr']} {r['name_en']}") for r in tables["sectors"]},
         linked=dict(linked),
-        name_words=set().union(*(words(s.text) for s in _spellings(tables))),
+        name_words=set().union(*(words(s.text) for s in _spellings(tables) if s.person)),
     )
 
 

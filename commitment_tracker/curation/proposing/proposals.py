@@ -106,8 +106,14 @@ def propose_text(text: str, source_id: str, view: PackageView, language: str | N
             piece = text[sentence[0] : sentence[1]]
             speaker = _speaker(known, segment.start, sentence)
             context = _Context(text, source_id, sentence, view, speaker)
-            for f in find_figures(piece, lang):
-                proposals.append(context.figure(f))
+            figures = find_figures(piece, lang)
+            for k, f in enumerate(figures):
+                previous_end = figures[k - 1].end if k else 0
+                next_start = figures[k + 1].start if k + 1 < len(figures) else len(piece)
+                near = piece[
+                    max(previous_end, f.start - links.NEAR_BEFORE) : min(next_start, f.end + links.NEAR_AFTER)
+                ]
+                proposals.append(context.figure(f, near))
             for d in dates_mod.find_dates(piece):
                 proposals.append(context.date(d))
             for match in status_mod.find_status_phrases(piece, table):
@@ -176,13 +182,13 @@ class _Context:
             **values,
         )
 
-    def figure(self, f) -> Proposal:
+    def figure(self, f, near: str) -> Proposal:
         p = self._proposal(
             FIGURE, f.start, f.end, value=f.value, qualifier=f.qualifier, deadline_year=f.deadline_year
         )
         p.speaker_actor_id = self.speaker
         figure = links.Figure(f.value, f.unit_id)
-        scored = links.candidates(self.view, p.quote, FIGURE, figure=figure, speaker=self.speaker)
+        scored = links.candidates(self.view, p.quote, FIGURE, figure=figure, speaker=self.speaker, near=near)
         p.candidates = [c.subject.ref for c in scored]
         own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), f.value)
         p.claim_id = own.claim_id if own else None
