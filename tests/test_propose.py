@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -90,7 +91,7 @@ def test_the_file_is_archived_as_add_source_does(archived):
     root, source_id = archived["root"], archived["source"]
     assert seed_text(root, source_id).encode("utf-8") == ARTICLE.read_bytes()
     assert f"archived {ARTICLE} as source {source_id}" in archived["stderr"]
-    assert source_id.startswith("seed-005-le-test-")
+    assert re.fullmatch(r"seed-\d{3}-le-test-centre-jazari-ouvre", source_id), source_id
 
 
 def test_every_proposal_quotes_the_archived_text_at_its_offsets(archived):
