@@ -239,7 +239,7 @@ def test_force_replaces_an_existing_changeset(package, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").splitlines()[0] == ",".join(changeset.COLUMNS)
-    assert [p.name for p in tmp_path.iterdir()] == ["changeset.csv", "pkg"], "no temporary file is left"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["changeset.csv", "pkg"], "no temporary file is left"
 
 
 def _binary(folder: Path) -> list[str]:
