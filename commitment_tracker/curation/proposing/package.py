@@ -1,7 +1,9 @@
 """What `propose` needs from the package, read once: sources, claims, subjects, actors, units.
 
-The tables are small, so they are read whole with the package's own reader (``csvio``, polars,
-typed from the Table Schema) and turned into plain lookups. A subject (commitment, indicator or
+The tables are small, so they are read whole into DuckDB with the package's own typed reader
+(``database.load_into``: read_csv typed from the Table Schema, the header checked) and turned into
+plain lookups. DuckDB rather than polars: the tools import DuckDB anyway, and leaving polars out
+saves most of a cold start. A subject (commitment, indicator or
 event) is what a claim is about; it carries the words it is known by (titles, and the quotes of
 the claims already recorded about it), its figures and unit, its sector and who spoke about it.
 """
@@ -13,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from commitment_tracker.datapackage import csvio
+from commitment_tracker import database
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.figures import views
 
@@ -116,7 +118,7 @@ def load(root: Path) -> PackageView:
         "sources", "claims", "commitments", "indicators", "events", "actors", "actor_aliases",
         "units", "sectors", "commitment_parties", "discrepancy_claims",
     )  # fmt: skip
-    tables = {n: csvio.read_typed_table(root, package.resource(n)).to_dicts() for n in names}
+    tables = read_rows(root, package, names)
     subjects = _subjects(tables)
     claims = []
     for row in tables["claims"]:
@@ -202,9 +204,23 @@ def _spellings(tables: dict[str, list[dict]]) -> list[Spelling]:
     return [Spelling(a, s, person.get(a, False), (a, s) in recorded) for a, s in sorted(spellings)]
 
 
+def read_rows(root: Path, package: schema_mod.Package, names: tuple[str, ...]) -> dict[str, list[dict]]:
+    """Each named resource as a list of typed rows (database.LoadError when one cannot be read)."""
+    con = database.open_connection()
+    try:
+        database.load_into(con, root, package, resources=names)
+        tables = {}
+        for name in names:
+            cursor = con.execute(f"SELECT * FROM {database.quote_ident(name)}")
+            columns = [d[0] for d in cursor.description]
+            tables[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        return tables
+    finally:
+        con.close()
+
+
 def _sources(root: Path) -> list[dict]:
-    package = schema_mod.load_package(root)
-    return csvio.read_table(root, package.resource("sources")).to_dicts()
+    return read_rows(root, schema_mod.load_package(root), ("sources",))["sources"]
 
 
 def source_ids(root: Path) -> list[str]:

@@ -22,7 +22,6 @@ from commitment_tracker.datapackage import paths
 from commitment_tracker.datapackage.containment import read_bytes
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.figures import find_figures, same_value
-from commitment_tracker.validation.provenance import decode_seed
 
 FIGURE, DATE, ACTOR, NEW_ACTOR, STATUS = "figure", "date", "actor", "new_actor", "status"
 COUNT = "count"  # the unit id of a plain number of things (units.csv)
@@ -77,7 +76,9 @@ def propose_source(root: Path, source_id: str, view: PackageView | None = None) 
     source = view.sources[source_id]
     data = read_bytes(paths.resolve(root, source["seed_path"]), source["seed_path"])
     try:
-        text = decode_seed(data)
+        # As provenance.decode_seed reads seeds (not imported: it would pull in validation and
+        # polars, a third of a cold start): UTF-8, line ends kept, offsets in characters.
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TrackerError(
             f"{source['seed_path']} is not UTF-8 (byte {exc.start}); run `commitments validate`"
