@@ -67,25 +67,25 @@ _INSTITUTION_NAME = re.compile(
 
 
 def known_actors(text: str, spellings: Iterable[Spelling]) -> list[ActorMatch]:
-    """Every place a known spelling occurs (longest spelling first where they overlap)."""
+    """Every place a known spelling occurs, in order (the longest where spellings overlap)."""
     fold = _actor_fold(text)
     by_fold: dict[str, list[Spelling]] = {}
     for s in spellings:
-        by_fold.setdefault(_actor_fold(s.text).strip(), []).append(s)
+        key = _actor_fold(s.text).strip()
+        if key:
+            by_fold.setdefault(key, []).append(s)
+    if not by_fold:
+        return []
+    # One pass: at each place the alternation tries the longest spelling first.
+    keys = "|".join(re.escape(k) for k in sorted(by_fold, key=len, reverse=True))
     found: list[ActorMatch] = []
-    for key in sorted(by_fold, key=len, reverse=True):
-        if not key:
-            continue
-        for m in re.finditer(rf"(?<![\w]){re.escape(key)}(?![\w])", fold):
-            if any(m.start() < f.end and f.start < m.end() for f in found):
-                continue
-            written = text[m.start() : m.end()]
-            actors = {s.actor_id for s in by_fold[key]}
-            actor = sorted(actors)[0]
-            exact = any(s.text == written for s in by_fold[key] if s.actor_id == actor and s.recorded)
-            person = any(s.person for s in by_fold[key])
-            found.append(ActorMatch(m.start(), m.end(), actor, exact, person))
-    return sorted(found, key=lambda f: f.start)
+    for m in re.finditer(rf"(?<!\w)(?:{keys})(?!\w)", fold):
+        same = by_fold[m.group()]
+        actor = min(s.actor_id for s in same)
+        written = text[m.start() : m.end()]
+        exact = any(s.text == written for s in same if s.actor_id == actor and s.recorded)
+        found.append(ActorMatch(m.start(), m.end(), actor, exact, any(s.person for s in same)))
+    return found
 
 
 def _actor_fold(text: str) -> str:
