@@ -946,6 +946,83 @@ def set_status(root: Path, commitment: str, dry_run: bool, **fields) -> None:
     _curate(curate.set_status, root, commitment, dry_run=dry_run, **fields)
 
 
+@cli.command("propose")
+@root_option
+@click.argument("target", metavar="FILE_OR_SOURCE_ID")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table for a curator; json: one array of proposals for tools.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the changeset (CSV, one row per proposal) here, for review and `apply`.",
+)
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
+@click.option("--outlet", help="With a FILE: as add-source (required).")
+@click.option("--title", help="With a FILE: as add-source (required).")
+@click.option("--published-on", help="With a FILE: as add-source (required; '' when the text gives none).")
+@click.option("--author", help="With a FILE: as add-source.")
+@click.option("--url", help="With a FILE: as add-source.")
+@click.option("--genre", help="With a FILE: as add-source  [default: news].")
+@click.option("--language", help="With a FILE: as add-source  [default: fr].")
+@click.option("--notes", help="With a FILE: as add-source.")
+@click.option("--id", "new_id", help="With a FILE: the new source's id instead of the generated slug.")
+def propose_command(
+    root: Path, target: str, output_format: str, out: Path | None, force: bool, new_id: str | None, **archive
+) -> None:
+    """Propose the figures, dates, actors and status phrases of an article, for review.
+
+    FILE_OR_SOURCE_ID is an archived source's id, or a saved text file: the file is first archived
+    exactly as add-source does (same options; --outlet, --title and --published-on are required).
+    Each proposal quotes the sentence stating it at exact offsets of the archived text, with the
+    commitments, indicators or events it most likely belongs to (best first), the claim that
+    already records it and the recorded figures it contradicts. Headlines of other stories and page
+    scripts in a capture are skipped. --out writes the changeset a curator marks accept/reject for
+    `apply`; see docs/curating.md.
+
+    Example:
+
+    \b
+        commitments propose seed-002-lematin-table-decisions
+        commitments propose capture.txt --outlet Hespress --title "Le centre ouvre" \\
+            --published-on 2026-11-10 --out changesets/centre.csv
+    """
+    from commitment_tracker.curation import proposing
+    from commitment_tracker.curation.proposing import output
+
+    if out is not None:
+        output.check_out(root, out, force)  # refused before anything is archived
+    resolved = proposing.resolve(root, target)
+    given = {k: v for k, v in archive.items() if v is not None}
+    if resolved.file is None and (given or new_id):
+        raise click.UsageError(f"{target} is a source id: the add-source options apply to a FILE only")
+    if resolved.file is not None:
+        missing = [f"--{k.replace('_', '-')}" for k in ("outlet", "title", "published_on") if k not in given]
+        if missing:
+            raise click.UsageError(
+                f"{target} is a file to archive first, as add-source: pass {', '.join(missing)}"
+            )
+        given = {"genre": "news", "language": "fr", **given, "source_id": new_id}
+    try:
+        result = proposing.propose(root, resolved, given)
+    except OSError as exc:
+        raise TrackerError(str(exc)) from None
+    for note in result.notes:
+        click.echo(note, err=True)
+    click.echo(
+        output.to_json(result.proposed) if output_format == "json" else output.to_text(result.proposed),
+        nl=False,
+    )
+    if out is not None:
+        written = output.write_changeset(root, out, result.proposed, force)
+        click.echo(f"Changeset written to {written} ({len(result.proposed.proposals)} rows)", err=True)
+
+
 @cli.command("diff")
 @root_option
 @click.argument("old")

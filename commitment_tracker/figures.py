@@ -90,7 +90,7 @@ def _fold_char(c: str) -> str:
 _FOLD_TABLE = {i: _fold_char(chr(i)) for i in (*range(0x80, 0x250), *range(0x1E00, 0x1F00))}
 
 
-def _views(text: str) -> tuple[str, str]:
+def views(text: str) -> tuple[str, str]:
     """(plain, folded): spaces, apostrophes and dashes unified; folded is also lower case, no accents.
 
     Both have exactly one character for each character of ``text``, so a span found in either is a
@@ -106,12 +106,17 @@ def _views(text: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Lexicon
 
-_MONTHS = {
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-    "novembre", "decembre", "janv", "fev", "fevr", "avr", "juil", "sept", "oct", "nov", "dec",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+# Month names and abbreviations (folded) and their number: dates are not figures here, and the
+# date grammar of `propose` (curation/proposing/dates.py) reads the same names.
+MONTH_NUMBERS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "janv": 1, "fev": 2, "fevr": 2,
+    "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3,
+    "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
 }  # fmt: skip
+_MONTHS = set(MONTH_NUMBERS)
 # Words that number a text or a place in it: article 12, loi n° 09-08, page 4, décret n° 2.20.
 _TEXT_NUMBERS = {
     "article", "art.", "alinea", "chapitre", "chapter", "section", "paragraphe", "paragraph",
@@ -610,7 +615,7 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
     ``lang`` ('fr' or 'en') only decides what a ``billion`` is (10^12 in French, 10^9 in English);
     when None it is guessed from the text's commonest words.
     """
-    plain, fold = _views(text)
+    plain, fold = views(text)
     french = lang == "fr" if lang else _looks_french(fold)
     numbers = _digit_numbers(plain, fold) + _word_numbers(fold, french)
     numbers.sort(key=lambda n: n.start)
