@@ -453,7 +453,7 @@ def _deliver(output: Path | None, output_format: str, run, max_rows: int, width:
     type=click.Choice(["text", "markdown"]),
     default="text",
     show_default=True,
-    help="text for a terminal; markdown for the README's list.",
+    help="text for a terminal; markdown for the list in docs/querying.md.",
 )
 def list_queries(root: Path, output_format: str) -> None:
     """List the named queries in the package's queries/ with what each answers and its parameters.
