@@ -94,8 +94,9 @@ def test_duckdb_1x_cli_opens_the_built_database(dist):
 # --- frictionless CLI --------------------------------------------------------------------------------
 
 
-def _frictionless_validate(folder: Path) -> dict:
-    done = _run([_tool(FRICTIONLESS), "validate", "--json", "datapackage.json"], cwd=folder)
+def _frictionless_validate(cwd: Path, descriptor: str) -> dict:
+    """`frictionless validate DESCRIPTOR` as a user types it, from ``cwd``."""
+    done = _run([_tool(FRICTIONLESS), "validate", "--json", descriptor], cwd=cwd)
     report = json.loads(done.stdout)
     errors = [
         (task["name"], e["type"], e.get("rowNumber"), e.get("fieldName"), e["note"])
@@ -108,13 +109,13 @@ def _frictionless_validate(folder: Path) -> dict:
 
 @pytest.mark.subprocess
 def test_frictionless_cli_validates_the_csv_package():
-    report = _frictionless_validate(REPO)
+    report = _frictionless_validate(REPO, "datapackage.json")
     assert sorted(t["name"] for t in report["tasks"]) == sorted(PACKAGE.resource_names)
 
 
 @pytest.mark.subprocess
 def test_frictionless_cli_validates_the_parquet_package(dist):
-    report = _frictionless_validate(dist)
+    report = _frictionless_validate(dist.parent, f"{dist.name}/datapackage.json")
     assert sorted(t["name"] for t in report["tasks"]) == sorted(PACKAGE.resource_names)
     # Every row was read from Parquet, not skipped.
     rows = {t["name"]: t["stats"]["rows"] for t in report["tasks"]}
