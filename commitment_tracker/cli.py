@@ -231,9 +231,9 @@ def summary(root: Path) -> None:
 
 @cli.command()
 @root_option
-@click.option("--write", is_flag=True, help="Replace the codebook between the markers in README.md.")
+@click.option("--write", is_flag=True, help="Write it to docs/codebook.md, the codebook the README links to.")
 def codebook(root: Path, write: bool) -> None:
-    """Print the Markdown codebook generated from datapackage.json (or embed it in README.md).
+    """Print the Markdown codebook generated from datapackage.json (or write docs/codebook.md).
 
     Example:
 
@@ -241,33 +241,23 @@ def codebook(root: Path, write: bool) -> None:
     """
     import json
 
+    from commitment_tracker.datapackage import containment
     from commitment_tracker.publish import codebook as codebook_mod
 
     try:
-        text = codebook_mod.render_for(root)
+        text = codebook_mod.document_for(root)
     except (json.JSONDecodeError, KeyError) as exc:
         raise TrackerError(f"datapackage.json cannot be rendered: {exc!r}") from None
     if not write:
-        click.echo(text)
+        click.echo(text, nl=False)
         return
-    readme = root / "README.md"
     try:
-        current = readme.read_text(encoding="utf-8")
-        updated = codebook_mod.embed(current, text)
-    except FileNotFoundError:
-        raise TrackerError(f"{readme} does not exist") from None
-    except ValueError:
-        raise TrackerError(
-            f"{readme} lacks the codebook markers; add them:\n{codebook_mod.BEGIN}\n{codebook_mod.END}"
-        ) from None
-    if updated != current:
-        try:
-            readme.write_text(updated, encoding="utf-8")
-        except OSError as exc:
-            raise TrackerError(f"cannot write {readme}: {exc.strerror or exc}") from None
-        click.echo(f"updated {readme}")
-    else:
-        click.echo(f"{readme} already up to date")
+        written = codebook_mod.write(root, text)
+    except containment.ContainmentError as exc:
+        raise TrackerError(f"{codebook_mod.DOC_PATH}: {exc}") from None
+    except OSError as exc:
+        raise TrackerError(f"cannot write {codebook_mod.DOC_PATH}: {exc.strerror or exc}") from None
+    click.echo(f"updated {written}" if written else f"{codebook_mod.DOC_PATH} already up to date")
 
 
 @cli.command("export-suites")
@@ -463,7 +453,7 @@ def _deliver(output: Path | None, output_format: str, run, max_rows: int, width:
     type=click.Choice(["text", "markdown"]),
     default="text",
     show_default=True,
-    help="text for a terminal; markdown for the README's list.",
+    help="text for a terminal; markdown for the list in docs/querying.md.",
 )
 def list_queries(root: Path, output_format: str) -> None:
     """List the named queries in the package's queries/ with what each answers and its parameters.

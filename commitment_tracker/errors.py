@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-# The exit codes of every command (README, `commitments --help`).
+# The exit codes of every command (docs/validation.md, `commitments --help`).
 EXIT_OK = 0  # valid, or done
 EXIT_INVALID = 1  # the package is invalid, or a user's input was refused
 EXIT_USAGE = 2  # usage error: unknown option, bad option value (click's own code)

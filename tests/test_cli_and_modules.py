@@ -119,6 +119,24 @@ def test_write_tables_atomically_removes_temps_when_a_write_fails(package, monke
     assert not list((package / "data").glob(".*.tmp"))
 
 
-def test_readme_codebook_is_current():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert codebook.embed(readme, codebook.render_for(REPO)) == readme, "run: python cli.py codebook --write"
+def test_codebook_is_current():
+    written = (REPO / codebook.DOC_PATH).read_text(encoding="utf-8")
+    assert written == codebook.document_for(REPO), "run: .venv/bin/commitments codebook --write"
+
+
+def test_codebook_write_refuses_a_docs_link_leading_out(package, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (package / "docs").symlink_to(outside)
+    result = run_cli("codebook", "--write", "--root", str(package))
+    assert result.exit_code == 1, result.output
+    assert "docs" in result.output and "symbolic link" in result.output
+    assert list(outside.iterdir()) == []
+
+
+def test_codebook_write_creates_docs(package):
+    result = run_cli("codebook", "--write", "--root", str(package))
+    assert result.exit_code == 0, result.output
+    assert (package / codebook.DOC_PATH).read_text(encoding="utf-8") == codebook.document_for(package)
+    again = run_cli("codebook", "--write", "--root", str(package))
+    assert again.output == f"{codebook.DOC_PATH} already up to date\n"

@@ -138,10 +138,10 @@ def test_a_tracker_error_keeps_its_own_exit_code(monkeypatch):
 CODES = {0: "valid", 1: "invalid", 2: "usage error", 3: "bug", 130: "Ctrl-C"}
 
 
-def test_exit_codes_are_listed_in_help_and_readme():
+def test_exit_codes_are_listed_in_help_and_docs():
     help_text = run_cli("--help").output
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("\n## Exit codes\n") :]
+    doc = (REPO / "docs" / "validation.md").read_text(encoding="utf-8")
+    section = doc[doc.index("\n## Exit codes\n") :]
     table = section[: section.index("\n\n", section.index("|"))]
     for code, word in CODES.items():
         flags = re.MULTILINE | re.IGNORECASE

@@ -471,8 +471,8 @@ def test_add_source_refuses_a_folder(package, outside, tmp_path):
 
 
 def test_seed_limit_is_documented():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert f"{curate.MAX_SEED_BYTES // (1024 * 1024)} MB" in readme.split("## How to cite")[0]
+    doc = (REPO / "docs" / "curation-commands.md").read_text(encoding="utf-8")
+    assert f"{curate.MAX_SEED_BYTES // (1024 * 1024)} MB" in doc
 
 
 # --- 3. figures and dates written by curation commands ---------------------------------------------

@@ -57,7 +57,7 @@ from commitment_tracker.validation.rules import FIRST_RECORD_ROW
 
 MAX_PROBLEMS_SHOWN = 15
 SEED_NUMBER = re.compile(r"^seeds/(\d+)_")
-# The largest text add-source archives (README, "Curating"): a captured article is tens of KB.
+# The largest text add-source archives (docs/curation-commands.md): a captured article is tens of KB.
 MAX_SEED_BYTES = 5 * 1024 * 1024
 # Staged copies are named <prefix><pid>-<random>: a later run removes those whose process is dead.
 STAGE_PREFIX = "commitments-stage-"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from commitment_tracker.datapackage import containment, paths
+from commitment_tracker.publish import codebook
 from commitment_tracker.publish.site import pages
 from commitment_tracker.publish.site.model import SiteData
 
@@ -26,6 +27,10 @@ BUILD_PATTERNS = (
 )
 # Fixed timestamp for zip members so that the same data always gives the same bytes.
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+# What a reader of the zip needs beside the data, when the package has it: how to use it, the
+# licence, how to cite it. The codebook is generated from the descriptor (docs/codebook.md, where
+# the README links to it).
+ZIP_DOCUMENTS = ("README.md", "LICENSE", "CITATION.cff")
 
 
 @dataclass(frozen=True)
@@ -62,19 +67,21 @@ def copy_package(data: SiteData, out: Path) -> list[Download]:
         dest.write_bytes(containment.read_package_file(data.root, rel))
     name = str(data.descriptor.get("name") or "package")
     zip_rel = f"{PACKAGE_DIR}/{name}-{data.version}.zip"
+    members = [(rel, (target / rel).read_bytes()) for rel in files] + _documents(data)
     with zipfile.ZipFile(out / zip_rel, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for rel in files:
+        for rel, content in members:
             info = zipfile.ZipInfo(f"{name}-{data.version}/{rel}", date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            zf.writestr(info, (target / rel).read_bytes())
+            zf.writestr(info, content)
     downloads = [
         _describe(
             out,
             zip_rel,
             Path(zip_rel).name,
             "ZIP",
-            "The whole data package: descriptor, every CSV and the archived texts.",
+            "The whole data package: descriptor, every CSV, the archived texts, the codebook, "
+            "README, licence and citation.",
         ),
         _describe(
             out,
@@ -98,6 +105,16 @@ def copy_package(data: SiteData, out: Path) -> list[Download]:
             _describe(out, f"{PACKAGE_DIR}/{rel}", Path(rel).name, "Text", f"Archived text of {sid}.")
         )
     return downloads
+
+
+def _documents(data: SiteData) -> list[tuple[str, bytes]]:
+    """README, LICENSE and CITATION.cff (those the package has) and the codebook, for the zip."""
+    found = [
+        (rel, containment.read_package_file(data.root, rel))
+        for rel in ZIP_DOCUMENTS
+        if (data.root / rel).exists()
+    ]
+    return [*found, (codebook.DOC_PATH, codebook.document(data.descriptor).encode("utf-8"))]
 
 
 def _newest_input(data: SiteData) -> float:
