@@ -102,10 +102,11 @@ def test_rows_added_removed_and_changed_by_primary_key(pair):
         "rows_removed": 1,
         "rows_changed": 1,
         "seed_files_changed": 0,
+        "duplicate_keys": 0,
     }
 
     markdown = run_cli("diff", str(old), str(new), "--root", str(new)).output
-    assert "| `commitments` | 0 | 0 | 1 |" in markdown
+    assert "| `commitments` | 0 | 0 | 1 | 0 |" in markdown
     was = json.dumps(before or None, ensure_ascii=False)
     assert f'- `{commitment_id}`\n  - notes: {was} → "Rewritten note."' in markdown
 
