@@ -13,6 +13,7 @@ validates the descriptor against the profile in the structure layer (licences, d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import re
@@ -348,6 +349,13 @@ def _value_problem(type_: str, value: Any) -> str | None:
 def _pattern_problem(pattern: Any) -> str | None:
     if not isinstance(pattern, str):
         return "must be a regular expression (a string)"
+    return _regex_problem(pattern)
+
+
+# Cached: a descriptor repeats one id pattern on dozens of fields, and each DuckDB connection opened
+# to judge one costs tens of milliseconds (seconds per descriptor read, uncached).
+@functools.cache
+def _regex_problem(pattern: str) -> str | None:
     try:
         re.compile(pattern)
     except re.error as exc:
