@@ -360,3 +360,14 @@ def test_release_in_a_fresh_clone_writes_the_review_as_changelog(scripted, monke
     assert "Suspicious" not in section
     citation = (fresh / release.CITATION).read_text(encoding="utf-8")
     assert "version: 0.2.0" in citation and f"date-released: {TODAY}" in citation
+
+
+def test_the_workflow_puts_the_review_against_the_base_in_the_job_summary():
+    text = (REPO / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8")
+    step = text.split("- name: Review the change against the base of the pull request")[1].split(
+        "\n  build:"
+    )[0]
+    assert "github.event_name == 'pull_request'" in step and "fetch-depth: 0" in text
+    fetch = step.index('git fetch --no-tags origin "+refs/heads/${BASE_REF}:refs/remotes/origin/${BASE_REF}"')
+    assert fetch < step.index('.venv/bin/commitments review "origin/${BASE_REF}"')
+    assert '} >> "$GITHUB_STEP_SUMMARY"' in step
