@@ -305,7 +305,10 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
 
     planned = run_cli("release", "--root", str(clone), "--bump", "minor", "--dry-run")
     assert planned.exit_code == 0, planned.output
-    assert f"compared with {release_commit})" in planned.output
+    assert (
+        f"compared with v{version} (commit {release_commit[:10]}, where the version became" in planned.output
+    )
+    assert f"`commitments review v{version}` gives this report" in planned.output
     assert f"`{latest[0]}` ({title(package, latest[0])}): `{latest[2]}` → `in_progress` as of 2026-11-20" in (
         planned.output
     )

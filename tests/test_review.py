@@ -346,10 +346,13 @@ def test_release_in_a_fresh_clone_writes_the_review_as_changelog(scripted, monke
     assert git(fresh, "tag") == ""
     result = run_cli("release", "--root", str(fresh), "--bump", "minor")
     assert result.exit_code == 0, result.output
-    assert f"compared with {scripted['base']})" in result.output
+    assert (
+        f"compared with v0.1.0 (commit {scripted['base'][:10]}, where the version became 0.1.0)"
+        in result.output
+    )
     changelog = (fresh / release.CHANGELOG).read_text(encoding="utf-8")
     section = changelog.split("## 0.2.0 — 2026-11-24\n")[1].split("\n## 0.1.0")[0]
-    assert f"`commitments review {scripted['base']}` gives this report" in section
+    assert "`commitments review v0.1.0` gives this report, `commitments diff v0.1.0` every row" in section
     assert "### Status changes (1)" in section
     assert (
         "`centre-al-jazari-nador` (Creation of the Al Jazari centre in Nador): `announced` → `achieved`"

@@ -60,7 +60,8 @@ class ReleasePlan:
         head = "Dry run: nothing written. " if dry_run else ""
         verb = "would be updated" if dry_run else "updated"
         lines = [
-            f"{head}Release {self.new_version} (was {self.old_version}; compared with {self.previous}).",
+            f"{head}Release {self.new_version} (was {self.old_version}; "
+            f"compared with {self.diff.old_label}).",
             f"Files {verb}: {', '.join(self.files)}",
             "",
             self.section.rstrip(),
@@ -136,10 +137,10 @@ def _previous(root: Path, version: str, since: str | None) -> str:
     tag = f"v{version}"
     if git_ref_exists(root, f"refs/tags/{tag}"):
         return tag
-    # No tag (a fresh clone carries none): the commit that set the current version is the release.
-    commit = release_commit(root, version)
-    if commit is not None:
-        return commit
+    # No tag (a fresh clone carries none): the commit that set the current version is the release,
+    # and its name resolves to it (diff.resolve_ref), so the CHANGELOG's commands run in any clone.
+    if release_commit(root, version) is not None:
+        return tag
     raise ReleaseError(
         f"there is no git tag {tag} and no commit in the history of datapackage.json set the version "
         f"to {version}; pass --since REF (a git ref or a folder holding the previous release) to say "
