@@ -5,7 +5,8 @@ The scripted change is made on a git copy of the real package: commit 1 is the p
 commit 2 adds an article with the curation commands (a source, claims, a status move, a target
 blanked because the new article disputes it), a valid change; commit 3 edits the files by hand the
 way history must not be edited (a status row deleted, a claim's quote edited, a byte of an archived
-text changed, a target changed with no claim, a claim deleted, a status moved backwards).
+text changed, a target changed with no claim, a claim deleted, a status moved backwards), and
+edits a sector's name, which no section words.
 """
 
 from __future__ import annotations
@@ -150,6 +151,7 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
             ]
         ),
     )
+    edit_rows(repo, "sectors", lambda h, rows: set_where(h, rows, "agriculture", "", "name_en", "Farming"))
     seed = repo / "seeds" / "003_ae9e55089c9825f2.txt"
     data = bytearray(seed.read_bytes())
     data[10] = ord("X") if data[10] != ord("X") else ord("Y")
@@ -246,6 +248,9 @@ def test_suspicious_changes_come_first_and_name_each_one(scripted):
     for sentence in expected:
         assert sentence in suspicious, f"{sentence!r} not in:\n{suspicious}"
     assert suspicious.startswith(f"{suspicious.count(chr(10) + '- ')})")  # the count heads the section
+
+    # A change no section words is still counted, never silent.
+    assert "## Other edits (1)\n\n- `sectors`: 1 changed (`agriculture`; name_en)" in text
 
     failing = run_cli("review", curated, "HEAD", "--root", str(repo), "--fail-on-suspicious")
     assert failing.exit_code == 1, failing.output

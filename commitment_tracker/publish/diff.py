@@ -149,11 +149,17 @@ class PackageDiff:
             "duplicate_keys": sum(len(r.duplicates) for r in self.resources),
         }
 
+    def sides(self) -> dict[str, dict[str, str]]:
+        """How each side was named and its package version, as the JSON outputs give them."""
+        return {
+            "old": {"label": self.old_label, "version": self.old_version},
+            "new": {"label": self.new_label, "version": self.new_version},
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "diff_version": DIFF_VERSION,
-            "old": {"label": self.old_label, "version": self.old_version},
-            "new": {"label": self.new_label, "version": self.new_version},
+            **self.sides(),
             "breaking": self.breaking,
             "notes": self.notes,
             "summary": self.summary(),

@@ -109,8 +109,7 @@ class Review:
         c = self.changes
         return {
             "review_version": REVIEW_VERSION,
-            "old": {"label": c.old_label, "version": c.old_version},
-            "new": {"label": c.new_label, "version": c.new_version},
+            **c.sides(),
             "is_empty": self.is_empty,
             "breaking": c.breaking,
             "notes": c.notes,
@@ -483,32 +482,33 @@ class _Builder:
     # Figures --------------------------------------------------------------------------------------
 
     def _figures(self) -> None:
-        backed = {c.get("commitment_id") for c in self.diff_of("claims").added} | {
-            c.get("indicator_id") for c in self.diff_of("claims").added
-        }
-        old_rows = self.by_id(self.old, "commitments", "commitment_id")
-        new_rows = self.by_id(self.new, "commitments", "commitment_id")
+        added = self.diff_of("claims").added
+        backed = {c.get("commitment_id") for c in added} | {c.get("indicator_id") for c in added}
+        commitment = ("commitments", "commitment_id", "target_value", "unit_id", "target_qualifier")
+        for cid, before, after in self._changed_figures(*commitment):
+            self._figure_item("commitments", cid, "target", before, after, cid in backed)
         for change in self.diff_of("commitments").changed:
-            cid = change.key["commitment_id"]
-            if set(change.columns) & set(TARGET_COLUMNS):
-                before, after = (
-                    self.figure(v, rows[cid], "target_value", "unit_id", "target_qualifier", "commitments")
-                    for v, rows in ((self.old, old_rows), (self.new, new_rows))
-                )
-                self._figure_item("commitments", cid, "target", before, after, cid in backed)
             if "deadline_year" in change.columns:
+                cid = change.key["commitment_id"]
                 before, after = (v or "not stated" for v in change.columns["deadline_year"])
                 self._figure_item("commitments", cid, "deadline", before, after, cid in backed)
-        old_rows = self.by_id(self.old, "indicators", "indicator_id")
-        new_rows = self.by_id(self.new, "indicators", "indicator_id")
-        for change in self.diff_of("indicators").changed:
-            iid = change.key["indicator_id"]
-            if set(change.columns) & set(INDICATOR_COLUMNS):
+        for iid, before, after in self._changed_figures("indicators", "indicator_id", *INDICATOR_COLUMNS):
+            self._figure_item("indicators", iid, "value", before, after, iid in backed)
+
+    def _changed_figures(
+        self, resource: str, id_column: str, value: str, unit: str, qualifier: str
+    ) -> Iterable[tuple[str, str, str]]:
+        """(id, before, after) of each row whose figure (value, unit or qualifier) changed, as read."""
+        old_rows = self.by_id(self.old, resource, id_column)
+        new_rows = self.by_id(self.new, resource, id_column)
+        for change in self.diff_of(resource).changed:
+            if set(change.columns) & {value, unit, qualifier}:
+                item = change.key[id_column]
                 before, after = (
-                    self.figure(v, rows[iid], "value", "unit_id", "qualifier", "indicators")
-                    for v, rows in ((self.old, old_rows), (self.new, new_rows))
+                    self.figure(version, rows[item], value, unit, qualifier, resource)
+                    for version, rows in ((self.old, old_rows), (self.new, new_rows))
                 )
-                self._figure_item("indicators", iid, "value", before, after, iid in backed)
+                yield item, before, after
 
     def _figure_item(
         self, resource: str, item_id: str, what: str, before: str, after: str, backed: bool
