@@ -192,6 +192,8 @@ class _Builder:
     def __init__(self, old: Version, new: Version, changes: PackageDiff) -> None:
         self.old, self.new, self.changes = old, new, changes
         self.sections: dict[str, list[Item]] = {name: [] for name in SECTIONS}
+        self._by_id: dict[tuple[int, str, str], dict[str, Row]] = {}
+        self._by_key: dict[tuple[int, str, tuple[str, ...]], dict[tuple, Row]] = {}
 
     def build(self) -> Review:
         self._history()
@@ -222,7 +224,12 @@ class _Builder:
         return [] if table is None else table.to_dicts()
 
     def by_id(self, version: Version, resource: str, column: str) -> dict[str, Row]:
-        return {r[column]: r for r in self.rows(version, resource) if r.get(column) is not None}
+        """A table's rows by one id column, built once per version (every sentence looks names up)."""
+        cache_key = (id(version), resource, column)
+        if cache_key not in self._by_id:
+            rows = self.rows(version, resource)
+            self._by_id[cache_key] = {r[column]: r for r in rows if r.get(column) is not None}
+        return self._by_id[cache_key]
 
     def found(self, resource: str, column: str, item_id: str | None) -> Row:
         """The row with this id in the new version, else in the old one, else an empty row."""
@@ -322,11 +329,10 @@ class _Builder:
 
     def _row(self, version: Version, resource: str, key: Row) -> Row:
         """The whole row with this key in ``version`` (the key alone when it is not there)."""
-        table = version.tables.get(resource)
-        if table is None:
-            return key
-        found = table.filter(pl.all_horizontal([pl.col(k).eq_missing(v) for k, v in key.items()])).head(1)
-        return found.to_dicts()[0] if found.height else key
+        cache_key = (id(version), resource, tuple(key))
+        if cache_key not in self._by_key:
+            self._by_key[cache_key] = {tuple(r.get(k) for k in key): r for r in self.rows(version, resource)}
+        return self._by_key[cache_key].get(tuple(key.values()), key)
 
     def _history_row(self, resource: str, row: Row) -> str:
         if resource == "claims":
