@@ -320,7 +320,7 @@ class _Builder:
                     key,
                 )
             for change in d.changed:
-                if resource == "sources" and not set(change.columns) & {"seed_path", "seed_sha256"}:
+                if resource == "sources" and not set(change.columns) & set(SEED_COLUMNS):
                     continue  # a source's description may be corrected; its seed may not
                 cols = "; ".join(f"{c}: {_code(b)} → {_code(a)}" for c, (b, a) in change.columns.items())
                 what = self._history_row(resource, self._row(self.new, resource, change.key))
