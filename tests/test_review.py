@@ -5,7 +5,8 @@ The scripted change is made on a git copy of the real package: commit 1 is the p
 commit 2 adds an article with the curation commands (a source, claims, a status move, a target
 blanked because the new article disputes it), a valid change; commit 3 edits the files by hand the
 way history must not be edited (a status row deleted, a claim's quote edited, a byte of an archived
-text changed, a target changed with no claim, a claim deleted, a status moved backwards), and
+text changed, a target changed with no claim, a claim deleted, a status moved backwards, a status
+dated before the latest one), and
 edits a sector's name, which no section words.
 """
 
@@ -148,6 +149,8 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
                     "",
                     "Hm.",
                 ],
+                # Slipped in before the latest status the base had: history rewritten, not appended.
+                ["ai-law", "2025-06-30", "announced", "announced", "", SOURCE, "", "Backdated."],
             ]
         ),
     )
@@ -244,6 +247,9 @@ def test_suspicious_changes_come_first_and_name_each_one(scripted):
         "`achieved` → `in_progress` as of 2026-11-15.",
         "`partenariat-current-ai` (Partnership with Current AI on the ethics, safety and diversity of AI "
         "applications) lost its last claim (1 claim before): nothing in the package quotes a source for it",
+        "Status row dated 2025-06-30 for `ai-law` (Draft law regulating AI (algorithmic transparency, right "
+        "to object, fairness, non-discrimination)) is not after its latest status before the change "
+        "(2025-07-01)",
     ]
     for sentence in expected:
         assert sentence in suspicious, f"{sentence!r} not in:\n{suspicious}"
@@ -273,6 +279,7 @@ def test_json_report_validates_against_its_schema(scripted):
         "figure-without-claim",
         "status-backwards",
         "last-claim-lost",
+        "status-backdated",
     }
     (moved,) = [s for s in data["status_changes"] if s["backwards"]]
     assert moved | {"text": None} == {
