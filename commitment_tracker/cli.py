@@ -1050,6 +1050,53 @@ def diff_command(root: Path, old: str, new: str | None, output_format: str, outp
     )
 
 
+@cli.command("review")
+@root_option
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+    help="markdown for people (and a CI job summary), json for tools (schema: publish/review.schema.json).",
+)
+@click.option("--fail-on-suspicious", is_flag=True, help="Exit 1 when the report lists suspicious changes.")
+@output_option
+def review_command(
+    root: Path, base: str, head: str | None, output_format: str, fail_on_suspicious: bool, output: Path | None
+) -> None:
+    """Say what changed between two versions in the words of the domain, suspicious changes first.
+
+    BASE and HEAD are each a package folder or a git ref (tag, branch, commit; `vX.Y.Z` is the
+    commit that set that version when there is no such tag); HEAD defaults to the package folder
+    itself. The report names commitments added, withdrawn and retitled, status and formality
+    moves with their date, source and quote, targets, deadlines and amounts changed (old → new),
+    new sources, claims, disagreements, actors and spellings. Suspicious: a claim, status row or
+    source edited or deleted, an archived text changed, a status going backwards or backdated, a
+    figure changed without a new claim, a commitment left without claims, a duplicated key.
+
+    Example:
+
+    \b
+        commitments review v0.1.0
+        commitments review origin/main HEAD --format json --output review.json
+    """
+    from commitment_tracker.publish import review as review_mod
+
+    report = review_mod.review(base, head if head is not None else str(root), repo=root)
+    _deliver_document(
+        output,
+        False,
+        text=report.to_json if output_format == "json" else report.to_markdown,
+        write_parquet=lambda path: None,
+    )
+    if fail_on_suspicious and report.suspicious:
+        click.echo(f"{len(report.suspicious)} suspicious changes (--fail-on-suspicious)", err=True)
+        sys.exit(errors.EXIT_INVALID)
+
+
 @cli.command("release")
 @root_option
 @click.option(

@@ -48,6 +48,12 @@ def versioned(tmp_path: Path) -> tuple[Path, str]:
     return package, version
 
 
+def title(root: Path, commitment_id: str) -> str:
+    header, rows = read_rows(root, "commitments")
+    (row,) = [r for r in rows if r[0] == commitment_id]
+    return row[header.index("title_en")]
+
+
 def diff_json(old: Path | str, new: Path | str, root: Path) -> dict:
     result = run_cli("diff", str(old), str(new), "--root", str(root), "--format", "json")
     assert result.exit_code == 0, result.output
@@ -102,10 +108,11 @@ def test_rows_added_removed_and_changed_by_primary_key(pair):
         "rows_removed": 1,
         "rows_changed": 1,
         "seed_files_changed": 0,
+        "duplicate_keys": 0,
     }
 
     markdown = run_cli("diff", str(old), str(new), "--root", str(new)).output
-    assert "| `commitments` | 0 | 0 | 1 |" in markdown
+    assert "| `commitments` | 0 | 0 | 1 | 0 |" in markdown
     was = json.dumps(before or None, ensure_ascii=False)
     assert f'- `{commitment_id}`\n  - notes: {was} → "Rewritten note."' in markdown
 
@@ -207,7 +214,10 @@ def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
     assert f"Release {new_version} (was {version}; compared with v{version})" in result.output
     changelog = (package / release.CHANGELOG).read_text(encoding="utf-8")
     assert changelog.index(f"## {new_version} — {TODAY}") < changelog.index(f"## {version} ")
-    assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in changelog
+    assert (
+        f"`{latest[0]}` ({title(package, latest[0])}): `{latest[2]}` → `in_progress` as of 2026-11-20"
+        in changelog
+    )
     assert f"git tag -a v{new_version}" in result.output
     zenodo = json.loads((package / ".zenodo.json").read_text(encoding="utf-8"))
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
@@ -261,7 +271,7 @@ def test_breaking_schema_change_needs_a_major_bump(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert f"Release {int(version.split('.')[0]) + 1}.0.0" in result.output
-    assert "- Schema: 1 change (1 breaking):" in result.output
+    assert "### Schema changes (1)\n\n- **breaking** `units.symbol` field removed" in result.output
     after = {
         p.name: p.read_bytes() for p in package.iterdir() if p.is_file() and p.name != ".commitments.lock"
     }
@@ -295,5 +305,10 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
 
     planned = run_cli("release", "--root", str(clone), "--bump", "minor", "--dry-run")
     assert planned.exit_code == 0, planned.output
-    assert f"compared with {release_commit})" in planned.output
-    assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in planned.output
+    assert (
+        f"compared with v{version} (commit {release_commit[:10]}, where the version became" in planned.output
+    )
+    assert f"`commitments review v{version}` gives this report" in planned.output
+    assert f"`{latest[0]}` ({title(package, latest[0])}): `{latest[2]}` → `in_progress` as of 2026-11-20" in (
+        planned.output
+    )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.datapackage import containment, paths
-from commitment_tracker.datapackage.schema_checks import DescriptorIssue, descriptor_issues
+from commitment_tracker.datapackage.schema_checks import DescriptorIssue, descriptor_issues, sound_resources
 from commitment_tracker.errors import TrackerError
 
 if TYPE_CHECKING:
@@ -302,6 +302,15 @@ def parse_package(descriptor: dict[str, Any]) -> Package:
         raise DescriptorError(issues)
     resources = tuple(_parse_resource(raw) for raw in descriptor["resources"])
     return Package(descriptor=descriptor, resources=resources)
+
+
+def parse_sound_resources(descriptor: dict[str, Any]) -> Package:
+    """The resources of ``descriptor`` that are usable on their own, whatever is wrong with the
+    package as a whole (``schema_checks.sound_resources``): what `diff` compares when a version
+    dropped a resource the tools need."""
+    return Package(
+        descriptor=descriptor, resources=tuple(_parse_resource(r) for r in sound_resources(descriptor))
+    )
 
 
 def load_package(root: Path) -> Package:

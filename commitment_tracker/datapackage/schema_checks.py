@@ -101,6 +101,19 @@ def descriptor_issues(descriptor: dict[str, Any]) -> list[DescriptorIssue]:
     return list(_package_issues(descriptor))
 
 
+def sound_resources(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resources of ``descriptor`` usable on their own (a unique snake_case name, a sound path and
+    schema), whatever concerns the package as a whole (a resource it needs is missing, a foreign key
+    points at it). For comparing versions, where a dropped resource is a change to show."""
+    raw_resources = descriptor.get("resources")
+    found: dict[str, dict[str, Any]] = {}
+    for raw in raw_resources if isinstance(raw_resources, list) else []:
+        name = raw.get("name") if isinstance(raw, dict) else None
+        if isinstance(name, str) and _NAME.fullmatch(name) and name not in found:
+            found[name] = raw
+    return [raw for name, raw in found.items() if next(_resource_issues(raw, name), None) is None]
+
+
 def shown(value: Any) -> str:
     """An offending value as JSON, cut to a readable length."""
     try:
@@ -336,6 +349,13 @@ def _value_problem(type_: str, value: Any) -> str | None:
 def _pattern_problem(pattern: Any) -> str | None:
     if not isinstance(pattern, str):
         return "must be a regular expression (a string)"
+    return _regex_problem(pattern)
+
+
+# Cached: a descriptor repeats one id pattern on dozens of fields, and each DuckDB connection opened
+# to judge one costs tens of milliseconds (seconds per descriptor read, uncached).
+@functools.cache
+def _regex_problem(pattern: str) -> str | None:
     try:
         re.compile(pattern)
     except re.error as exc:

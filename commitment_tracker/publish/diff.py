@@ -75,6 +75,16 @@ class RowChange:
     columns: dict[str, tuple[str | None, str | None]]
 
 
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A primary key held by more than one row of one version (``rows`` counts like validation
+    reports: the header is row 1)."""
+
+    side: str  # old, new
+    key: Row
+    rows: list[int]
+
+
 @dataclass
 class ResourceDiff:
     name: str
@@ -82,10 +92,11 @@ class ResourceDiff:
     added: list[Row] = field(default_factory=list)
     removed: list[Row] = field(default_factory=list)
     changed: list[RowChange] = field(default_factory=list)
+    duplicates: list[DuplicateKey] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
-        return not (self.added or self.removed or self.changed)
+        return not (self.added or self.removed or self.changed or self.duplicates)
 
     def key_text(self, row: Row) -> str:
         return " / ".join(str(row.get(k)) for k in self.key)
@@ -108,6 +119,7 @@ class PackageDiff:
     schema_changes: list[SchemaChange]
     resources: list[ResourceDiff]
     seed_files: list[FileChange]
+    notes: list[str] = field(default_factory=list)  # what could not be read as it should, per side
 
     @property
     def breaking(self) -> bool:
@@ -116,6 +128,9 @@ class PackageDiff:
     @property
     def is_empty(self) -> bool:
         return not self.schema_changes and not self.seed_files and all(r.is_empty for r in self.resources)
+
+    def label(self, side: str) -> str:
+        return self.old_label if side == "old" else self.new_label
 
     def resource(self, name: str) -> ResourceDiff:
         for r in self.resources:
@@ -131,14 +146,22 @@ class PackageDiff:
             "rows_removed": sum(len(r.removed) for r in self.resources),
             "rows_changed": sum(len(r.changed) for r in self.resources),
             "seed_files_changed": len(self.seed_files),
+            "duplicate_keys": sum(len(r.duplicates) for r in self.resources),
+        }
+
+    def sides(self) -> dict[str, dict[str, str]]:
+        """How each side was named and its package version, as the JSON outputs give them."""
+        return {
+            "old": {"label": self.old_label, "version": self.old_version},
+            "new": {"label": self.new_label, "version": self.new_version},
         }
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "diff_version": DIFF_VERSION,
-            "old": {"label": self.old_label, "version": self.old_version},
-            "new": {"label": self.new_label, "version": self.new_version},
+            **self.sides(),
             "breaking": self.breaking,
+            "notes": self.notes,
             "summary": self.summary(),
             "schema_changes": [
                 {
@@ -165,6 +188,7 @@ class PackageDiff:
                         }
                         for c in r.changed
                     ],
+                    "duplicate_keys": [vars(d) for d in r.duplicates],
                 }
                 for r in self.resources
             ],
@@ -177,7 +201,8 @@ class PackageDiff:
         """One row per change (long form), for Parquet or a DuckDB table.
 
         change is added / removed (whole rows, as JSON in after / before), changed (one row per
-        column, with before and after), schema (kind says which) or seed-file.
+        column, with before and after), schema (kind says which), seed-file or duplicate-key (kind
+        says in which version; after lists the rows holding the key, as JSON).
         """
         records: list[dict[str, Any]] = []
 
@@ -209,6 +234,14 @@ class PackageDiff:
                         before=before,
                         after=after,
                     )
+            for d in r.duplicates:
+                add(
+                    resource=r.name,
+                    change="duplicate-key",
+                    kind=d.side,
+                    key=_json(d.key),
+                    after=_json(d.rows),
+                )
         for f in self.seed_files:
             add(
                 resource=paths.SEEDS_DIRNAME,
@@ -224,6 +257,8 @@ class PackageDiff:
         lines = [f"# Changes from {self.old_label} to {self.new_label}", ""]
         lines.append(f"Package version {self.old_version or '?'} → {self.new_version or '?'}.")
         lines.append("")
+        if self.notes:
+            lines += [f"- Note: {n}" for n in self.notes] + [""]
         if self.is_empty:
             lines.append("No changes.")
             return "\n".join(lines) + "\n"
@@ -235,9 +270,13 @@ class PackageDiff:
         lines += ["", "## Rows", ""]
         changed = [r for r in self.resources if not r.is_empty]
         if changed:
-            lines += ["| resource | added | removed | changed |", "|---|---:|---:|---:|"]
             lines += [
-                f"| `{r.name}` | {len(r.added)} | {len(r.removed)} | {len(r.changed)} |" for r in changed
+                "| resource | added | removed | changed | duplicate keys |",
+                "|---|---:|---:|---:|---:|",
+            ]
+            lines += [
+                f"| `{r.name}` | {len(r.added)} | {len(r.removed)} | {len(r.changed)} | {len(r.duplicates)} |"
+                for r in changed
             ]
         else:
             lines.append("No row changes.")
@@ -253,12 +292,18 @@ class PackageDiff:
                         cells = "; ".join(
                             f"{k}: {_json(v)}" for k, v in row.items() if v is not None and k not in r.key
                         )
-                        lines.append(f"- `{r.key_text(row)}` — {cells}")
+                        lines.append(f"- `{r.key_text(row)}`" + (f" — {cells}" if cells else ""))
             if r.changed:
                 lines += ["", f"Changed ({len(r.changed)}):", ""]
                 for ch in r.changed:
                     lines.append(f"- `{r.key_text(ch.key)}`")
                     lines += [f"  - {col}: {_json(b)} → {_json(a)}" for col, (b, a) in ch.columns.items()]
+            if r.duplicates:
+                lines += ["", f"Duplicate keys ({len(r.duplicates)}), each held by more than one row:", ""]
+                lines += [
+                    f"- `{r.key_text(d.key)}` in {self.label(d.side)}: rows {', '.join(map(str, d.rows))}"
+                    for d in r.duplicates
+                ]
         return "\n".join(lines) + "\n"
 
 
@@ -398,29 +443,84 @@ def _refuse_member(ref: str, member: tarfile.TarInfo) -> None:
 # --- comparing --------------------------------------------------------------------------------
 
 
+@dataclass
+class Version:
+    """One side, read: its descriptor and every table it holds as text (a table whose file is
+    missing is absent), and what could not be read as it should."""
+
+    root: Path
+    label: str
+    package: Package
+    tables: dict[str, pl.DataFrame]
+    notes: list[str]
+
+
+def load_version(root: Path, label: str) -> Version:
+    """Read a package folder for comparison. A descriptor the tools refuse as a whole (a resource
+    they need was dropped) is still read for the resources it describes soundly, and a listed
+    file that is gone is an empty table: both are changes to show, not reasons to stop."""
+    notes = []
+    try:
+        descriptor = schema.read_descriptor(root)
+    except schema.DescriptorError as exc:
+        raise DiffError(f"{label}: {exc}") from None
+    try:
+        package = schema.parse_package(descriptor)
+    except schema.DescriptorError as exc:
+        package = schema.parse_sound_resources(descriptor)
+        notes.append(f"{label}: {exc}; the resources it describes soundly are compared")
+    tables = {}
+    for res in package.resources:
+        try:
+            present = res.file(root).is_file()
+        except containment.ContainmentError as exc:
+            raise DiffError(f"{label}: {res.name}: {exc}") from None
+        if present:
+            tables[res.name] = _read(root, res)
+        else:
+            notes.append(f"{label}: {res.path} does not exist; its rows count as removed")
+    return Version(root, label, package, tables, notes)
+
+
+@contextmanager
+def open_versions(old: str | Path, new: str | Path, repo: Path) -> Iterator[tuple[Version, Version]]:
+    """Both sides read (each a package folder or a git ref of ``repo``); their folders live as
+    long as the context, for what reads files beyond the tables (seeds)."""
+    with open_side(str(old), repo) as a, open_side(str(new), repo) as b:
+        yield load_version(a.root, a.label), load_version(b.root, b.label)
+
+
 def diff(old: str | Path, new: str | Path, repo: Path) -> PackageDiff:
     """Compare two sides (each a package folder or a git ref of ``repo``)."""
-    with open_side(str(old), repo) as a, open_side(str(new), repo) as b:
-        return diff_folders(a.root, b.root, a.label, b.label)
+    with open_versions(old, new, repo) as (a, b):
+        return diff_versions(a, b)
 
 
 def diff_folders(old_root: Path, new_root: Path, old_label: str, new_label: str) -> PackageDiff:
-    try:
-        old_pkg, new_pkg = schema.load_package(old_root), schema.load_package(new_root)
-    except schema.DescriptorError as exc:
-        raise DiffError(str(exc)) from None
+    return diff_versions(load_version(old_root, old_label), load_version(new_root, new_label))
+
+
+def diff_versions(old: Version, new: Version) -> PackageDiff:
+    names = [*new.package.resource_names]
+    names += [n for n in old.package.resource_names if n not in names]
     resources = []
-    for res in new_pkg.resources:
-        if res.name in old_pkg.resource_names:
-            resources.append(_diff_resource(old_root, old_pkg.resource(res.name), new_root, res))
+    for name in names:
+        # The key of the newer description; a dropped resource keeps its old one.
+        described = new.package if name in new.package.resource_names else old.package
+        key = described.resource(name).primary_key
+        old_df, new_df = old.tables.get(name), new.tables.get(name)
+        if old_df is None and new_df is None:
+            continue
+        resources.append(_diff_resource(name, key, old_df, new_df))
     return PackageDiff(
-        old_label=old_label,
-        new_label=new_label,
-        old_version=old_pkg.version,
-        new_version=new_pkg.version,
-        schema_changes=schema_changes(old_pkg, new_pkg),
+        old_label=old.label,
+        new_label=new.label,
+        old_version=old.package.version,
+        new_version=new.package.version,
+        schema_changes=schema_changes(old.package, new.package),
         resources=resources,
-        seed_files=_diff_seeds(old_root, new_root),
+        seed_files=_diff_seeds(old.root, new.root),
+        notes=old.notes + new.notes,
     )
 
 
@@ -488,25 +588,68 @@ def _read(root: Path, resource: Resource) -> pl.DataFrame:
         raise DiffError(str(exc)) from None
 
 
-def _diff_resource(old_root: Path, old_res: Resource, new_root: Path, new_res: Resource) -> ResourceDiff:
-    old_df, new_df = _read(old_root, old_res), _read(new_root, new_res)
+def _diff_resource(
+    name: str, key_fields: tuple[str, ...], old_df: pl.DataFrame | None, new_df: pl.DataFrame | None
+) -> ResourceDiff:
+    """Rows added, removed and changed, by primary key; a side without the table has no rows.
+
+    Rows whose key is held by more than one row in either version are listed as duplicates and
+    compared whole (as a multiset), since a key cannot say which of them a row became.
+    """
+    old_df = new_df.clear() if old_df is None else old_df
+    new_df = old_df.clear() if new_df is None else new_df
     common = [c for c in new_df.columns if c in old_df.columns]
-    key = new_res.primary_key if set(new_res.primary_key) <= set(common) else ()
-    key = key or tuple(common)  # no usable key: a row is its whole content
-    result = ResourceDiff(name=new_res.name, key=tuple(key))
-    by_key = list(key)
-    join = {"on": by_key, "nulls_equal": True}  # a blank is a value like any other here
-    result.added = new_df.join(old_df.select(by_key), how="anti", **join).sort(by_key).to_dicts()
-    result.removed = old_df.join(new_df.select(by_key), how="anti", **join).sort(by_key).to_dicts()
+    key = key_fields if set(key_fields) <= set(common) else ()
+    key = list(key or common)  # no usable key: a row is its whole content
+    result = ResourceDiff(name=name, key=tuple(key))
+    result.duplicates = _duplicates("old", old_df, key) + _duplicates("new", new_df, key)
+    join = {"on": key, "nulls_equal": True}  # a blank is a value like any other here
+    doubled = pl.DataFrame([d.key for d in result.duplicates], schema=dict.fromkeys(key, pl.String))
+    old_one, new_one = (df.join(doubled, how="anti", **join) for df in (old_df, new_df))
+    result.added = new_one.join(old_one.select(key), how="anti", **join).to_dicts()
+    result.removed = old_one.join(new_one.select(key), how="anti", **join).to_dicts()
+    if doubled.height:
+        old_many, new_many = (
+            _numbered(df.join(doubled, how="semi", **join), common) for df in (old_df, new_df)
+        )
+        whole = {"on": [*common, _OCCURRENCE], "nulls_equal": True}
+        result.added += new_many.join(old_many, how="anti", **whole).drop(_OCCURRENCE).to_dicts()
+        result.removed += old_many.join(new_many, how="anti", **whole).drop(_OCCURRENCE).to_dicts()
+    result.added.sort(key=lambda row: _sort_key(row, key))
+    result.removed.sort(key=lambda row: _sort_key(row, key))
     others = [c for c in common if c not in key]
     if others:
-        both = old_df.select(common).join(new_df.select(common), how="inner", suffix="__new", **join)
-        both = both.sort(by_key)
+        both = old_one.select(common).join(new_one.select(common), how="inner", suffix="__new", **join)
+        both = both.sort(key)
         differs = pl.any_horizontal([pl.col(c).ne_missing(pl.col(f"{c}__new")) for c in others])
         for rec in both.filter(differs).iter_rows(named=True):
             cols = {c: (rec[c], rec[f"{c}__new"]) for c in others if rec[c] != rec[f"{c}__new"]}
             result.changed.append(RowChange(key={k: rec[k] for k in key}, columns=cols))
     return result
+
+
+_OCCURRENCE = "__occurrence"
+
+
+def _numbered(df: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Identical rows told apart by their occurrence, so two copies against one is one added."""
+    return df.select(columns).with_columns(pl.int_range(pl.len()).over(columns).alias(_OCCURRENCE))
+
+
+def _sort_key(row: Row, key: list[str]) -> tuple:
+    return tuple((row.get(k) is not None, row.get(k) or "") for k in key)
+
+
+def _duplicates(side: str, df: pl.DataFrame, key: list[str]) -> list[DuplicateKey]:
+    rows = (
+        df.with_row_index("__row", offset=2)
+        .group_by(key, maintain_order=True)
+        .agg(pl.col("__row"))
+        .filter(pl.col("__row").list.len() > 1)
+    )
+    return [
+        DuplicateKey(side, {k: rec[k] for k in key}, list(rec["__row"])) for rec in rows.iter_rows(named=True)
+    ]
 
 
 def _seed_hashes(root: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""Releases: bump the SemVer version, write a dated CHANGELOG section from the diff, name the tag.
+"""Releases: bump the SemVer version, write a dated CHANGELOG section from the review, name the tag.
 
 The previous release is ``since`` (a git ref or a folder) when given, else the git tag
 ``v<current version>``, else (a clone carries no tags) the commit that set the current version in
@@ -6,8 +6,9 @@ datapackage.json. A release refuses to run on an invalid package, on no change s
 previous release, on a version already bumped since it, and on a minor or patch bump over breaking
 schema changes. It changes four files, all or nothing: ``version`` in datapackage.json, ``version`` and
 ``date-released`` in CITATION.cff, ``.zenodo.json`` (Zenodo's record of the release) and a new
-section at the top of CHANGELOG.md. Tagging is left to
-the maintainer, who reviews and commits those files first.
+section at the top of CHANGELOG.md: the review report (``review.py``) in the words of the domain,
+suspicious changes first. Tagging is left to the maintainer, who reviews and commits those files
+first.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from pathlib import Path
 from commitment_tracker.curation import atomic, lock
 from commitment_tracker.datapackage import paths, schema
 from commitment_tracker.errors import TrackerError
-from commitment_tracker.publish.diff import PackageDiff, ResourceDiff, diff, git_ref_exists, release_commit
+from commitment_tracker.publish.diff import PackageDiff, git_ref_exists, release_commit
+from commitment_tracker.publish.review import Review, review
 from commitment_tracker.validation import context
 
 PARTS = ("major", "minor", "patch")
@@ -43,8 +45,12 @@ class ReleasePlan:
     new_version: str
     date: dt.date
     section: str
-    diff: PackageDiff
+    review: Review
     files: list[str]
+
+    @property
+    def diff(self) -> PackageDiff:
+        return self.review.changes
 
     @property
     def tag(self) -> str:
@@ -54,7 +60,8 @@ class ReleasePlan:
         head = "Dry run: nothing written. " if dry_run else ""
         verb = "would be updated" if dry_run else "updated"
         lines = [
-            f"{head}Release {self.new_version} (was {self.old_version}; compared with {self.previous}).",
+            f"{head}Release {self.new_version} (was {self.old_version}; "
+            f"compared with {self.diff.old_label}).",
             f"Files {verb}: {', '.join(self.files)}",
             "",
             self.section.rstrip(),
@@ -103,7 +110,8 @@ def release(root: Path, bump: str, since: str | None = None, dry_run: bool = Fal
         version = str(descriptor.get("version", ""))
         new_version = bump_version(version, bump)
         previous = _previous(root, version, since)
-        changes = diff(previous, root, repo=root)
+        report = review(previous, root, repo=root)
+        changes = report.changes
         if changes.is_empty:
             raise ReleaseError(f"nothing changed since {previous}: there is nothing to release")
         if changes.old_version != version:
@@ -115,9 +123,9 @@ def release(root: Path, bump: str, since: str | None = None, dry_run: bool = Fal
         if changes.breaking and bump != "major":
             listed = "\n".join(f"  - {c.describe()}" for c in changes.schema_changes if c.breaking)
             raise ReleaseError(f"breaking schema changes since {previous} need --bump major:\n{listed}")
-        section = changelog_section(changes, new_version, today, previous)
+        section = changelog_section(report, new_version, today, previous)
         files = _updated_files(root, descriptor, new_version, today, section)
-        plan = ReleasePlan(previous, version, new_version, today, section, changes, sorted(files))
+        plan = ReleasePlan(previous, version, new_version, today, section, report, sorted(files))
         if not dry_run:
             atomic.write_files(root, {root / name: data for name, data in files.items()})
         return plan
@@ -129,10 +137,10 @@ def _previous(root: Path, version: str, since: str | None) -> str:
     tag = f"v{version}"
     if git_ref_exists(root, f"refs/tags/{tag}"):
         return tag
-    # No tag (a fresh clone carries none): the commit that set the current version is the release.
-    commit = release_commit(root, version)
-    if commit is not None:
-        return commit
+    # No tag (a fresh clone carries none): the commit that set the current version is the release,
+    # and its name resolves to it (diff.resolve_ref), so the CHANGELOG's commands run in any clone.
+    if release_commit(root, version) is not None:
+        return tag
     raise ReleaseError(
         f"there is no git tag {tag} and no commit in the history of datapackage.json set the version "
         f"to {version}; pass --since REF (a git ref or a folder holding the previous release) to say "
@@ -192,74 +200,13 @@ def insert_section(changelog: str, section: str) -> str:
     return changelog[: match.start()] + section + "\n" + changelog[match.start() :]
 
 
-def changelog_section(changes: PackageDiff, version: str, date: dt.date, previous: str) -> str:
-    """The CHANGELOG.md section: counts per resource, schema changes and the notable rows."""
+def changelog_section(report: Review, version: str, date: dt.date, previous: str) -> str:
+    """The CHANGELOG.md section: the review report, its headings one level down, suspicious first."""
+    changes = report.changes
     lines = [f"## {version} — {date.isoformat()}", ""]
     lines.append(
-        f"Compared with {changes.old_version} (`{previous}`); `commitments diff {previous}` lists every row."
+        f"Compared with {changes.old_version} (`{previous}`): `commitments review {previous}` gives this "
+        f"report, `commitments diff {previous}` every row."
     )
-    lines.append("")
-    if changes.schema_changes:
-        breaking = sum(c.breaking for c in changes.schema_changes)
-        n = len(changes.schema_changes)
-        lines.append(f"- Schema: {n} change{'s' if n != 1 else ''} ({breaking} breaking):")
-        lines += [f"  - {c.describe()}" for c in changes.schema_changes]
-    else:
-        lines.append("- Schema: no changes.")
-    counts = [_counts(r) for r in changes.resources if not r.is_empty]
-    lines.append(f"- Data: {'; '.join(counts)}." if counts else "- Data: no row changes.")
-    added_seeds = [f.path for f in changes.seed_files if f.change == "added"]
-    if added_seeds:
-        lines.append(f"- Archived texts added: {', '.join(f'`{p}`' for p in added_seeds)}.")
-    other_seeds = [f"{f.path} ({f.change})" for f in changes.seed_files if f.change != "added"]
-    if other_seeds:
-        lines.append(f"- Archived texts removed or modified: {', '.join(other_seeds)}.")
-    notable = [
-        ("New sources", changes.resource("sources").added, _source_line),
-        ("New commitments", changes.resource("commitments").added, _commitment_line),
-        ("Status changes", changes.resource("status_updates").added, _status_line),
-        ("New disputes", changes.resource("discrepancies").added, _dispute_line),
-    ]
-    for title, rows, render in notable:
-        if rows:
-            lines += ["", f"{title}:", ""]
-            lines += [f"- {render(row)}" for row in rows]
+    lines += ["", *report.body(level=3, say_clean=False)]
     return "\n".join(lines) + "\n"
-
-
-def _counts(r: ResourceDiff) -> str:
-    parts = [
-        f"{len(rows)} {what}"
-        for what, rows in (("added", r.added), ("removed", r.removed), ("changed", r.changed))
-        if rows
-    ]
-    return f"`{r.name}` " + ", ".join(parts)
-
-
-def _source_line(row: dict) -> str:
-    described = ", ".join(
-        v
-        for v in (
-            row.get("outlet"),
-            f"“{row['title']}”" if row.get("title") else None,
-            row.get("published_on"),
-        )
-        if v
-    )
-    return f"`{row.get('source_id')}`" + (f" — {described}" if described else "")
-
-
-def _commitment_line(row: dict) -> str:
-    return f"`{row.get('commitment_id')}` — {row.get('title_en')}"
-
-
-def _status_line(row: dict) -> str:
-    formality = f", {row['formality']}" if row.get("formality") else ""
-    return (
-        f"`{row.get('commitment_id')}`: {row.get('status')}{formality} as of {row.get('as_of')} "
-        f"(source `{row.get('source_id')}`)"
-    )
-
-
-def _dispute_line(row: dict) -> str:
-    return f"`{row.get('discrepancy_id')}` ({row.get('kind')}) — {row.get('description')}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
 
+from commitment_tracker.amounts import group_digits, unit_symbol
 from commitment_tracker.datapackage import csvio, schema
 
 # The compact sign of each qualifier in the text summary: notation, not a label (the labels are the
@@ -30,17 +30,8 @@ def format_amount(value: float | None, qualifier: str | None = None) -> str:
     """11000000000 -> '11 000 000 000' (exact, grouped by thousands); blank stays blank."""
     if value is None:
         return ""
-    text = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
-    return QUALIFIER_SIGNS.get(qualifier or "", "") + text.replace(",", " ")
-
-
-def unit_symbol(label: str | None, unit_id: str | None) -> str:
-    """The short symbol of a unit: the parenthesised part of its label ('dirham marocain (MAD)')."""
-    if label:
-        match = re.search(r"\(([^()]+)\)\s*$", label)
-        if match:
-            return match.group(1)
-    return unit_id or ""
+    # Grouped by spaces, with a decimal point: the text summary's one fixed notation.
+    return QUALIFIER_SIGNS.get(qualifier or "", "") + group_digits(value, "en").replace(",", " ")
 
 
 def resource_counts(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:

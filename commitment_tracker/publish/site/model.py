@@ -13,6 +13,7 @@ from typing import Any
 
 import polars as pl
 
+from commitment_tracker import amounts
 from commitment_tracker.datapackage import csvio, paths, schema
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.publish import summary
@@ -180,13 +181,11 @@ class SiteData:
         if value is None:
             return ""
         unit = self.units.get(unit_id or "")
-        symbol = "" if unit is None else summary.unit_symbol(unit["label"], unit_id)
-        if unit is not None and unit["dimension"] == "count":
-            symbol = ""
+        symbol = "" if unit is None else amounts.reading_symbol(unit["label"], unit_id, unit["dimension"])
         number = summary.format_amount(value).replace(" ", NBSP)
         words = self.label(field, qualifier).lower() if qualifier and qualifier != "exactly" else ""
         text = " ".join(p for p in (words, number + (f"{NBSP}{symbol}" if symbol else "")) if p)
-        compact = _compact(float(value), symbol)
+        compact = amounts.compact(float(value), symbol, language="en").replace(" ", NBSP)
         return f"{text} ({compact})" if compact else text
 
     def sorted_claims(self, claims: list[Row]) -> list[Row]:
@@ -203,18 +202,6 @@ def _shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _compact(value: float, symbol: str) -> str:
-    if symbol == "W":
-        for size, prefix in ((1e9, "GW"), (1e6, "MW"), (1e3, "kW")):
-            if value >= size:
-                return f"{value / size:g}{NBSP}{prefix}"
-        return ""
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if value >= size:
-            return f"{value / size:g}{NBSP}{word}" + (f" {symbol}" if symbol else "")
-    return ""
 
 
 def _records(df: pl.DataFrame) -> list[Row]:
