@@ -352,9 +352,6 @@ def _pattern_problem(pattern: Any) -> str | None:
     return _regex_problem(pattern)
 
 
-# Cached: a descriptor repeats one id pattern on dozens of fields, and each DuckDB connection opened
-# to judge one costs tens of milliseconds (seconds per descriptor read, uncached).
-@functools.cache
 def _regex_problem(pattern: str) -> str | None:
     try:
         re.compile(pattern)
