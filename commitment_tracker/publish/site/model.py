@@ -6,6 +6,7 @@ sources, disputed flag) is computed here, in one place, so that every page agree
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from commitment_tracker import figures_format
 from commitment_tracker.datapackage import csvio, paths, schema
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.publish import summary
@@ -33,7 +35,10 @@ TARGET_QUALIFIER = "commitments.target_qualifier"
 INDICATOR_QUALIFIER = "indicators.qualifier"
 CLAIM_QUALIFIER = "claims.qualifier"
 
-NBSP = "\u00a0"
+# The role of an actor quoted about a commitment (claims.speaker_actor_id), beside the roles of
+# commitment_parties.role; the by-actor query calls it the same.
+SPEAKER = "speaker"
+UNTITLED_WORDS = 6  # words of its text that name an untitled source
 
 
 class SiteDataError(TrackerError):
@@ -63,6 +68,7 @@ class SiteData:
     discrepancies_of_claim: dict[str, list[str]] = field(default_factory=dict)
     discrepancy_aliases: dict[str, list[Row]] = field(default_factory=dict)
     aliases_by_source: dict[str, list[Row]] = field(default_factory=dict)
+    aliases_by_actor: dict[str, list[Row]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)  # parent commitment -> children
 
     @property
@@ -121,12 +127,68 @@ class SiteData:
         """True when a discrepancy touches any claim about the commitment."""
         return bool(self.discrepancies_of(self.commitment_claims(commitment_id)))
 
-    def actor_ids(self, commitment_id: str) -> list[str]:
-        """Owner and every party, owner first."""
+    def involvement(self, commitment_id: str) -> list[tuple[str, str]]:
+        """(actor_id, role) of everyone a commitment involves: its owner, every party in its role,
+        and every speaker of a claim about it (role ``"speaker"``), in that order, each pair once.
+
+        The same three links as the ``by-actor`` query (queries/by-actor.sql), so that the site's
+        actor filter and an actor's page list what that query lists.
+        """
         owner = self.commitments[commitment_id]["owner_actor_id"]
-        ids = [owner] if owner else []
-        ids += [p["actor_id"] for p in self.parties.get(commitment_id, []) if p["actor_id"] not in ids]
-        return ids
+        pairs = [(owner, "owner")] if owner else []
+        pairs += [(p["actor_id"], p["role"]) for p in self.parties.get(commitment_id, [])]
+        claims = self.commitment_claims(commitment_id)
+        pairs += sorted({(c["speaker_actor_id"], SPEAKER) for c in claims if c["speaker_actor_id"]})
+        return list(dict.fromkeys(pairs))
+
+    def actor_ids(self, commitment_id: str) -> list[str]:
+        """Everyone the commitment involves (see ``involvement``), owner first, each once."""
+        return list(dict.fromkeys(a for a, _ in self.involvement(commitment_id)))
+
+    @functools.cached_property
+    def _by_actor(self) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cid in sorted(self.commitments):
+            for actor_id, role in self.involvement(cid):
+                found[actor_id].append((cid, role))
+        return dict(found)
+
+    def actor_commitments(self, actor_id: str) -> list[tuple[str, str]]:
+        """(commitment_id, role) of every commitment the actor owns, is party to or is quoted about."""
+        return self._by_actor.get(actor_id, [])
+
+    @functools.cached_property
+    def _spoken(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = defaultdict(list)
+        for claim in self.claims.values():
+            if claim["speaker_actor_id"]:
+                found[claim["speaker_actor_id"]].append(claim)
+        return dict(found)
+
+    def spoken_claims(self, actor_id: str) -> list[Row]:
+        """Every claim the actor is the speaker of, in the order their sources were published."""
+        return self.sorted_claims(self._spoken.get(actor_id, []))
+
+    def names(self, actor_id: str) -> list[str]:
+        """The actor's name and every spelling the sources use, each once, the canonical name first."""
+        spelled = [a["alias"] for a in self.aliases_by_actor.get(actor_id, [])]
+        return list(dict.fromkeys([self.actor_name(actor_id), *spelled]))
+
+    def disputed_range(self, commitment_id: str) -> tuple[float, float] | None:
+        """Lowest and highest figure the commitment's claims state in its unit, when its target is
+        blank because sources disagree on it (its claims take part in a discrepancy); else None.
+
+        One function so that a shared definition (a view of the database) can replace it.
+        """
+        c = self.commitments[commitment_id]
+        if c["target_value"] is not None or not c["unit_id"] or not self.is_disputed(commitment_id):
+            return None
+        values = [
+            v["value"]
+            for v in self.commitment_claims(commitment_id)
+            if v["value"] is not None and v["unit_id"] == c["unit_id"]
+        ]
+        return (min(values), max(values)) if len(set(values)) > 1 else None
 
     def claim_target(self, claim: Row) -> tuple[str, str]:
         """("commitment" | "indicator" | "event", id) for a claim."""
@@ -141,11 +203,22 @@ class SiteData:
         actor = self.actors.get(actor_id or "")
         return actor["name"] if actor else (actor_id or "")
 
-    def source_label(self, source_id: str) -> str:
-        """A source named by its outlet (else its title, else its id) and its date when stated."""
+    def source_name(self, source_id: str) -> str:
+        """A source named by its outlet, else its shortened title, else the words it begins with."""
         source = self.sources[source_id]
-        name = source["outlet"] or _shorten(source["title"] or "", 60) or source_id
-        return f"{name}, {source['published_on'].isoformat()}" if source["published_on"] else name
+        return source["outlet"] or _shorten(source["title"] or "", 60) or self._untitled(source_id)
+
+    def source_label(self, source_id: str) -> str:
+        """The source's name (``source_name``) and its date when stated."""
+        published = self.sources[source_id]["published_on"]
+        name = self.source_name(source_id)
+        return f"{name}, {published.isoformat()}" if published else name
+
+    def _untitled(self, source_id: str) -> str:
+        """A text without a title named by its first words, which a reader can find in it."""
+        words = self.seeds.get(source_id, "").split()
+        opening = " ".join(words[:UNTITLED_WORDS]) + ("…" if len(words) > UNTITLED_WORDS else "")
+        return f"Untitled text beginning “{opening}”" if opening else "Untitled text"
 
     def sector_names(self, sector_id: str) -> tuple[str, str]:
         """(French, English) names of a sector; its id when the sector is unknown."""
@@ -159,7 +232,7 @@ class SiteData:
         )
 
     def source_title(self, source_id: str) -> str:
-        return self.sources[source_id]["title"] or f"Untitled text ({source_id})"
+        return self.sources[source_id]["title"] or self._untitled(source_id)
 
     def entity_name(self, kind: str, item_id: str) -> str:
         """The French name of a commitment, indicator or event, as the sources word it."""
@@ -171,23 +244,25 @@ class SiteData:
             return self.events[item_id]["name"]
         raise ValueError(kind)
 
+    def unit(self, unit_id: str | None) -> tuple[str, str | None]:
+        """(symbol, dimension) of a unit; a count has no symbol (40 000 jobs, not 40 000 count)."""
+        unit = self.units.get(unit_id or "")
+        if unit is None:
+            return "", None
+        symbol = "" if unit["dimension"] == "count" else summary.unit_symbol(unit["label"], unit_id)
+        return symbol, unit["dimension"]
+
     def amount(self, value: float | None, unit_id: str | None, qualifier: str | None, field: str) -> str:
-        """'more than 40 000', '11 000 000 000 MAD (11 billion MAD)', '16 000 000 000 W (16 GW)'.
+        """A figure as people read it: 'more than 40 000', '11 milliards MAD', '16 GW'.
 
         ``field`` ("resource.field") is where ``qualifier`` comes from, for its label; an exact
         figure needs no word.
         """
         if value is None:
             return ""
-        unit = self.units.get(unit_id or "")
-        symbol = "" if unit is None else summary.unit_symbol(unit["label"], unit_id)
-        if unit is not None and unit["dimension"] == "count":
-            symbol = ""
-        number = summary.format_amount(value).replace(" ", NBSP)
         words = self.label(field, qualifier).lower() if qualifier and qualifier != "exactly" else ""
-        text = " ".join(p for p in (words, number + (f"{NBSP}{symbol}" if symbol else "")) if p)
-        compact = _compact(float(value), symbol)
-        return f"{text} ({compact})" if compact else text
+        number = figures_format.readable(value, *self.unit(unit_id))
+        return f"{words} {number}" if words else number
 
     def sorted_claims(self, claims: list[Row]) -> list[Row]:
         """Claims in the order their sources were published (undated last), then by position."""
@@ -203,18 +278,6 @@ def _shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     return text[: width - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _compact(value: float, symbol: str) -> str:
-    if symbol == "W":
-        for size, prefix in ((1e9, "GW"), (1e6, "MW"), (1e3, "kW")):
-            if value >= size:
-                return f"{value / size:g}{NBSP}{prefix}"
-        return ""
-    for size, word in ((1e9, "billion"), (1e6, "million")):
-        if value >= size:
-            return f"{value / size:g}{NBSP}{word}" + (f" {symbol}" if symbol else "")
-    return ""
 
 
 def _records(df: pl.DataFrame) -> list[Row]:
@@ -329,6 +392,11 @@ def load(root: Path) -> SiteData:
     for row in _records(tables["actor_aliases"].sort("source_id", "quote_start")):
         aliases_by_source[row["source_id"]].append(row)
     data.aliases_by_source = dict(aliases_by_source)
+
+    aliases_by_actor: dict[str, list[Row]] = defaultdict(list)
+    for row in _records(tables["actor_aliases"].sort("actor_id", "alias", "source_id")):
+        aliases_by_actor[row["actor_id"]].append(row)
+    data.aliases_by_actor = dict(aliases_by_actor)
 
     children: dict[str, list[str]] = defaultdict(list)
     for cid, commitment in data.commitments.items():

@@ -22,15 +22,24 @@ from commitment_tracker.publish.site import chart, markup, model, passages
 from commitment_tracker.publish.site.model import Row, SiteData
 
 # Folders of the per-item pages, by what the item is.
-FOLDERS = {"commitment": "commitments", "indicator": "indicators", "event": "events", "source": "sources"}
+FOLDERS = {
+    "commitment": "commitments",
+    "indicator": "indicators",
+    "event": "events",
+    "source": "sources",
+    "actor": "actors",
+}
 
 NAV = [
     ("index", "index.html", "Commitments"),
+    ("actors", "actors.html", "People & bodies"),
     ("sources", "sources.html", "Sources"),
     ("discrepancies", "discrepancies.html", "Disagreements"),
     ("context", "context.html", "Event & indicators"),
     ("downloads", "downloads.html", "Downloads"),
+    ("about", "about.html", "Method"),
 ]
+FEED = "feed.xml"
 
 
 def file_name(kind: str, item_id: str) -> str:
