@@ -31,6 +31,7 @@ COMMITMENT_KIND = "commitments.kind"
 ROLE = "commitment_parties.role"
 DISCREPANCY_KIND = "discrepancies.kind"
 GENRE = "sources.genre"
+ACTOR_KIND = "actors.kind"
 TARGET_QUALIFIER = "commitments.target_qualifier"
 INDICATOR_QUALIFIER = "indicators.qualifier"
 CLAIM_QUALIFIER = "claims.qualifier"
@@ -251,6 +252,18 @@ class SiteData:
             return "", None
         symbol = "" if unit["dimension"] == "count" else summary.unit_symbol(unit["label"], unit_id)
         return symbol, unit["dimension"]
+
+    def discrepancy_subject(self, discrepancy_id: str) -> str:
+        """What a disagreement is about, in English where the data has it: the commitments,
+        indicators or events its claims are about, and the actors whose name is spelled two ways."""
+        english = {"commitment": "title_en", "indicator": "name_en", "event": "name"}
+        tables = {"commitment": self.commitments, "indicator": self.indicators, "event": self.events}
+        names = []
+        for claim_id in self.discrepancy_claims.get(discrepancy_id, []):
+            kind, item_id = self.claim_target(self.claims[claim_id])
+            names.append(tables[kind][item_id][english[kind]])
+        names += [self.actor_name(a["actor_id"]) for a in self.discrepancy_aliases.get(discrepancy_id, [])]
+        return ", ".join(dict.fromkeys(names))
 
     def amount(self, value: float | None, unit_id: str | None, qualifier: str | None, field: str) -> str:
         """A figure as people read it: 'more than 40 000', '11 milliards MAD', '16 GW'.
