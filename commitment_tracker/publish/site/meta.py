@@ -76,7 +76,6 @@ def dataset_jsonld(data: SiteData) -> str:
                 {
                     "@type": "DataDownload",
                     "name": str(resource.get("title") or resource.get("name") or resource["path"]),
-                    "description": str(resource.get("description") or ""),
                     "encodingFormat": "text/csv",
                     "contentUrl": f"package/{resource['path']}",
                 }
@@ -99,5 +98,5 @@ def dataset_jsonld(data: SiteData) -> str:
         document["dateModified"] = str(data.descriptor["created"])
     if isinstance(data.descriptor.get("homepage"), str):
         document["url"] = data.descriptor["homepage"]
-    text = json.dumps(document, ensure_ascii=True, indent=1, sort_keys=False)
+    text = json.dumps(document, ensure_ascii=True, separators=(",", ":"))
     return "".join(_JSON_IN_HTML.get(ch, ch) for ch in text)

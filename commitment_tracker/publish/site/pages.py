@@ -11,6 +11,7 @@ sits), so the site works from ``file://`` and from any folder of any static host
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -553,6 +554,12 @@ def _first_sentence(text: str) -> str:
     return head if head.endswith(".") else head + "."
 
 
+def _without_columns(text: str) -> str:
+    """A description without its sentences about columns (those naming one, like ``event_id``)."""
+    sentences = re.split(r"(?<=\.)\s+", text)
+    return " ".join(s for s in sentences if not re.search(r"\b[a-z]+_[a-z_]+\b", s))
+
+
 def about_page(data: SiteData) -> str:
     """What every word of the site means, each definition read from datapackage.json."""
 
@@ -562,7 +569,12 @@ def about_page(data: SiteData) -> str:
 
     def terms(name: str) -> list[tuple[str, str, str]]:
         f = field(name)
-        return [(value, label, f.definitions.get(value, "")) for value, label in f.labels.items()]
+        defined = f.definitions
+        # A definition that only repeats its label ("announced (words only)") says nothing more.
+        return [
+            (value, label, "" if defined[value].casefold() == label.casefold() else defined[value])
+            for value, label in f.labels.items()
+        ]
 
     def described(resource: str) -> str:
         return str(data.package.resource(resource).descriptor.get("description", ""))
@@ -575,12 +587,13 @@ def about_page(data: SiteData) -> str:
         active="about",
         description=f"How the {data.site_title} works: what a commitment, a claim and each status mean.",
         described=described,
+        claim=_without_columns(described("claims")),
         statuses=terms(model.STATUS),
         formalities=terms(model.FORMALITY),
         kinds=terms(model.COMMITMENT_KIND),
         roles=terms(model.ROLE),
         discrepancy_kinds=terms(model.DISCREPANCY_KIND),
-        as_of=_first_sentence(field("status_updates.as_of").description),
+        as_of=re.split(r"\s*[(;]", field("status_updates.as_of").description, maxsplit=1)[0],
         speaker=_first_sentence(field("claims.speaker_actor_id").description),
         quote=_first_sentence(field("claims.quote").description),
         homepage=data.descriptor.get("homepage"),

@@ -22,10 +22,10 @@ from commitment_tracker.publish.site.model import SiteData
 # when the text says one; a column name (lowercase words joined by underscores); "seed" alone.
 TOKEN = re.compile(
     r"`(?P<code>[^`]*)`"
-    r"|\bseeds? (?P<seeds>\d{3}(?:(?:, | and )\d{3})*)\b"
+    r"|\b[Ss]eeds? (?P<seeds>\d{3}(?:(?:, | and )\d{3})*)\b"
     r"|(?:\b(?P<word>claim|discrepancy) )?(?<![\w-])(?P<id>[a-z0-9]+(?:-[a-z0-9]+)+)(?![\w-])"
     r"|\b(?P<field>[a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b"
-    r"|\b(?P<seed>seeds?)\b"
+    r"|\b(?P<seed>[Ss]eeds?)\b"
 )
 SEED_NUMBER = re.compile(r"\d{3}")
 
@@ -109,7 +109,11 @@ def pieces(data: SiteData, text: str | None, href: Href) -> list[Piece]:
         elif match.group("field"):
             out.append((columns.get(match.group("field"), match.group()), None))
         elif group == "seed":
-            out.append(("archived text" + ("s" if match.group("seed") == "seeds" else ""), None))
+            # "the archived seed" is "the archived text", not "the archived archived text"
+            archived = text[: match.start()].endswith("archived ")
+            plural = "s" if match.group("seed").endswith("s") else ""
+            word = ("" if archived else "archived ") + "text" + plural
+            out.append((word.capitalize() if match.group("seed")[0] == "S" else word, None))
     out.append((text[last:], None))
     return [(t, link) for t, link in out if t]
 

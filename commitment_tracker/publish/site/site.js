@@ -112,6 +112,7 @@
     if (items.length) { return Array.prototype.map.call(items, function (li) { return squash(li.textContent); }).join("; "); }
     return squash(c.dataset.value || c.textContent);
   }
+  function reviewed(r) { var t = r.cells[6].querySelector("time"); return t ? t.textContent : ""; }
   function badge(r, attr) { var b = r.cells[6].querySelector("[data-" + attr + "]"); return b ? squash(b.textContent) : ""; }
   d.getElementById("csv").addEventListener("click", function () {
     var lines = [["commitment_id", "title_fr", "title_en", "kind", "sector", "people_and_bodies", "target",
@@ -120,8 +121,8 @@
       if (r.hidden) { return; }
       var title = r.cells[0];
       lines.push([r.dataset.id, squash(title.querySelector(".tt:not(.tt-en)").textContent),
-        squash(title.querySelector(".tt-en").textContent), cell(r.cells[1]), cell(r.cells[2]), cell(r.cells[3]),
-        cell(r.cells[4]), cell(r.cells[5]), badge(r, "status"), badge(r, "formality"), r.dataset.reviewed,
+        squash(title.querySelector(".tt-en").textContent), cell(r.cells[1]), squash(r.cells[2].querySelector(".tt-en").textContent), cell(r.cells[3]),
+        cell(r.cells[4]), cell(r.cells[5]), badge(r, "status"), badge(r, "formality"), reviewed(r),
         cell(r.cells[7])]);
     });
     var text = lines.map(function (l) {
