@@ -323,13 +323,7 @@ def commitment_page(data: SiteData, cid: str) -> str:
     timeline = []
     for row in data.statuses.get(cid, []):
         claim = data.claims.get(row["claim_id"]) if row["claim_id"] else None
-        evidence_href = None
-        if claim is not None:
-            evidence_href = (
-                f"#claim-{row['claim_id']}"
-                if claim["commitment_id"] == cid
-                else href("source", claim["source_id"], 1, f"claim-{row['claim_id']}")
-            )
+        evidence_href = _quote_href(claim, cid) if claim is not None else None
         timeline.append(
             {
                 "row": row,
@@ -371,14 +365,15 @@ def _involved(data: SiteData, cid: str) -> list[tuple[str, str, str]]:
         if actor_id == owner and role == "owner":
             continue
         claim = data.claims.get(quotes.get((actor_id, role)) or "")
-        if claim is None:
-            link = ""
-        elif claim["commitment_id"] == cid:
-            link = f"#claim-{claim['claim_id']}"
-        else:
-            link = href("source", claim["source_id"], 1, f"claim-{claim['claim_id']}")
-        found.append((actor_id, role_label(data, role), link))
+        found.append((actor_id, role_label(data, role), _quote_href(claim, cid) if claim else ""))
     return found
+
+
+def _quote_href(claim: Row, cid: str) -> str:
+    """From the page of commitment ``cid``: the claim on that page, else in its archived text."""
+    if claim["commitment_id"] == cid:
+        return f"#claim-{claim['claim_id']}"
+    return href("source", claim["source_id"], 1, f"claim-{claim['claim_id']}")
 
 
 def event_page(data: SiteData, event_id: str) -> str:
