@@ -21,7 +21,7 @@ from conftest import REPO, copy_package, run_cli, set_cell
 
 from commitment_tracker import figures_format
 from commitment_tracker.publish import site
-from commitment_tracker.publish.site import chart, downloads, markup, pages, passages
+from commitment_tracker.publish.site import chart, downloads, markup, pages, passages, prose
 
 MAX_PAGE_BYTES = 64 * 1024  # "a few tens of KB per page"
 
@@ -711,3 +711,37 @@ def test_status_definitions_are_read_from_the_field_descriptions(package):
     assert status["achieved"] == ""  # listed without a meaning: its label says it
     formality = loaded.resource("status_updates").field("formality").definitions
     assert formality["announced"] == "words only"
+
+
+def test_curator_references_become_named_links(built):
+    root, _ = built
+    data = site.load(root)
+    sources = {r["source_id"]: r for r in expect.rows(root, "sources")}
+    named = next(s for s, r in sources.items() if r["outlet"] and r["seed_path"].startswith("seeds/001_"))
+    outlet = sources[named]["outlet"]
+    discrepancy = expect.rows(root, "discrepancies")[0]
+    did = discrepancy["discrepancy_id"]
+    text = f"{outlet} (seed 001) says so; see discrepancy {did}; `target_value` blank."
+    pieces = prose.pieces(data, text, lambda kind, item_id, anchor: pages.href(kind, item_id, 0, anchor))
+    label = next(
+        c["label"] for c in _categories(root, "discrepancies", "kind") if c["value"] == discrepancy["kind"]
+    )
+    assert pieces == [
+        (outlet, f"sources/{named}.html"),
+        (" says so; see ", None),
+        (f"the disagreement “{label}”", f"discrepancies.html#d-{did}"),
+        ("; ", None),
+        ("\u2018target value\u2019", None),
+        (" blank.", None),
+    ]
+
+
+def _categories(root: Path, resource: str, field: str) -> list[dict]:
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    (found,) = [
+        f["categories"]
+        for r in descriptor["resources"]
+        for f in r["schema"]["fields"]
+        if (r["name"], f["name"]) == (resource, field)
+    ]
+    return found

@@ -115,7 +115,26 @@ def pieces(data: SiteData, text: str | None, href: Href) -> list[Piece]:
             word = ("" if archived else "archived ") + "text" + plural
             out.append((word.capitalize() if match.group("seed")[0] == "S" else word, None))
     out.append((text[last:], None))
-    return [(t, link) for t, link in out if t]
+    return _fold_named_twice([(t, link) for t, link in out if t])
+
+
+def _fold_named_twice(out: list[Piece]) -> list[Piece]:
+    """'Hespress (seed 001) reports' reads 'Hespress (Hespress) reports' once the seed is named:
+    link the name already written instead, and drop the parenthesis."""
+    folded: list[Piece] = []
+    i = 0
+    while i < len(out):
+        text, link = out[i]
+        before = folded[-1][0] if folded and folded[-1][1] is None else ""
+        after = out[i + 1][0] if i + 1 < len(out) and out[i + 1][1] is None else ""
+        if link and before.endswith(f"{text} (") and after.startswith(")"):
+            folded[-1] = (before[: -len(text) - 2], None)
+            folded.append((text, link))
+            out[i + 1] = (after[1:], None)
+        else:
+            folded.append((text, link))
+        i += 1
+    return [(t, link) for t, link in folded if t]
 
 
 def plain(data: SiteData, text: str | None) -> str:
