@@ -745,3 +745,19 @@ def _categories(root: Path, resource: str, field: str) -> list[dict]:
         if (r["name"], f["name"]) == (resource, field)
     ]
     return found
+
+
+def test_the_original_article_is_linked_where_its_address_is_known(package, tmp_path):
+    url = "https://www.example.org/article-1"
+    set_cell(package, "sources", 2, "url", url)  # the first data row (the header is row 1)
+    source = expect.rows(package, "sources")[0]
+    out = tmp_path / "site"
+    site.build_site(package, out, validate_first=False)  # a rendering check; test_site validates
+    link = f'<a href="{url}" rel="noopener noreferrer">'
+    assert link in (out / "sources" / f"{source['source_id']}.html").read_text(encoding="utf-8")
+    assert link in (out / "sources.html").read_text(encoding="utf-8")
+    claim = next(c for c in expect.rows(package, "claims") if c["source_id"] == source["source_id"])
+    kind = "commitments" if claim["commitment_id"] else "indicators" if claim["indicator_id"] else "events"
+    target = claim["commitment_id"] or claim["indicator_id"] or claim["event_id"]
+    page = (out / kind / f"{target}.html").read_text(encoding="utf-8")
+    assert f'<a href="{url}">original article</a>' in page
