@@ -151,6 +151,9 @@ def _render(
 # What pages share
 
 
+DISPUTED = "sources disagree"  # said of a figure the sources give differently
+
+
 @dataclass(frozen=True)
 class Shown:
     """A value as a page shows it: ``text``, or when there is none, a muted ``note`` saying why.
@@ -181,9 +184,6 @@ def target(data: SiteData, commitment: Row) -> Shown:
         )
     has_values = any(c["value"] is not None for c in data.commitment_claims(cid))
     return Shown("", DISPUTED if has_values and data.is_disputed(cid) else "none stated")
-
-
-DISPUTED = "sources disagree"
 
 
 def claim_href(data: SiteData, claim: Row, depth: int) -> str:
