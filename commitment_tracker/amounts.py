@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 LANGUAGES = ("fr", "en")
+NBSP = "\u00a0"
+RANGE = " \u2013 "  # an en dash between the two ends of a range
 
 # (size, singular, plural): French "1,5 milliard", "2 milliards"; English never inflects.
 _SCALE_WORDS = {
@@ -94,3 +96,16 @@ def readable(value: float | None, symbol: str = "", language: str = "fr") -> str
     # French sets a space before %, English does not.
     glue = "" if symbol == "%" and language == "en" else " "
     return f"{number}{glue}{symbol}"
+
+
+def readable_range(
+    low: float, high: float, symbol: str = "", language: str = "fr", no_break: bool = False
+) -> str:
+    """Two figures of one unit as a range, ends joined by an en dash; one figure when they are equal."""
+    texts = [readable(v, symbol, language) for v in ((low,) if low == high else (low, high))]
+    return RANGE.join(unbreakable(t) if no_break else t for t in texts)
+
+
+def unbreakable(text: str) -> str:
+    """A figure on a page never breaks across lines: its spaces become no-break spaces."""
+    return text.replace(" ", NBSP)

@@ -604,9 +604,11 @@ def build(root: Path, out: Path, skip_validation: bool) -> None:
 def site(root: Path, out: Path | None, build_dir: Path | None, skip_validation: bool) -> None:
     """Build the public tracker: a static HTML site that works from file:// and any static host.
 
-    Writes index.html (summary, chart, every commitment with filters), one page per commitment,
-    source, event and indicator, the disagreements and a downloads page with the package files.
-    Refuses a package that does not validate, and writes nothing then.
+    Writes index.html (summary, headline figures, chart, every commitment with filters, sorting
+    and a CSV of the rows shown), one page per commitment, person or body, source, event and
+    indicator, the disagreements, the method (about.html), an Atom feed (feed.xml) and a
+    downloads page with the package files. Refuses a package that does not validate, and writes
+    nothing then.
 
     Example:
 

@@ -5,9 +5,12 @@ Browser behaviour (filters, console errors, screenshots) is in test_site_browser
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
 import os
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -16,8 +19,9 @@ import pytest
 import site_support as expect
 from conftest import REPO, copy_package, run_cli, set_cell
 
+from commitment_tracker import amounts
 from commitment_tracker.publish import site
-from commitment_tracker.publish.site import chart, downloads, markup, pages, passages
+from commitment_tracker.publish.site import chart, downloads, markup, pages, passages, prose
 
 MAX_PAGE_BYTES = 64 * 1024  # "a few tens of KB per page"
 
@@ -31,6 +35,7 @@ class PageParser(HTMLParser):
         self.ids: set[str] = set()
         self.assets: list[tuple[str, str, str]] = []  # (tag, attribute, value)
         self.scripts = 0
+        self.jsonld = 0
         self.h1 = 0
         self.in_title = False
         self.title = ""
@@ -50,8 +55,10 @@ class PageParser(HTMLParser):
             self.assets.append((tag, "href", a.get("href", "")))
         if tag in ("iframe", "object", "embed", "img", "audio", "video", "base"):
             self.assets.append((tag, "", ""))
-        if tag == "script":
-            self.scripts += 1
+        if tag == "script" and a.get("type") in (None, "", "module", "text/javascript"):
+            self.scripts += 1  # code; a data block (JSON-LD) is never run
+        if tag == "script" and a.get("type") == "application/ld+json":
+            self.jsonld += 1
         if tag == "h1":
             self.h1 += 1
         if tag == "title":
@@ -87,13 +94,23 @@ def html_files(out: Path) -> list[Path]:
 
 def test_one_page_per_item(built):
     root, out = built
-    for name in ("index.html", "sources.html", "discrepancies.html", "context.html", "downloads.html"):
+    for name in (
+        "index.html",
+        "sources.html",
+        "discrepancies.html",
+        "context.html",
+        "downloads.html",
+        "actors.html",
+        "about.html",
+        "feed.xml",
+    ):
         assert (out / name).is_file(), name
     expected = {
         "commitments": expect.commitment_ids(root),
         "sources": [r["source_id"] for r in expect.rows(root, "sources")],
         "events": [r["event_id"] for r in expect.rows(root, "events")],
         "indicators": [r["indicator_id"] for r in expect.rows(root, "indicators")],
+        "actors": [r["actor_id"] for r in expect.rows(root, "actors")],
     }
     for folder, ids in expected.items():
         assert sorted(p.stem for p in (out / folder).glob("*.html")) == sorted(ids), folder
@@ -117,7 +134,10 @@ def test_no_external_asset_of_any_kind(built):
     for path in html_files(out):
         text = path.read_text(encoding="utf-8")
         for tag, attribute, value in parse(path).assets:
-            assert tag == "link" and value.startswith("data:"), f"{path.name}: <{tag} {attribute}={value!r}>"
+            local_feed = tag == "link" and value.endswith(pages.FEED) and "://" not in value
+            assert local_feed or (tag == "link" and value.startswith("data:")), (
+                f"{path.name}: <{tag} {attribute}={value!r}>"
+            )
         assert "@import" not in text and "url(" not in text, path.name
         assert "default-src 'none'" in text, f"{path.name} lacks the Content-Security-Policy"
 
@@ -387,12 +407,14 @@ def test_segments_handle_overlapping_spans():
 def test_seed_is_rendered_escaped_with_overlaps_marked():
     text = 'a<b>"c"defghij'
     x, y = passages.Span("x", 1, 7), passages.Span("y", 4, 9)
-    refs = {k: {"href": f"#{k}", "kind": "event", "item_id": "e"} for k in ("x", "y")}
+    refs = {
+        k: {"href": f"#{k}", "kind": "event", "item_id": "e", "name": "Les <Assises>"} for k in ("x", "y")
+    }
     html = str(pages.ENV.get_template("_passage.html").module.seed(passages.segments(text, [x, y]), refs))
     assert html == (
-        'a<a class="ref" id="claim-x" href="#x" title="Claim 1: about the event e">[1]</a>'
+        'a<a class="ref" id="claim-x" href="#x" title="Quote 1, about: Les &lt;Assises&gt;">[1]</a>'
         '<mark data-claims="x">&lt;b&gt;</mark>'
-        '<a class="ref" id="claim-y" href="#y" title="Claim 2: about the event e">[2]</a>'
+        '<a class="ref" id="claim-y" href="#y" title="Quote 2, about: Les &lt;Assises&gt;">[2]</a>'
         '<mark class="multi" data-claims="x y">"c"</mark><mark data-claims="y">de</mark>fghij'
     )
 
@@ -437,3 +459,306 @@ def test_downloads_lists_every_resource(built):
     text = (out / "downloads.html").read_text(encoding="utf-8")
     for csv_file in (root / "data").glob("*.csv"):
         assert f'href="{downloads.PACKAGE_DIR}/data/{csv_file.name}"' in text, csv_file.name
+
+
+# ---------------------------------------------------------------------------------------------
+# What readers rely on: the feed, the citation, actor pages, definitions, wording, figures
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_feed_is_valid_atom_with_an_entry_per_status_change_and_source(built):
+    root, out = built
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.tag == f"{ATOM}feed"
+    for tag in ("id", "title", "updated"):
+        assert (feed.findtext(f"{ATOM}{tag}") or "").strip(), tag
+    assert feed.find(f"{ATOM}author/{ATOM}name") is not None
+    entries = feed.findall(f"{ATOM}entry")
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids), "entry ids are unique"
+    changes, sources = set(), set()
+    for entry in entries:
+        updated = entry.findtext(f"{ATOM}updated")
+        dt.datetime.fromisoformat(updated.replace("Z", "+00:00"))  # RFC 3339
+        assert entry.findtext(f"{ATOM}title").strip()
+        link = entry.find(f"{ATOM}link").get("href")
+        target = urlsplit(link)
+        assert (out / unquote(target.path)).is_file(), link
+        folder, _, page = target.path.partition("/")
+        if folder == "commitments":
+            changes.add((page.removesuffix(".html"), updated[:10]))
+        elif folder == "sources":
+            sources.add(page.removesuffix(".html"))
+    expected = set()
+    for cid in expect.commitment_ids(root):
+        previous = None
+        for row in expect.status_rows(root, cid):
+            if row["status"] != previous:
+                expected.add((cid, row["as_of"]))
+            previous = row["status"]
+    assert changes == expected
+    assert sources == {r["source_id"] for r in expect.rows(root, "sources")}
+
+
+def test_index_describes_the_dataset_in_json_ld_with_its_version(built):
+    root, out = built
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    text = (out / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    assert len(blocks) == 1
+    document = json.loads(blocks[0])
+    assert document["@context"] == "https://schema.org" and document["@type"] == "Dataset"
+    assert document["version"] == descriptor["version"]
+    assert document["name"] == descriptor["title"]
+    assert document["license"] == descriptor["licenses"][0]["path"]
+    urls = [d["contentUrl"] for d in document["distribution"]]
+    assert len(urls) == len(descriptor["resources"]) + 1
+    for url in urls:
+        assert (out / url).is_file(), url
+
+
+def test_every_page_has_open_graph_and_a_citation_with_the_version(built):
+    root, out = built
+    version = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    for path in html_files(out):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(out).as_posix()
+        assert re.search(r'<meta property="og:title" content="[^"]+">', text), rel
+        assert '<meta property="og:description" content="' in text, rel
+        if rel == "downloads.html":
+            continue  # the downloads page states the version in its facts instead
+        assert f'<a class="permalink" href="{path.name}">{rel}</a>' in text, rel
+        bibtex = html.unescape(re.search(r'<pre class="bibtex">(.*?)</pre>', text, re.S).group(1))
+        assert bibtex.startswith("@misc{") and f"version = {{{version}}}," in bibtex, rel
+        assert f'url = {{<span class="url">{rel}</span>}}' in bibtex, rel
+
+
+def _involved(root: Path) -> dict[str, set[str]]:
+    """actor_id -> commitments they own, are party to or are quoted about (as queries/by-actor.sql)."""
+    found: dict[str, set[str]] = {}
+    for c in expect.rows(root, "commitments"):
+        if c["owner_actor_id"]:
+            found.setdefault(c["owner_actor_id"], set()).add(c["commitment_id"])
+    for p in expect.rows(root, "commitment_parties"):
+        found.setdefault(p["actor_id"], set()).add(p["commitment_id"])
+    for c in expect.rows(root, "claims"):
+        if c["speaker_actor_id"] and c["commitment_id"]:
+            found.setdefault(c["speaker_actor_id"], set()).add(c["commitment_id"])
+    return found
+
+
+def test_every_actor_has_a_page_with_their_quotes_commitments_and_spellings(built):
+    root, out = built
+    involved = _involved(root)
+    claims = expect.rows(root, "claims")
+    aliases = expect.rows(root, "actor_aliases")
+    for actor in expect.rows(root, "actors"):
+        aid = actor["actor_id"]
+        text = (out / "actors" / f"{aid}.html").read_text(encoding="utf-8")
+        spoken = [c for c in claims if c["speaker_actor_id"] == aid]
+        for claim in spoken:
+            quote = html.escape(claim["quote"], quote=False)
+            assert f'data-claim="{claim["claim_id"]}">{quote}</mark>' in text, (aid, claim["claim_id"])
+        assert text.count('<article class="claim"') == len(spoken), aid
+        linked = set(re.findall(r'<a href="\.\./commitments/([a-z0-9-]+)\.html">', text))
+        assert linked == involved.get(aid, set()), aid
+        for alias in (a["alias"] for a in aliases if a["actor_id"] == aid):
+            assert f">{html.escape(alias)}</strong>" in text, (aid, alias)
+    assert any(c["speaker_actor_id"] for c in claims), "the test would prove nothing without speakers"
+
+
+def test_actor_filter_lists_speakers_and_search_holds_every_spelling(built):
+    root, out = built
+    text = (out / "index.html").read_text(encoding="utf-8")
+    select = re.search(r'<select id="f-actor" name="actor">(.*?)</select>', text, re.S).group(1)
+    options = set(re.findall(r'<option value="([a-z0-9-]+)">', select))
+    involved = _involved(root)
+    assert options == set(involved)
+    assert "aziz-akhannouch" in options, "a speaker who owns nothing is in the filter"
+    rows = dict(re.findall(r'<tr id="row-([a-z0-9-]+)"(.*?)</tr>', text, re.S))
+    for alias in expect.rows(root, "actor_aliases"):
+        for cid in involved.get(alias["actor_id"], ()):
+            assert html.escape(alias["alias"]) in rows[cid], (cid, alias["alias"])
+
+
+def test_method_page_defines_statuses_and_formality_from_the_schema(built):
+    root, out = built
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f"{r['name']}.{f['name']}": f for r in descriptor["resources"] for f in r["schema"]["fields"]}
+    text = html.unescape((out / "about.html").read_text(encoding="utf-8"))
+    for key in ("status_updates.status", "commitments.kind", "commitment_parties.role"):
+        field = fields[key]
+        for category in field["categories"]:
+            assert category["label"] in text, (key, category)
+        for part in field["description"].split(";"):
+            value, sep, meaning = part.partition(":")
+            if sep:
+                meaning = meaning.strip().rstrip(".")
+                assert meaning[:1].upper() + meaning[1:] + "." in text, (key, value)
+    assert 'id="corrections"' in text and "pull request" in text and "issue" in text
+
+
+def test_commitment_pages_show_the_status_meter_and_its_definition(built):
+    root, out = built
+    statuses = expect.latest_status(root)
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    status = next(
+        f
+        for r in descriptor["resources"]
+        for f in r["schema"]["fields"]
+        if (r["name"], f["name"]) == ("status_updates", "status")
+    )
+    labels = {c["value"]: c["label"] for c in status["categories"]}
+    for cid in expect.commitment_ids(root):
+        text = (out / "commitments" / f"{cid}.html").read_text(encoding="utf-8")
+        meter = re.search(r'<ol class="meter"[^>]*>(.*?)</ol>', text, re.S).group(1)
+        assert re.findall(r"<li[^>]*>([^<]+)</li>", meter) == list(labels.values()), cid
+        current = re.findall(r'<li class="on st-([a-z_]+)" aria-current="true">', meter)
+        assert current == [statuses[cid]], cid
+        as_of = expect.status_rows(root, cid)[-1]["as_of"]
+        assert f'Last reviewed <time datetime="{as_of}">' in text, cid
+
+
+class ReaderText(HTMLParser):
+    """The text a reader sees, without quoted or archived text (verbatim from the sources) and code."""
+
+    SKIP = frozenset({"script", "style", "pre", "code", "blockquote", "q", "mark", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[bool] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("meta", "link", "input", "br", "img", "hr"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        hidden = tag in self.SKIP or "seed" in classes or "permalink" in classes  # a URL, not words
+        self.stack.append(hidden or bool(self.stack and self.stack[-1]))
+
+    def handle_endtag(self, tag):
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not (self.stack and self.stack[-1]):
+            self.text.append(data)
+
+
+def test_no_internal_words_in_what_readers_read(built):
+    """No backticks, "seed 004", column names or raw ids: readers see names, titles and words."""
+    root, out = built
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    columns = {f["name"] for r in descriptor["resources"] for f in r["schema"]["fields"] if "_" in f["name"]}
+    ids = {r["claim_id"] for r in expect.rows(root, "claims")}
+    ids |= {r["discrepancy_id"] for r in expect.rows(root, "discrepancies")}
+    ids |= {r["source_id"] for r in expect.rows(root, "sources")}
+    ids |= set(expect.commitment_ids(root))
+    for path in html_files(out):
+        if path.name == "downloads.html":
+            continue  # file names and commands for people downloading the data
+        parser = ReaderText()
+        parser.feed(path.read_text(encoding="utf-8"))
+        text = " ".join(parser.text)
+        rel = path.relative_to(out).as_posix()
+        assert "`" not in text, rel
+        assert not re.search(r"\b[Ss]eeds? \d{3}", text), (rel, re.search(r".{40}[Ss]eeds? \d{3}.{20}", text))
+        words = set(re.findall(r"[a-z0-9_-]+", text))
+        assert not words & columns, (rel, words & columns)
+        assert not words & ids, (rel, words & ids)
+
+
+def test_targets_read_as_people_read_them_and_disputed_ones_as_a_range(built):
+    root, out = built
+    units = {u["unit_id"]: u for u in expect.rows(root, "units")}
+    text = (out / "index.html").read_text(encoding="utf-8")
+    rows = dict(re.findall(r'<tr id="row-([a-z0-9-]+)"(.*?)</tr>', text, re.S))
+    disputed = expect.disputed_commitments(root)
+    claims = expect.rows(root, "claims")
+    ranges = 0
+    for c in expect.rows(root, "commitments"):
+        unit = units.get(c["unit_id"])
+        symbol = (
+            "" if unit is None or unit["dimension"] == "count" else unit["label"].split("(")[-1].rstrip(")")
+        )
+        if c["target_value"]:
+            figure = amounts.unbreakable(amounts.readable(float(c["target_value"]), symbol))
+            assert html.escape(figure) in rows[c["commitment_id"]], c["commitment_id"]
+            assert f'<strong class="figure">{figure}' in text or c["target_qualifier"] != "exactly"
+        elif c["commitment_id"] in disputed and c["unit_id"]:
+            values = sorted(
+                float(x["value"])
+                for x in claims
+                if x["commitment_id"] == c["commitment_id"] and x["value"] and x["unit_id"] == c["unit_id"]
+            )
+            if len(set(values)) > 1:
+                ranges += 1
+                low, high = (
+                    amounts.unbreakable(amounts.readable(v, symbol)) for v in (values[0], values[-1])
+                )
+                cell = rows[c["commitment_id"]]
+                assert f"{low}{amounts.RANGE}{high}" in cell and "sources disagree" in cell
+    assert ranges, "the real package has a disputed target; the test would prove nothing otherwise"
+    assert "11\u00a0milliards\u00a0MAD" in text and "16\u00a0GW" in text
+
+
+def test_status_definitions_are_read_from_the_field_descriptions(package):
+    from commitment_tracker.datapackage import schema
+
+    loaded = schema.load_package(package)
+    status = loaded.resource("status_updates").field("status").definitions
+    assert status["announced"] == "promised, no delivery reported"
+    assert status["achieved"] == ""  # listed without a meaning: its label says it
+    formality = loaded.resource("status_updates").field("formality").definitions
+    assert formality["announced"] == "words only"
+
+
+def test_curator_references_become_named_links(built):
+    root, _ = built
+    data = site.load(root)
+    sources = {r["source_id"]: r for r in expect.rows(root, "sources")}
+    named = next(s for s, r in sources.items() if r["outlet"] and r["seed_path"].startswith("seeds/001_"))
+    outlet = sources[named]["outlet"]
+    discrepancy = expect.rows(root, "discrepancies")[0]
+    did = discrepancy["discrepancy_id"]
+    text = f"{outlet} (seed 001) says so; see discrepancy {did}; `target_value` blank."
+    pieces = prose.pieces(data, text, lambda kind, item_id, anchor: pages.href(kind, item_id, 0, anchor))
+    label = next(
+        c["label"] for c in _categories(root, "discrepancies", "kind") if c["value"] == discrepancy["kind"]
+    )
+    assert pieces == [
+        (outlet, f"sources/{named}.html"),
+        (" says so; see ", None),
+        (f"the disagreement “{label}”", f"discrepancies.html#d-{did}"),
+        ("; ", None),
+        ("\u2018target value\u2019", None),
+        (" blank.", None),
+    ]
+
+
+def _categories(root: Path, resource: str, field: str) -> list[dict]:
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    (found,) = [
+        f["categories"]
+        for r in descriptor["resources"]
+        for f in r["schema"]["fields"]
+        if (r["name"], f["name"]) == (resource, field)
+    ]
+    return found
+
+
+def test_the_original_article_is_linked_where_its_address_is_known(package, tmp_path):
+    url = "https://www.example.org/article-1"
+    set_cell(package, "sources", 2, "url", url)  # the first data row (the header is row 1)
+    source = expect.rows(package, "sources")[0]
+    out = tmp_path / "site"
+    site.build_site(package, out, validate_first=False)  # a rendering check; test_site validates
+    link = f'<a href="{url}" rel="noopener noreferrer">'
+    assert link in (out / "sources" / f"{source['source_id']}.html").read_text(encoding="utf-8")
+    assert link in (out / "sources.html").read_text(encoding="utf-8")
+    claim = next(c for c in expect.rows(package, "claims") if c["source_id"] == source["source_id"])
+    kind = "commitments" if claim["commitment_id"] else "indicators" if claim["indicator_id"] else "events"
+    target = claim["commitment_id"] or claim["indicator_id"] or claim["event_id"]
+    page = (out / kind / f"{target}.html").read_text(encoding="utf-8")
+    assert f'<a href="{url}">original article</a>' in page

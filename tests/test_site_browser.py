@@ -7,8 +7,10 @@ commitment page are saved to tests/artifacts/ (gitignored) for a person to look 
 
 from __future__ import annotations
 
+import csv
 import functools
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import site_support as expect
-from conftest import copy_package
+from conftest import copy_package, run_cli
 
 from commitment_tracker.publish import site
 
@@ -158,22 +160,12 @@ def test_filtering_by_status_shows_exactly_those_commitments(context, built):
     watched.assert_clean()
 
 
-def test_filters_by_actor_and_text_and_from_the_address(context, built):
+def test_filters_by_text_and_from_the_address(context, built):
     root, out = built
-    parties = expect.rows(root, "commitment_parties")
-    owners = {r["commitment_id"]: r["owner_actor_id"] for r in expect.rows(root, "commitments")}
-    actor = parties[0]["actor_id"]
-    wanted = sorted(
-        {p["commitment_id"] for p in parties if p["actor_id"] == actor}
-        | {c for c, o in owners.items() if o == actor}
-    )
     watched = Watched(context).open((out / "index.html").as_uri())
     page = watched.page
-    page.select_option("#f-actor", actor)
-    assert visible_ids(page) == wanted
-    page.click("button[type=reset]")
     target = expect.rows(root, "commitments")[0]
-    page.fill("#f-q", target["commitment_id"])
+    page.fill("#f-q", target["title_en"])
     assert target["commitment_id"] in visible_ids(page)
     page.fill("#f-q", "zzzz-no-such-thing")
     assert visible_ids(page) == []
@@ -181,6 +173,118 @@ def test_filters_by_actor_and_text_and_from_the_address(context, built):
     page.goto((out / "index.html").as_uri() + f"?status={status}")
     assert visible_ids(page) == sorted(c for c, s in expect.latest_status(root).items() if s == status)
     watched.assert_clean()
+
+
+def by_actor(root: Path, text: str) -> list[dict]:
+    """The rows of the CLI's `by-actor` named query for ``text``, run for real on the package."""
+    result = run_cli("query", "by-actor", "--param", f"actor={text}", "--format", "json", "--root", str(root))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_actor_filter_matches_the_by_actor_query_for_every_actor(context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    options = set(page.eval_on_selector_all("#f-actor option", "os => os.map(o => o.value).filter(Boolean)"))
+    listed = 0
+    for actor in expect.rows(root, "actors"):
+        aid = actor["actor_id"]
+        wanted = sorted({r["commitment_id"] for r in by_actor(root, aid) if r["actor_id"] == aid})
+        if not wanted:
+            assert aid not in options, f"{aid} is in no commitment but is offered"
+            continue
+        listed += 1
+        page.select_option("#f-actor", aid)
+        assert visible_ids(page) == wanted, aid
+    assert listed == len(options)
+    assert "aziz-akhannouch" in options, "speakers are in the filter"
+    watched.assert_clean()
+
+
+def test_search_finds_every_spelling_of_a_name(context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    for spelling in ("Amel", *(a["alias"] for a in expect.rows(root, "actor_aliases"))):
+        wanted = {r["commitment_id"] for r in by_actor(root, spelling)}
+        page.fill("#f-q", spelling)
+        assert wanted <= set(visible_ids(page)), spelling
+    page.fill("#f-q", "Amel")
+    assert visible_ids(page), "the spelling of one source finds the minister's commitments"
+    watched.assert_clean()
+
+
+def test_a_shared_filter_address_restores_the_view(browser, context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    page.select_option("#f-kind", "agreement")
+    page.fill("#f-q", "Seghrouchni")
+    page.click("th[data-key=title] button")
+    page.click("th[data-key=title] button")  # descending
+    order = page.eval_on_selector_all(
+        "#commitments tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.id)"
+    )
+    assert order and order == sorted(order, key=lambda c: 0) and len(order) < len(expect.commitment_ids(root))
+    shared = page.url
+    assert "kind=agreement" in shared and "q=Seghrouchni" in shared and "dir=desc" in shared
+    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        fresh = Watched(other).open(shared)
+        assert fresh.page.input_value("#f-kind") == "agreement"
+        assert fresh.page.input_value("#f-q") == "Seghrouchni"
+        restored = fresh.page.eval_on_selector_all(
+            "#commitments tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.id)"
+        )
+        assert restored == order
+        assert fresh.page.get_attribute("th[data-key=title]", "aria-sort") == "descending"
+        fresh.assert_clean()
+    finally:
+        other.close()
+    watched.assert_clean()
+
+
+def test_columns_sort_both_ways(context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    deadlines = {r["commitment_id"]: r["deadline_year"] for r in expect.rows(root, "commitments")}
+    page.click("th[data-key=deadline] button")
+    shown = page.eval_on_selector_all("#commitments tbody tr", "rs => rs.map(r => r.dataset.id)")
+    years = [deadlines[c] for c in shown]
+    dated = [y for y in years if y]
+    assert dated == sorted(dated) and years == dated + [""] * (len(years) - len(dated)), years
+    page.click("th[data-key=deadline] button")
+    shown = page.eval_on_selector_all("#commitments tbody tr", "rs => rs.map(r => r.dataset.id)")
+    years = [deadlines[c] for c in shown]
+    assert [y for y in years if y] == sorted(dated, reverse=True), "blanks stay last"
+    watched.assert_clean()
+
+
+def test_csv_download_holds_exactly_the_rows_shown(context, built):
+    root, out = built
+    watched = Watched(context).open((out / "index.html").as_uri())
+    page = watched.page
+    status = next(iter(expect.latest_status(root).values()))
+    page.select_option("#f-status", status)
+    with page.expect_download() as info:
+        page.click("#csv")
+    path = info.value.path()
+    with open(path, encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    assert [r["commitment_id"] for r in records] == visible_ids_in_order(page)
+    titles = {r["commitment_id"]: r for r in expect.rows(root, "commitments")}
+    for record in records:
+        source = titles[record["commitment_id"]]
+        assert record["title_fr"] == source["title_fr"] and record["title_en"] == source["title_en"]
+        assert record["deadline"] == source["deadline_year"]
+        assert record["last_reviewed"] == expect.status_rows(root, record["commitment_id"])[-1]["as_of"]
+    watched.assert_clean()
+
+
+def visible_ids_in_order(page) -> list[str]:
+    return page.eval_on_selector_all("#commitments tbody tr:not([hidden])", "rs => rs.map(r => r.dataset.id)")
 
 
 def test_disputed_mark_appears_where_and_only_where_a_discrepancy_exists(context, built):
@@ -335,3 +439,60 @@ def test_works_from_a_static_http_host(context, built):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every page, every width: accessibility (axe-core) and no sideways scrolling on a phone
+
+AXE = Path(__file__).resolve().parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = {"desktop": 1280, "mobile": 390}
+
+
+def _axe_path() -> Path:
+    if not AXE.is_file():
+        _unavailable(f"axe-core is not installed at {AXE} (npm ci --prefix tests/js)")
+    return AXE
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_no_accessibility_violation_on_any_page(browser, built, width):
+    """axe-core, from the local npm package (nothing downloaded), finds no violation on any page.
+
+    The pages' policy allows only their own script, so the context bypasses it to inject axe.
+    """
+    _, out = built
+    axe = _axe_path()
+    ctx = browser.new_context(viewport={"width": WIDTHS[width], "height": 900}, bypass_csp=True)
+    try:
+        watched = Watched(ctx)
+        problems = []
+        for path in sorted(out.rglob("*.html")):
+            watched.open(path.as_uri())
+            watched.page.add_script_tag(path=str(axe))
+            result = watched.page.evaluate("axe.run()")
+            for violation in result["violations"]:
+                targets = [n["target"] for n in violation["nodes"]][:3]
+                problems.append(
+                    f"{path.relative_to(out)}: {violation['id']} ({violation['impact']}) {targets}"
+                )
+        assert problems == []
+        watched.assert_clean()
+    finally:
+        ctx.close()
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, built):
+    _, out = built
+    ctx = browser.new_context(viewport={"width": WIDTHS["mobile"], "height": 800})
+    try:
+        watched = Watched(ctx)
+        wide = {}
+        for path in sorted(out.rglob("*.html")):
+            watched.open(path.as_uri())
+            width = watched.page.evaluate("document.documentElement.scrollWidth")
+            if width > WIDTHS["mobile"]:
+                wide[path.relative_to(out).as_posix()] = width
+        assert wide == {}
+        watched.assert_clean()
+    finally:
+        ctx.close()

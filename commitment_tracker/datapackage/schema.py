@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -122,6 +123,23 @@ class Field:
         for value in self.enum or []:
             labels.setdefault(value, str(value))
         return labels
+
+    @property
+    def definitions(self) -> dict[Any, str]:
+        """What each allowed value means, as the field's ``description`` defines it; "" when it does not.
+
+        A description lists its values with their meaning, either ``value: meaning; value: …``
+        (``status_updates.status``) or ``value (meaning), …`` (``status_updates.formality``). The
+        description stays the one statement of it, read by people in the codebook and here by code.
+        """
+        found: dict[Any, str] = {}
+        for value in self.labels:
+            name = re.escape(str(value))
+            colon = re.search(rf"(?:^|[;:]\s*){name}:\s*([^;]+)", self.description)
+            paren = re.search(rf"(?:^|[;:,]\s*){name} \(([^)]+)\)", self.description)
+            match = colon or paren
+            found[value] = match.group(1).strip().rstrip(".") if match else ""
+        return found
 
     @property
     def order(self) -> list[Any]:

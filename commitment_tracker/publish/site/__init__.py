@@ -2,11 +2,16 @@
 
 ``build_site(root, out)`` writes, under ``out``:
 
-- ``index.html``: summary (counts, chart) and every commitment with filters;
-- ``commitments/<id>.html``, ``events/<id>.html``, ``indicators/<id>.html``: status timeline, every
-  claim with its quote in context, disagreements side by side;
+- ``index.html``: summary (counts, headline figures, chart) and every commitment with filters,
+  sorting and a CSV of the rows shown;
+- ``commitments/<id>.html``, ``events/<id>.html``, ``indicators/<id>.html``: status meter and
+  timeline, every claim with its quote in context, disagreements side by side;
+- ``actors.html`` and ``actors/<id>.html``: each person or body with every spelling of their name,
+  every commitment they are involved in and every quote attributed to them;
 - ``sources.html`` and ``sources/<id>.html``: each archived text with every quote highlighted;
-- ``discrepancies.html``, ``context.html``, ``downloads.html``;
+- ``discrepancies.html``, ``context.html``, ``downloads.html``, ``about.html`` (the method and
+  every definition, from datapackage.json);
+- ``feed.xml``: an Atom feed of status changes and sources;
 - ``package/`` (the data package, copied) and ``builds/`` (Parquet and DuckDB, when built).
 
 The output is a pure function of the package: building twice gives the same bytes.
@@ -19,7 +24,7 @@ from pathlib import Path
 
 from commitment_tracker.datapackage import containment
 from commitment_tracker.errors import TrackerError
-from commitment_tracker.publish.site import downloads, pages
+from commitment_tracker.publish.site import downloads, feed, pages
 from commitment_tracker.publish.site.model import SiteData, SiteDataError, load
 from commitment_tracker.staging import staged_folder
 
@@ -49,7 +54,11 @@ def render(data: SiteData) -> dict[str, str]:
         "sources.html": pages.sources_page(data),
         "discrepancies.html": pages.discrepancies_page(data),
         "context.html": pages.context_page(data),
+        "actors.html": pages.actors_page(data),
+        "about.html": pages.about_page(data),
     }
+    for aid in data.actors:
+        out[pages.file_name("actor", aid)] = pages.actor_page(data, aid)
     for cid in data.commitments:
         out[pages.file_name("commitment", cid)] = pages.commitment_page(data, cid)
     for sid in data.sources:
@@ -114,6 +123,7 @@ def build_site(
             encoding="utf-8",
             newline="\n",
         )
+        (tmp / pages.FEED).write_text(feed.atom(data), encoding="utf-8", newline="\n")
         (tmp / MARKER).write_text(f"{data.descriptor.get('name', '')} {data.version}\n", encoding="utf-8")
         result.pages = sorted([*html_pages, "downloads.html"])
     return result

@@ -115,17 +115,29 @@ def _read(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8").strip()
 
 
+def _compact_style(source: str) -> str:
+    """site.css without indentation or comment lines: every page inlines it."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("/*"))
+
+
+def _compact_script(source: str) -> str:
+    """site.js without its indentation and its whole-line comments: every page inlines it."""
+    lines = (line.strip() for line in source.splitlines())
+    return "\n".join(line for line in lines if line and not line.startswith("//"))
+
+
 # The palette and status rules come from the constants above; the rest of the stylesheet is site.css.
 CSS = "\n".join(
     [
         f":root{{--text:{TEXT};--muted:{MUTED};--link:{LINK};--bg:{BACKGROUND};--line:#c9ced6;"
         f"--soft:#f4f6f9;--mark:{MARK};--disputed-fg:{DISPUTED[0]};--disputed-bg:{DISPUTED[1]}}}",
         _status_css(),
-        _read("site.css"),
+        _compact_style(_read("site.css")),
     ]
 )
-# The page's only script: remembers the title language and filters the commitments table.
-JS = _read("site.js")
+# The page's only script: the title language, the citation's address, the index's table tools.
+JS = _compact_script(_read("site.js"))
 
 CSP = "; ".join(
     [

@@ -6,6 +6,7 @@ sources, disputed flag) is computed here, in one place, so that every page agree
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,6 @@ import polars as pl
 from commitment_tracker import amounts
 from commitment_tracker.datapackage import csvio, paths, schema
 from commitment_tracker.errors import TrackerError
-from commitment_tracker.publish import summary
 from commitment_tracker.publish.site import passages
 from commitment_tracker.validation import provenance
 
@@ -30,11 +30,15 @@ COMMITMENT_KIND = "commitments.kind"
 ROLE = "commitment_parties.role"
 DISCREPANCY_KIND = "discrepancies.kind"
 GENRE = "sources.genre"
+ACTOR_KIND = "actors.kind"
 TARGET_QUALIFIER = "commitments.target_qualifier"
 INDICATOR_QUALIFIER = "indicators.qualifier"
 CLAIM_QUALIFIER = "claims.qualifier"
 
-NBSP = "\u00a0"
+# The role of an actor quoted about a commitment (claims.speaker_actor_id), beside the roles of
+# commitment_parties.role; the by-actor query calls it the same.
+SPEAKER = "speaker"
+UNTITLED_WORDS = 6  # words of its text that name an untitled source
 
 
 class SiteDataError(TrackerError):
@@ -64,6 +68,7 @@ class SiteData:
     discrepancies_of_claim: dict[str, list[str]] = field(default_factory=dict)
     discrepancy_aliases: dict[str, list[Row]] = field(default_factory=dict)
     aliases_by_source: dict[str, list[Row]] = field(default_factory=dict)
+    aliases_by_actor: dict[str, list[Row]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)  # parent commitment -> children
 
     @property
@@ -122,12 +127,68 @@ class SiteData:
         """True when a discrepancy touches any claim about the commitment."""
         return bool(self.discrepancies_of(self.commitment_claims(commitment_id)))
 
-    def actor_ids(self, commitment_id: str) -> list[str]:
-        """Owner and every party, owner first."""
+    def involvement(self, commitment_id: str) -> list[tuple[str, str]]:
+        """(actor_id, role) of everyone a commitment involves: its owner, every party in its role,
+        and every speaker of a claim about it (role ``"speaker"``), in that order, each pair once.
+
+        The same three links as the ``by-actor`` query (queries/by-actor.sql), so that the site's
+        actor filter and an actor's page list what that query lists.
+        """
         owner = self.commitments[commitment_id]["owner_actor_id"]
-        ids = [owner] if owner else []
-        ids += [p["actor_id"] for p in self.parties.get(commitment_id, []) if p["actor_id"] not in ids]
-        return ids
+        pairs = [(owner, "owner")] if owner else []
+        pairs += [(p["actor_id"], p["role"]) for p in self.parties.get(commitment_id, [])]
+        claims = self.commitment_claims(commitment_id)
+        pairs += sorted({(c["speaker_actor_id"], SPEAKER) for c in claims if c["speaker_actor_id"]})
+        return list(dict.fromkeys(pairs))
+
+    def actor_ids(self, commitment_id: str) -> list[str]:
+        """Everyone the commitment involves (see ``involvement``), owner first, each once."""
+        return list(dict.fromkeys(a for a, _ in self.involvement(commitment_id)))
+
+    @functools.cached_property
+    def _by_actor(self) -> dict[str, list[tuple[str, str]]]:
+        found: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for cid in sorted(self.commitments):
+            for actor_id, role in self.involvement(cid):
+                found[actor_id].append((cid, role))
+        return dict(found)
+
+    def actor_commitments(self, actor_id: str) -> list[tuple[str, str]]:
+        """(commitment_id, role) of every commitment the actor owns, is party to or is quoted about."""
+        return self._by_actor.get(actor_id, [])
+
+    @functools.cached_property
+    def _spoken(self) -> dict[str, list[Row]]:
+        found: dict[str, list[Row]] = defaultdict(list)
+        for claim in self.claims.values():
+            if claim["speaker_actor_id"]:
+                found[claim["speaker_actor_id"]].append(claim)
+        return dict(found)
+
+    def spoken_claims(self, actor_id: str) -> list[Row]:
+        """Every claim the actor is the speaker of, in the order their sources were published."""
+        return self.sorted_claims(self._spoken.get(actor_id, []))
+
+    def names(self, actor_id: str) -> list[str]:
+        """The actor's name and every spelling the sources use, each once, the canonical name first."""
+        spelled = [a["alias"] for a in self.aliases_by_actor.get(actor_id, [])]
+        return list(dict.fromkeys([self.actor_name(actor_id), *spelled]))
+
+    def disputed_range(self, commitment_id: str) -> tuple[float, float] | None:
+        """Lowest and highest figure the commitment's claims state in its unit, when its target is
+        blank because sources disagree on it (its claims take part in a discrepancy); else None.
+
+        One function so that a shared definition (a view of the database) can replace it.
+        """
+        c = self.commitments[commitment_id]
+        if c["target_value"] is not None or not c["unit_id"] or not self.is_disputed(commitment_id):
+            return None
+        values = [
+            v["value"]
+            for v in self.commitment_claims(commitment_id)
+            if v["value"] is not None and v["unit_id"] == c["unit_id"]
+        ]
+        return (min(values), max(values)) if len(set(values)) > 1 else None
 
     def claim_target(self, claim: Row) -> tuple[str, str]:
         """("commitment" | "indicator" | "event", id) for a claim."""
@@ -142,11 +203,22 @@ class SiteData:
         actor = self.actors.get(actor_id or "")
         return actor["name"] if actor else (actor_id or "")
 
-    def source_label(self, source_id: str) -> str:
-        """A source named by its outlet (else its title, else its id) and its date when stated."""
+    def source_name(self, source_id: str) -> str:
+        """A source named by its outlet, else its shortened title, else the words it begins with."""
         source = self.sources[source_id]
-        name = source["outlet"] or _shorten(source["title"] or "", 60) or source_id
-        return f"{name}, {source['published_on'].isoformat()}" if source["published_on"] else name
+        return source["outlet"] or _shorten(source["title"] or "", 60) or self._untitled(source_id)
+
+    def source_label(self, source_id: str) -> str:
+        """The source's name (``source_name``) and its date when stated."""
+        published = self.sources[source_id]["published_on"]
+        name = self.source_name(source_id)
+        return f"{name}, {published.isoformat()}" if published else name
+
+    def _untitled(self, source_id: str) -> str:
+        """A text without a title named by its first words, which a reader can find in it."""
+        words = self.seeds.get(source_id, "").split()
+        opening = " ".join(words[:UNTITLED_WORDS]) + ("…" if len(words) > UNTITLED_WORDS else "")
+        return f"Untitled text beginning “{opening}”" if opening else "Untitled text"
 
     def sector_names(self, sector_id: str) -> tuple[str, str]:
         """(French, English) names of a sector; its id when the sector is unknown."""
@@ -160,7 +232,7 @@ class SiteData:
         )
 
     def source_title(self, source_id: str) -> str:
-        return self.sources[source_id]["title"] or f"Untitled text ({source_id})"
+        return self.sources[source_id]["title"] or self._untitled(source_id)
 
     def entity_name(self, kind: str, item_id: str) -> str:
         """The French name of a commitment, indicator or event, as the sources word it."""
@@ -172,21 +244,36 @@ class SiteData:
             return self.events[item_id]["name"]
         raise ValueError(kind)
 
+    def unit(self, unit_id: str | None) -> str:
+        """The symbol written after a figure of a unit; a count has none (40 000 jobs, not 40 000 count)."""
+        unit = self.units.get(unit_id or "")
+        if unit is None:
+            return ""
+        return amounts.reading_symbol(unit["label"], unit_id, unit["dimension"])
+
+    def discrepancy_subject(self, discrepancy_id: str) -> str:
+        """What a disagreement is about, in English where the data has it: the commitments,
+        indicators or events its claims are about, and the actors whose name is spelled two ways."""
+        english = {"commitment": "title_en", "indicator": "name_en", "event": "name"}
+        tables = {"commitment": self.commitments, "indicator": self.indicators, "event": self.events}
+        names = []
+        for claim_id in self.discrepancy_claims.get(discrepancy_id, []):
+            kind, item_id = self.claim_target(self.claims[claim_id])
+            names.append(tables[kind][item_id][english[kind]])
+        names += [self.actor_name(a["actor_id"]) for a in self.discrepancy_aliases.get(discrepancy_id, [])]
+        return ", ".join(dict.fromkeys(names))
+
     def amount(self, value: float | None, unit_id: str | None, qualifier: str | None, field: str) -> str:
-        """'more than 40 000', '11 000 000 000 MAD (11 billion MAD)', '16 000 000 000 W (16 GW)'.
+        """A figure as people read it: 'more than 40 000', '11 milliards MAD', '16 GW'.
 
         ``field`` ("resource.field") is where ``qualifier`` comes from, for its label; an exact
         figure needs no word.
         """
         if value is None:
             return ""
-        unit = self.units.get(unit_id or "")
-        symbol = "" if unit is None else amounts.reading_symbol(unit["label"], unit_id, unit["dimension"])
-        number = summary.format_amount(value).replace(" ", NBSP)
         words = self.label(field, qualifier).lower() if qualifier and qualifier != "exactly" else ""
-        text = " ".join(p for p in (words, number + (f"{NBSP}{symbol}" if symbol else "")) if p)
-        compact = amounts.compact(float(value), symbol, language="en").replace(" ", NBSP)
-        return f"{text} ({compact})" if compact else text
+        number = amounts.unbreakable(amounts.readable(value, self.unit(unit_id)))
+        return f"{words} {number}" if words else number
 
     def sorted_claims(self, claims: list[Row]) -> list[Row]:
         """Claims in the order their sources were published (undated last), then by position."""
@@ -316,6 +403,11 @@ def load(root: Path) -> SiteData:
     for row in _records(tables["actor_aliases"].sort("source_id", "quote_start")):
         aliases_by_source[row["source_id"]].append(row)
     data.aliases_by_source = dict(aliases_by_source)
+
+    aliases_by_actor: dict[str, list[Row]] = defaultdict(list)
+    for row in _records(tables["actor_aliases"].sort("actor_id", "alias", "source_id")):
+        aliases_by_actor[row["actor_id"]].append(row)
+    data.aliases_by_actor = dict(aliases_by_actor)
 
     children: dict[str, list[str]] = defaultdict(list)
     for cid, commitment in data.commitments.items():

@@ -11,6 +11,7 @@ sits), so the site works from ``file://`` and from any folder of any static host
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -18,19 +19,29 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from commitment_tracker.publish.site import chart, markup, model, passages
+from commitment_tracker import amounts
+from commitment_tracker.publish.site import chart, markup, meta, model, passages, prose
 from commitment_tracker.publish.site.model import Row, SiteData
 
 # Folders of the per-item pages, by what the item is.
-FOLDERS = {"commitment": "commitments", "indicator": "indicators", "event": "events", "source": "sources"}
+FOLDERS = {
+    "commitment": "commitments",
+    "indicator": "indicators",
+    "event": "events",
+    "source": "sources",
+    "actor": "actors",
+}
 
 NAV = [
     ("index", "index.html", "Commitments"),
+    ("actors", "actors.html", "People & bodies"),
     ("sources", "sources.html", "Sources"),
     ("discrepancies", "discrepancies.html", "Disagreements"),
     ("context", "context.html", "Event & indicators"),
     ("downloads", "downloads.html", "Downloads"),
+    ("about", "about.html", "Method"),
 ]
+FEED = "feed.xml"
 
 
 def file_name(kind: str, item_id: str) -> str:
@@ -63,6 +74,11 @@ def _text(value: Any) -> Markup:
     return Markup(markup.esc(value, quote=False))
 
 
+def _prose_pieces(data: SiteData, text: str | None) -> list[prose.Piece]:
+    """A curator's text as readers read it, links relative to the site root (see prose.py)."""
+    return prose.pieces(data, text, lambda kind, item_id, anchor: href(kind, item_id, 0, anchor))
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("commitment_tracker.publish.site", "templates"),
@@ -75,6 +91,9 @@ def _environment() -> jinja2.Environment:
     env.filters["text"] = _text
     env.globals.update(
         href=href,
+        prose_pieces=_prose_pieces,
+        SPEAKER=model.SPEAKER,
+        FEED=FEED,
         safe_url=markup.safe_url,
         NAV=NAV,
         # The stylesheet, the script and the policy that allows exactly them are ours, not data.
@@ -87,6 +106,7 @@ def _environment() -> jinja2.Environment:
         ROLE=model.ROLE,
         DISCREPANCY_KIND=model.DISCREPANCY_KIND,
         GENRE=model.GENRE,
+        ACTOR_KIND=model.ACTOR_KIND,
         TARGET_QUALIFIER=model.TARGET_QUALIFIER,
         CLAIM_QUALIFIER=model.CLAIM_QUALIFIER,
     )
@@ -101,19 +121,27 @@ def _render(
     data: SiteData,
     *,
     title: str,
-    depth: int,
+    path: str,
     active: str,
     description: str = "",
+    cite: bool = True,
     **context: Any,
 ) -> str:
-    """A complete HTML document; ``depth`` is how many folders below the site root the page sits."""
+    """A complete HTML document; ``path`` is where the page sits, relative to the site root.
+
+    ``cite`` adds the "Cite this page" block (permalink, BibTeX, the package version).
+    """
+    depth = path.count("/")
     page = ENV.get_template(template).render(
         data=data,
         title=title,
         depth=depth,
         up="../" * depth,
+        path=path,
+        own=path.rsplit("/", 1)[-1],
         active=active,
-        description=description,
+        description=description or str(data.descriptor.get("description", "")),
+        bibtex=meta.bibtex(data, title, path) if cite else None,
         **context,
     )
     return page + "\n"  # Jinja drops a template's final newline; a page ends with one
@@ -123,15 +151,23 @@ def _render(
 # What pages share
 
 
+DISPUTED = "sources disagree"  # said of a figure the sources give differently
+
+
 @dataclass(frozen=True)
 class Shown:
-    """A value as a page shows it: ``text``, or when there is none, a muted ``note`` saying why."""
+    """A value as a page shows it: ``text``, or when there is none, a muted ``note`` saying why.
+
+    ``disputed``: ``text`` is the range of figures the sources give, shown with the note.
+    """
 
     text: str
     note: str = "not stated"
+    disputed: bool = False
 
 
 def target(data: SiteData, commitment: Row) -> Shown:
+    """The promised figure; when sources disagree on it, the range they give and "sources disagree"."""
     cid = commitment["commitment_id"]
     text = data.amount(
         commitment["target_value"],
@@ -139,8 +175,15 @@ def target(data: SiteData, commitment: Row) -> Shown:
         commitment["target_qualifier"],
         model.TARGET_QUALIFIER,
     )
+    if text:
+        return Shown(text)
+    spread = data.disputed_range(cid)
+    if spread is not None:
+        return Shown(
+            amounts.readable_range(*spread, data.unit(commitment["unit_id"]), no_break=True), DISPUTED, True
+        )
     has_values = any(c["value"] is not None for c in data.commitment_claims(cid))
-    return Shown(text, "sources disagree" if has_values and data.is_disputed(cid) else "none stated")
+    return Shown("", DISPUTED if has_values and data.is_disputed(cid) else "none stated")
 
 
 def claim_href(data: SiteData, claim: Row, depth: int) -> str:
@@ -179,11 +222,45 @@ def index_page(data: SiteData) -> str:
     status_labels = data.labels(model.STATUS)
     chart_rows = [(data.commitments[c]["deadline_year"], statuses[c]) for c in ids]
     years, chart_statuses, chart_counts = chart.counts_by_year(chart_rows, status_labels)
+    rows = [_index_row(data, cid, currents[cid]) for cid in ids]
+    return _render(
+        "index.html",
+        data,
+        title="Commitments",
+        path="index.html",
+        active="index",
+        stats=stats,
+        headlines=[
+            (cid, row["target"], row["status"])
+            for cid, row in zip(ids, rows, strict=True)
+            if row["target"].text
+        ],
+        status_counts=[(s, status_counts[s]) for s in status_labels if status_counts[s]],
+        kind_counts=[
+            (k, label, kind_counts[k])
+            for k, label in data.labels(model.COMMITMENT_KIND).items()
+            if kind_counts[k]
+        ],
+        chart_svg=Markup(chart.svg(chart_rows, status_labels)),
+        chart_table={
+            "years": years,
+            "statuses": chart_statuses,
+            "counts": chart_counts,
+            "totals": {y: sum(chart_counts[(y, s)] for s in chart_statuses) for y in years},
+        },
+        filters=_filters(data, ids, status_counts, kind_counts),
+        rows=rows,
+        jsonld=Markup(meta.dataset_jsonld(data)),
+    )
+
+
+def _filters(data: SiteData, ids: list[str], status_counts: Counter, kind_counts: Counter) -> list[tuple]:
+    """(label, name, [(value, text)], "all" text) of each filter of the index, values in use only."""
     sectors_used = sorted({data.commitments[c]["sector_id"] for c in ids})
     actors_used = sorted(
-        {a for c in ids for a in data.actor_ids(c)}, key=lambda a: data.actor_name(a).casefold()
+        {a for c in ids for a in data.actor_ids(c)}, key=lambda a: (data.actor_name(a).casefold(), a)
     )
-    filters = [
+    return [
         (
             "Sector",
             "sector",
@@ -199,56 +276,39 @@ def index_page(data: SiteData) -> str:
         (
             "Status",
             "status",
-            [(s, label) for s, label in status_labels.items() if status_counts[s]],
+            [(s, label) for s, label in data.labels(model.STATUS).items() if status_counts[s]],
             "All statuses",
         ),
-        ("Actor", "actor", [(a, data.actor_name(a)) for a in actors_used], "All actors"),
+        ("Person or body", "actor", [(a, data.actor_name(a)) for a in actors_used], "Anyone"),
     ]
-    rows = [_index_row(data, cid, currents[cid]) for cid in ids]
-    description = str(data.descriptor.get("description", ""))
-    return _render(
-        "index.html",
-        data,
-        title="Commitments",
-        depth=0,
-        active="index",
-        description=description,
-        stats=stats,
-        status_counts=[(s, status_counts[s]) for s in status_labels if status_counts[s]],
-        kind_counts=[
-            (k, label, kind_counts[k])
-            for k, label in data.labels(model.COMMITMENT_KIND).items()
-            if kind_counts[k]
-        ],
-        chart_svg=Markup(chart.svg(chart_rows, status_labels)),
-        chart_table={
-            "years": years,
-            "statuses": chart_statuses,
-            "counts": chart_counts,
-            "totals": {y: sum(chart_counts[(y, s)] for s in chart_statuses) for y in years},
-        },
-        filters=filters,
-        rows=rows,
-    )
+
+
+def role_label(data: SiteData, role: str) -> str:
+    """A role in a commitment: a party's role from the schema, or "quoted" for a speaker."""
+    return "quoted" if role == model.SPEAKER else data.label(model.ROLE, role).lower()
 
 
 def _index_row(data: SiteData, cid: str, current: Row) -> dict[str, Any]:
     c = data.commitments[cid]
-    people = []
-    if c["owner_actor_id"]:
-        people.append((data.actor_name(c["owner_actor_id"]), data.label(model.ROLE, "owner").lower()))
-    for p in data.parties.get(cid, []):
-        if p["actor_id"] == c["owner_actor_id"] and p["role"] == "owner":
-            continue
-        people.append((data.actor_name(p["actor_id"]), data.label(model.ROLE, p["role"]).lower()))
+    people: dict[str, list[str]] = {}
+    for actor_id, role in data.involvement(cid):
+        people.setdefault(actor_id, []).append(role_label(data, role))
+    status_order = list(data.labels(model.STATUS))
     return {
         "c": c,
         "status": current.get("status") or "",
+        "status_rank": status_order.index(current["status"]) if current.get("status") in status_order else "",
         "formality": current.get("formality"),
-        "actor_ids": data.actor_ids(cid),
+        "reviewed": current.get("as_of"),
+        "actor_ids": list(people),
+        # Every spelling of every actor involved, for the search box (kept out of the visible cell).
+        "names": sorted({n for a in people for n in data.names(a)} - {data.actor_name(a) for a in people}),
         "disputed": data.is_disputed(cid),
-        "people": people,
+        "people": [(a, data.actor_name(a), ", ".join(roles)) for a, roles in people.items()],
         "target": target(data, c),
+        "target_sort": c["target_value"]
+        if c["target_value"] is not None
+        else (data.disputed_range(cid) or [""])[0],
         "n_sources": len(data.commitment_source_ids(cid)),
     }
 
@@ -263,13 +323,7 @@ def commitment_page(data: SiteData, cid: str) -> str:
     timeline = []
     for row in data.statuses.get(cid, []):
         claim = data.claims.get(row["claim_id"]) if row["claim_id"] else None
-        evidence_href = None
-        if claim is not None:
-            evidence_href = (
-                f"#claim-{row['claim_id']}"
-                if claim["commitment_id"] == cid
-                else href("source", claim["source_id"], 1, f"claim-{row['claim_id']}")
-            )
+        evidence_href = _quote_href(claim, cid) if claim is not None else None
         timeline.append(
             {
                 "row": row,
@@ -283,13 +337,16 @@ def commitment_page(data: SiteData, cid: str) -> str:
         "commitment.html",
         data,
         title=c["title_en"],
-        depth=1,
+        path=file_name("commitment", cid),
         active="index",
         description=c["title_en"],
         c=c,
         current=data.current_status(cid) or {},
         disputed=data.is_disputed(cid),
-        parties=[(p, _party_claim_href(data, p["claim_id"], cid)) for p in data.parties.get(cid, [])],
+        parties=_involved(data, cid),
+        formality_definition=data.package.resource("status_updates")
+        .field("formality")
+        .definitions.get((data.current_status(cid) or {}).get("formality"), ""),
         target=target(data, c),
         children=sorted(data.children.get(cid, [])),
         source_ids=data.commitment_source_ids(cid),
@@ -298,13 +355,25 @@ def commitment_page(data: SiteData, cid: str) -> str:
     )
 
 
-def _party_claim_href(data: SiteData, claim_id: str, cid: str) -> str:
-    claim = data.claims.get(claim_id)
-    if claim is None:
-        return "#claims"
+def _involved(data: SiteData, cid: str) -> list[tuple[str, str, str]]:
+    """(actor_id, role, link to the quote naming them in that role or "") of everyone involved
+    but the owner, who has a line of their own."""
+    owner = data.commitments[cid]["owner_actor_id"]
+    quotes = {(p["actor_id"], p["role"]): p["claim_id"] for p in data.parties.get(cid, [])}
+    found = []
+    for actor_id, role in data.involvement(cid):
+        if actor_id == owner and role == "owner":
+            continue
+        claim = data.claims.get(quotes.get((actor_id, role)) or "")
+        found.append((actor_id, role_label(data, role), _quote_href(claim, cid) if claim else ""))
+    return found
+
+
+def _quote_href(claim: Row, cid: str) -> str:
+    """From the page of commitment ``cid``: the claim on that page, else in its archived text."""
     if claim["commitment_id"] == cid:
-        return f"#claim-{claim_id}"
-    return href("source", claim["source_id"], 1, f"claim-{claim_id}")
+        return f"#claim-{claim['claim_id']}"
+    return href("source", claim["source_id"], 1, f"claim-{claim['claim_id']}")
 
 
 def event_page(data: SiteData, event_id: str) -> str:
@@ -314,7 +383,7 @@ def event_page(data: SiteData, event_id: str) -> str:
         "event.html",
         data,
         title=ev["name"],
-        depth=1,
+        path=file_name("event", event_id),
         active="context",
         ev=ev,
         dates=[d for d in (ev["start_date"], ev["end_date"]) if d],
@@ -330,7 +399,7 @@ def indicator_page(data: SiteData, indicator_id: str) -> str:
         "indicator.html",
         data,
         title=ind["name_en"],
-        depth=1,
+        path=file_name("indicator", indicator_id),
         active="context",
         ind=ind,
         value=data.amount(ind["value"], ind["unit_id"], ind["qualifier"], model.INDICATOR_QUALIFIER),
@@ -349,7 +418,12 @@ def context_page(data: SiteData) -> str:
         for i, ind in data.indicators.items()
     ]
     return _render(
-        "context.html", data, title="Event and indicators", depth=0, active="context", indicators=indicators
+        "context.html",
+        data,
+        title="Event and indicators",
+        path="context.html",
+        active="context",
+        indicators=indicators,
     )
 
 
@@ -372,6 +446,7 @@ def source_page(data: SiteData, source_id: str) -> str:
                 "claim": claim,
                 "kind": kind,
                 "item_id": item_id,
+                "name": data.entity_name(kind, item_id),
                 "href": claim_href(data, claim, 1),
                 "disputed": claim["claim_id"] in data.discrepancies_of_claim,
             }
@@ -379,8 +454,8 @@ def source_page(data: SiteData, source_id: str) -> str:
     return _render(
         "source.html",
         data,
-        title=source["title"] or source_id,
-        depth=1,
+        title=data.source_title(source_id),
+        path=file_name("source", source_id),
         active="sources",
         source_id=source_id,
         source=source,
@@ -400,7 +475,7 @@ def sources_page(data: SiteData) -> str:
         key=lambda kv: (kv[1]["published_on"] is None, str(kv[1]["published_on"]), kv[0]),
     )
     rows = [(sid, source, len(data.claims_by_source.get(sid, []))) for sid, source in ordered]
-    return _render("sources.html", data, title="Sources", depth=0, active="sources", rows=rows)
+    return _render("sources.html", data, title="Sources", path="sources.html", active="sources", rows=rows)
 
 
 def discrepancies_page(data: SiteData) -> str:
@@ -408,7 +483,7 @@ def discrepancies_page(data: SiteData) -> str:
         "discrepancies.html",
         data,
         title="Disagreements",
-        depth=0,
+        path="discrepancies.html",
         active="discrepancies",
         discrepancy_ids=list(data.discrepancies),
     )
@@ -420,8 +495,101 @@ def downloads_page(data: SiteData, **context: Any) -> str:
         "downloads.html",
         data,
         title="Downloads",
-        depth=0,
+        path="downloads.html",
+        cite=False,
         active="downloads",
         description=f"Download the data package version {data.version}",
         **context,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# People and bodies
+
+
+def actors_page(data: SiteData) -> str:
+    ordered = sorted(data.actors, key=lambda a: (data.actor_name(a).casefold(), a))
+    rows = [
+        (a, data.actors[a], len(data.actor_commitments(a)), len(data.spoken_claims(a)), len(data.names(a)))
+        for a in ordered
+    ]
+    return _render(
+        "actors.html", data, title="People and bodies", path="actors.html", active="actors", rows=rows
+    )
+
+
+def actor_page(data: SiteData, actor_id: str) -> str:
+    actor = data.actors[actor_id]
+    roles: dict[str, list[str]] = {}
+    for cid, role in data.actor_commitments(actor_id):
+        roles.setdefault(cid, []).append(role_label(data, role))
+    return _render(
+        "actor.html",
+        data,
+        title=actor["name"],
+        path=file_name("actor", actor_id),
+        active="actors",
+        description=f"Every commitment {actor['name']} is involved in and every quote attributed to them.",
+        actor_id=actor_id,
+        actor=actor,
+        spellings=data.aliases_by_actor.get(actor_id, []),
+        commitments=[(cid, ", ".join(r), data.current_status(cid) or {}) for cid, r in roles.items()],
+        claims=data.spoken_claims(actor_id),
+        events=sorted(e for e, row in data.events.items() if row["organiser_actor_id"] == actor_id),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The method, from the schema
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence of a field description (the rest says how blanks and keys work)."""
+    head = text.split(". ", 1)[0].strip()
+    return head if head.endswith(".") else head + "."
+
+
+def _without_columns(text: str) -> str:
+    """A description without its sentences about columns (those naming one, like ``event_id``)."""
+    sentences = re.split(r"(?<=\.)\s+", text)
+    return " ".join(s for s in sentences if not re.search(r"\b[a-z]+_[a-z_]+\b", s))
+
+
+def about_page(data: SiteData) -> str:
+    """What every word of the site means, each definition read from datapackage.json."""
+
+    def field(name: str) -> Any:
+        resource, column = name.split(".", 1)
+        return data.package.resource(resource).field(column)
+
+    def terms(name: str) -> list[tuple[str, str, str]]:
+        f = field(name)
+        defined = f.definitions
+        # A definition that only repeats its label ("announced (words only)") says nothing more.
+        return [
+            (value, label, "" if defined[value].casefold() == label.casefold() else defined[value])
+            for value, label in f.labels.items()
+        ]
+
+    def described(resource: str) -> str:
+        return str(data.package.resource(resource).descriptor.get("description", ""))
+
+    return _render(
+        "about.html",
+        data,
+        title="Method and definitions",
+        path="about.html",
+        active="about",
+        description=f"How the {data.site_title} works: what a commitment, a claim and each status mean.",
+        described=described,
+        claim=_without_columns(described("claims")),
+        statuses=terms(model.STATUS),
+        formalities=terms(model.FORMALITY),
+        kinds=terms(model.COMMITMENT_KIND),
+        roles=terms(model.ROLE),
+        discrepancy_kinds=terms(model.DISCREPANCY_KIND),
+        as_of=re.split(r"\s*[(;]", field("status_updates.as_of").description, maxsplit=1)[0],
+        speaker=_first_sentence(field("claims.speaker_actor_id").description),
+        quote=_first_sentence(field("claims.quote").description),
+        homepage=data.descriptor.get("homepage"),
     )
