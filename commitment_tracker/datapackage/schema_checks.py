@@ -343,24 +343,26 @@ def _pattern_problem(pattern: Any) -> str | None:
     return _re2_problem(pattern)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _re2_problem(pattern: str) -> str | None:
-    """Why DuckDB's RE2 (the row checks and the build's CHECK constraints) refuses ``pattern``.
-
-    RE2 accepts less than Python. Cached by pattern: a descriptor repeats a few id patterns dozens
-    of times, and each check opens a DuckDB connection (about 20 ms of CPU), once per load.
-    """
+    """Why DuckDB's RE2 (the row checks and the build's CHECK constraints), which accepts less than
+    Python, refuses ``pattern``, or None. Each distinct pattern is judged once per process, on one
+    connection: a connection per field cost about a second per command on the real descriptor."""
     import duckdb
 
-    con = duckdb.connect()
     try:
-        con.execute("SELECT regexp_full_match('', $p)", {"p": pattern}).fetchall()
+        _re2_connection().execute("SELECT regexp_full_match('', $p)", {"p": pattern}).fetchall()
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
         return f"is not a regular expression DuckDB (RE2) accepts: {message}"
-    finally:
-        con.close()
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _re2_connection():  # -> duckdb.DuckDBPyConnection, imported lazily
+    import duckdb
+
+    return duckdb.connect()
 
 
 def _missing_values_issues(schema: dict[str, Any], resource: str, where: str) -> Iterator[DescriptorIssue]:
