@@ -196,7 +196,7 @@ def _evidence(seeds: _Seeds, p: Proposal) -> tuple[curate.Row, str]:
     if source_id is None:
         raise CurationError("source_id is blank: the row must name the archived text it quotes")
     source, text, sha256 = seeds.get(source_id)
-    if p.get("source_sha256") != sha256:
+    if (p.get("source_sha256") or "").lower() != sha256:
         recorded = p.get("source_sha256") or "blank"
         raise CurationError(
             f"the archived text of source {source_id} ({source['seed_path']}) is not the one this "
