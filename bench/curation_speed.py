@@ -13,6 +13,8 @@ changeset, each a real write (not a dry run). The copies quote a small article a
 
     python bench/curation_speed.py                 # 3 runs each, a table on stdout
     python bench/curation_speed.py --runs 5 --out bench/curation_results.md
+    python bench/curation_speed.py --cli /work/main/cli.py   # another checkout's CLI, as a baseline
+                                                             # (commands it lacks are left out)
 
 Nothing here asserts a time: the aims (a write under 3 s, a 25-row apply under 6 s, at load ~1)
 are for people to judge from the table.
@@ -41,7 +43,6 @@ sys.path.insert(0, str(REPO))  # the package's own code, as `python bench/…` f
 
 from commitment_tracker.curation import changeset, curate  # noqa: E402
 
-CLI = str(REPO / "cli.py")
 PARTS = ("datapackage.json", "data", "seeds", "validators", "queries")
 TODAY = "2026-11-24"
 PUBLISHED = "2026-11-10"
@@ -124,6 +125,10 @@ def status_changeset(root: Path, source: str, path: Path, accepted: int) -> list
     return [r["commitment_id"] for r in rows]
 
 
+def has_command(python: str, cli: str, command: str) -> bool:
+    return subprocess.run([python, cli, command, "--help"], capture_output=True).returncode == 0
+
+
 def timed(label: str, make_argv, runs: int, fresh: Path | None, folder: Path) -> Timing:
     """Run ``make_argv(root)`` ``runs`` times, each on a fresh copy of ``fresh`` when given."""
     timing = Timing(label, [], [], [], [])
@@ -138,7 +143,7 @@ def timed(label: str, make_argv, runs: int, fresh: Path | None, folder: Path) ->
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         timing.load_before.append(os.getloadavg()[0])
         start = time.perf_counter()
-        done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True)
+        done = subprocess.run(argv, cwd=Path(argv[1]).parent, env=env, capture_output=True, text=True)
         timing.wall.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         timing.load_after.append(os.getloadavg()[0])
@@ -154,9 +159,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold runs per command (default 3)")
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) to this file")
+    parser.add_argument("--cli", default=str(REPO / "cli.py"), help="the cli.py to time (default: this one)")
     args = parser.parse_args()
     os.environ["COMMITMENTS_TODAY"] = TODAY
     python = sys.executable
+    cli = str(Path(args.cli).resolve())
 
     with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
         folder = Path(tmp)
@@ -170,11 +177,11 @@ def main() -> None:
         commands = [
             ("python -c pass", lambda r: [python, "-c", "pass"], None),
             ("import great_expectations", lambda r: [python, "-c", "import great_expectations"], None),
-            ("validate (read only)", lambda r: [python, CLI, "validate", "--root", str(r)], root),
+            ("validate (read only)", lambda r: [python, cli, "validate", "--root", str(r)], root),
             (
                 "set-status (one status row)",
                 lambda r: [
-                    python, CLI, "set-status", first, "--root", str(r), "--as-of", PUBLISHED,
+                    python, cli, "set-status", first, "--root", str(r), "--as-of", PUBLISHED,
                     "--status", "in_progress", "--source", source, "--rationale", "Reported in progress.",
                 ],
                 root,
@@ -182,23 +189,25 @@ def main() -> None:
             (
                 "add-claim (one claim)",
                 lambda r: [
-                    python, CLI, "add-claim", "--root", str(r), "--source", source,
+                    python, cli, "add-claim", "--root", str(r), "--source", source,
                     "--commitment", first, "--quote", quote,
                 ],
                 root,
             ),
-            ("apply, 1 accepted row", lambda r: [python, CLI, "apply", str(one), "--root", str(r)], root),
+            ("apply, 1 accepted row", lambda r: [python, cli, "apply", str(one), "--root", str(r)], root),
             (
                 f"apply, {APPLY_ROWS} accepted rows",
-                lambda r: [python, CLI, "apply", str(many), "--root", str(r)],
+                lambda r: [python, cli, "apply", str(many), "--root", str(r)],
                 root,
             ),
         ]  # fmt: skip
+        if not has_command(python, cli, "apply"):
+            commands = [c for c in commands if not c[0].startswith("apply")]
         timings = [timed(label, argv, args.runs, fresh, folder) for label, argv, fresh in commands]
 
     lines = [
         f"{args.runs} cold runs each, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python "
-        f"{platform.python_version()}, {os.cpu_count()} CPUs; each write on a fresh copy of the package.",
+        f"{platform.python_version()}, {os.cpu_count()} CPUs, {cli}; each write on a fresh copy.",
         "",
         "| command | wall median (s) | wall min (s) | CPU median (s) | load avg (1 min) before → after |",
         "|---|---:|---:|---:|---|",

@@ -247,16 +247,19 @@ def test_dry_run_then_apply_records_the_accepted_rows(package, tmp_path):
 # --- refused rows: the line, the reason, and no byte changed ------------------------------------
 
 
-def _set(pid: str, **values: object) -> Callable[[list[dict[str, object]]], None]:
-    def edit(rows: list[dict[str, object]]) -> None:
+Edit = Callable[[list[dict[str, object]], Path], None]  # (changeset rows, package root)
+
+
+def _set(pid: str, **values: object) -> Edit:
+    def edit(rows: list[dict[str, object]], root: Path) -> None:
         (row,) = [r for r in rows if r["proposal_id"] == pid]
         row.update(values)
 
     return edit
 
 
-def _shift(pid: str, by: int) -> Callable[[list[dict[str, object]]], None]:
-    def edit(rows: list[dict[str, object]]) -> None:
+def _shift(pid: str, by: int) -> Edit:
+    def edit(rows: list[dict[str, object]], root: Path) -> None:
         (row,) = [r for r in rows if r["proposal_id"] == pid]
         row["quote_start"] = int(row["quote_start"]) + by
         row["quote_end"] = int(row["quote_end"]) + by
@@ -264,14 +267,26 @@ def _shift(pid: str, by: int) -> Callable[[list[dict[str, object]]], None]:
     return edit
 
 
-def _other_capture(rows: list[dict[str, object]]) -> None:
-    # The changeset was made from other bytes than the archived seed's (a re-capture).
+def _seed_edited(rows: list[dict[str, object]], root: Path) -> None:
+    # The archived text changes after the changeset was made (the same length: every offset still
+    # falls inside it, and most quotes are still there).
+    (seed,) = root.glob("seeds/005_*.txt")
+    seed.write_bytes(seed.read_bytes().replace(b"lundi", b"mardi"))
+
+
+def _other_capture(rows: list[dict[str, object]], root: Path) -> None:
+    # The changeset was made from other bytes than the archived seed's (an earlier capture).
     for row in rows:
         row["source_sha256"] = hashlib.sha256(ARTICLE.encode("utf-8") + b"\n").hexdigest()
 
 
 REFUSALS = {
-    "seed-changed-since": (
+    "seed-bytes-changed": (
+        _seed_edited,
+        # Every accepted row of the source is refused, row by row.
+        [(pid, "is not the one this changeset was made from") for pid in ("p001", "p002", "p003", "p004")],
+    ),
+    "made-from-another-capture": (
         _other_capture,
         # Every accepted row of the source is refused, row by row.
         [(pid, "is not the one this changeset was made from") for pid in ("p001", "p002", "p003", "p004")],
@@ -330,7 +345,7 @@ REFUSALS = {
 def test_refused_row_names_its_line_and_reason_and_nothing_changes(package, tmp_path, case):
     edit, expected = REFUSALS[case]
     rows = proposals(package)
-    edit(rows)
+    edit(rows, package)
     path = write_changeset(tmp_path, rows)
     before = snapshot(package)
     for options in ((), ("--dry-run",)):
