@@ -264,19 +264,13 @@ def _figure_row(draft: Draft, p: Proposal, text: str) -> None:
     claim = _new_claim(draft, p, text, subject, p.get("notes"))
     disputed = (p.get("disputes") or "").split()
     if disputed:
-        curate._discrepancy(
-            draft,
-            DISCREPANCY_KIND,
-            _dispute_description(draft, p, claim, disputed),
-            [
-                claim["claim_id"],
-                *disputed,
-            ],
-        )
+        description = _dispute_description(draft, p, claim, disputed)
+        curate._discrepancy(draft, DISCREPANCY_KIND, description, [claim["claim_id"], *disputed])
 
 
 def _dispute_description(draft: Draft, p: Proposal, claim: curate.Row, disputed: list[str]) -> str:
-    """'<subject>: <claim> (<source>) states "…"; <other> (<source>) states 240000 count; …'."""
+    """'Figures for <subject> disagree: <new claim> (<source>) states '50.000'; <other claim>
+    (<source>) states 240000 count; …' — each version as its source writes it or as recorded."""
 
     def version(row: curate.Row, stated: str | None) -> str:
         figure = f"{stated!r}" if stated else " ".join(v for v in (row["value"], row["unit_id"]) if v)

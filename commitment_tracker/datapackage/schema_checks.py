@@ -13,7 +13,6 @@ validates the descriptor against the profile in the structure layer (licences, d
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import math
 import re
@@ -340,29 +339,18 @@ def _pattern_problem(pattern: Any) -> str | None:
         re.compile(pattern)
     except re.error as exc:
         return f"is not a valid regular expression: {exc}"
-    return _re2_problem(pattern)
-
-
-@functools.lru_cache(maxsize=256)
-def _re2_problem(pattern: str) -> str | None:
-    """Why DuckDB's RE2 (the row checks and the build's CHECK constraints), which accepts less than
-    Python, refuses ``pattern``, or None. Each distinct pattern is judged once per process, on one
-    connection: a connection per field cost about a second per command on the real descriptor."""
+    # DuckDB's RE2 (the row checks and the build's CHECK constraints) accepts less than Python.
     import duckdb
 
+    con = duckdb.connect()
     try:
-        _re2_connection().execute("SELECT regexp_full_match('', $p)", {"p": pattern}).fetchall()
+        con.execute("SELECT regexp_full_match('', $p)", {"p": pattern}).fetchall()
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
         return f"is not a regular expression DuckDB (RE2) accepts: {message}"
+    finally:
+        con.close()
     return None
-
-
-@functools.lru_cache(maxsize=1)
-def _re2_connection():  # -> duckdb.DuckDBPyConnection, imported lazily
-    import duckdb
-
-    return duckdb.connect()
 
 
 def _missing_values_issues(schema: dict[str, Any], resource: str, where: str) -> Iterator[DescriptorIssue]:
