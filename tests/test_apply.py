@@ -8,7 +8,9 @@ name the changeset line and the reason, exit 1, and leave every byte of the pack
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import shutil
 from collections.abc import Callable
@@ -162,8 +164,6 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def table(root: Path, resource: str, **where: str) -> list[dict[str, str]]:
-    import csv
-
     with open(root / "data" / f"{resource}.csv", encoding="utf-8", newline="") as fh:
         return [r for r in csv.DictReader(fh) if all(r[k] == v for k, v in where.items())]
 
@@ -445,3 +445,18 @@ def test_nothing_accepted_is_refused(package, tmp_path):
     result = apply_cli(package, write_changeset(tmp_path, rows))
     assert result.exit_code == 1
     assert "has no accepted row (1 rejected, 1 undecided)" in result.output
+
+
+def test_a_spreadsheet_save_is_read(package, tmp_path):
+    # A spreadsheet may write a byte-order mark and \r\n line ends; the quotes keep their own "\n".
+    path = write_changeset(tmp_path, proposals(package))
+    text = path.read_text(encoding="utf-8")
+    records = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(records)
+    path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    before = snapshot(package)
+    result = apply_cli(package, path, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "4 accepted row(s) of review.csv (1 rejected, 1 undecided) would add 3 claims" in result.output
+    assert snapshot(package) == before
