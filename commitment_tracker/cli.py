@@ -1130,6 +1130,31 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
     click.echo(plan.render(dry_run), nl=False)
 
 
+@cli.command("apply")
+@root_option
+@click.argument("changeset_path", metavar="CHANGESET.csv", type=click.Path(path_type=Path))
+@dry_run_option
+def apply_command(root: Path, changeset_path: Path, dry_run: bool) -> None:
+    """Record the accepted rows of a reviewed changeset (from `propose --out`) in one write.
+
+    Each row marked accept in the decision column becomes package rows: a figure a claim (and a
+    discrepancy with the claims in disputes), a status phrase a claim and a status row, an actor's
+    spelling an alias. The source's text must be unchanged since the changeset was made and each
+    quote at its offsets. All or nothing: when a row is refused, every refused row is listed with
+    its line and nothing is written; otherwise the whole package is validated, then written, and
+    the rows added are shown. See docs/curating.md.
+
+    Example:
+
+    \b
+        commitments apply changesets/centre.csv --dry-run
+        commitments apply changesets/centre.csv
+    """
+    from commitment_tracker.curation import apply as apply_mod
+
+    _curate(apply_mod.apply, root, changeset_path, dry_run=dry_run)
+
+
 def main() -> None:
     """Console-script entry point (`commitments`)."""
     cli()

@@ -34,7 +34,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+import os
+import stat
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from commitment_tracker.datapackage import containment
+from commitment_tracker.errors import TrackerError
+from commitment_tracker.text import did_you_mean
 
 COLUMNS = (
     "proposal_id",
@@ -97,3 +105,107 @@ def to_csv(rows: Iterable[Mapping[str, object]]) -> str:
     for row in rows:
         writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in COLUMNS})
     return out.getvalue()
+
+
+# --- reading (apply) --------------------------------------------------------------------------
+
+BOM = "\ufeff"  # spreadsheets may save one; it is not part of the first column's name
+
+
+class ChangesetError(TrackerError):
+    """The file is not a changeset apply can read; nothing was applied."""
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One row of a changeset: its values (every column, '' when blank) and where it starts."""
+
+    line: int  # physical line of the file where the row starts (the header is line 1)
+    values: dict[str, str]
+
+    def __getitem__(self, column: str) -> str:
+        return self.values[column]
+
+    def get(self, column: str) -> str | None:
+        """The column's value with surrounding spaces removed, None when blank."""
+        return self.values[column].strip() or None
+
+
+def read(path: Path) -> list[Proposal]:
+    """The rows of the changeset at ``path``; ChangesetError when it is not one.
+
+    Refused: a path that is a symbolic link, a folder or anything but a regular file; bytes that
+    are not UTF-8; text that is not CSV; a header without every column of COLUMNS, with a column
+    that is not one, or naming one twice; a row with more or fewer cells than the header.
+    """
+    path = Path(path)
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            raise ChangesetError(f"{path} is a symbolic link; pass the changeset file itself")
+        data = containment.read_bytes(path)
+    except OSError as exc:
+        if isinstance(exc, TrackerError):
+            raise
+        raise ChangesetError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8").removeprefix(BOM)
+    except UnicodeDecodeError as exc:
+        raise ChangesetError(
+            f"{path} is not UTF-8 (byte {exc.start}): save the changeset as UTF-8 CSV (a quote must be "
+            "the archived text character for character)"
+        ) from None
+    if "\x00" in text:
+        raise ChangesetError(f"{path} contains a NUL byte: it is not a CSV text file")
+    records = _records(path, text)
+    header = next(records, None)
+    if header is None:
+        raise ChangesetError(f"{path} is empty: a changeset starts with the header {','.join(COLUMNS)}")
+    names = _check_header(path, header[1])
+    proposals, ragged = [], []
+    for line, cells in records:
+        if not cells:
+            continue  # a blank line
+        if len(cells) != len(names):
+            ragged.append(f"  line {line}: {len(cells)} cells, the header has {len(names)}")
+            continue
+        proposals.append(Proposal(line, dict(zip(names, cells, strict=True))))
+    if ragged:
+        raise ChangesetError(
+            f"{path} has rows that do not match its header (a comma or quote lost in editing?):\n"
+            + "\n".join(ragged)
+        )
+    return proposals
+
+
+def _records(path: Path, text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line where the record starts, its cells); a quoted cell may hold line breaks."""
+    # Only "\n" ends a line (newline="\n"): splitting at U+2028 or a lone "\r" as well would number
+    # lines differently from an editor; a spreadsheet's "\r\n" is read by csv as a line end.
+    reader = csv.reader(io.StringIO(text, newline="\n"), strict=True)
+    ended = 0  # the line the previous record ended on
+    try:
+        for cells in reader:
+            yield ended + 1, cells
+            ended = reader.line_num
+    except csv.Error as exc:
+        raise ChangesetError(f"{path}: line {reader.line_num} is not CSV ({exc})") from None
+
+
+def _check_header(path: Path, header: list[str]) -> list[str]:
+    """The column names (spaces around them removed); ChangesetError unless they are COLUMNS."""
+    names = [h.strip() for h in header]
+    problems = []
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        problems.append(f"missing column(s): {', '.join(missing)}")
+    for name in dict.fromkeys(n for n in names if n not in COLUMNS):
+        problems.append(f"unknown column {name!r}{did_you_mean(name, COLUMNS)}")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        problems.append(f"column(s) named twice: {', '.join(twice)}")
+    if problems:
+        raise ChangesetError(
+            f"{path} is not a changeset: " + "; ".join(problems),
+            hint=f"a changeset is the CSV `propose --out` writes; its header is: {','.join(COLUMNS)}",
+        )
+    return names

@@ -126,6 +126,8 @@ class Draft:
         self.added: dict[str, list[Row]] = {}
         self.new_files: dict[str, bytes] = {}  # package-relative path -> bytes
         self.descriptor: dict | None = None  # set when datapackage.json itself changes
+        self._origin: str | None = None  # what the rows being added come from (see part())
+        self._origins: dict[int, str] = {}  # id of an added row -> its origin
 
     # reading
 
@@ -170,7 +172,29 @@ class Draft:
             raise ValueError(f"{name} has no field(s) {sorted(unknown)}")
         row = _typed_row(resource, values)
         self.added.setdefault(name, []).append(row)
+        if self._origin is not None:
+            self._origins[id(row)] = self._origin
         return row
+
+    @contextmanager
+    def part(self, origin: str) -> Iterator[None]:
+        """One part of a bigger change (a changeset row): the rows added inside are labelled
+        ``origin`` when the validator refuses them, and dropped again when the part raises
+        CurationError, so the other parts can still be tried and every refusal reported."""
+        marks = {name: len(rows) for name, rows in self.added.items()}
+        self._origin = origin
+        try:
+            yield
+        except CurationError:
+            for name, rows in list(self.added.items()):
+                for row in rows[marks.get(name, 0) :]:
+                    self._origins.pop(id(row), None)
+                del rows[marks.get(name, 0) :]
+                if not rows:
+                    del self.added[name]
+            raise
+        finally:
+            self._origin = None
 
     def add_file(self, relative: str, data: bytes) -> None:
         self.new_files[relative] = data
@@ -229,7 +253,10 @@ class Draft:
         lines = ["the change would leave the package invalid, so nothing was written:"]
         for p in report.problems[:MAX_PROBLEMS_SHOWN]:
             value = f" — {p.value!r}" if p.value is not None else ""
-            new = f" (in the {p.resource} row this command adds)" if (p.resource, p.row) in added else ""
+            new = ""
+            if (p.resource, p.row) in added:
+                origin = added[(p.resource, p.row)]
+                new = f" (in the {p.resource} row {f'added by {origin}' if origin else 'this command adds'})"
             lines.append(f"  {p.location()}: {p.rule}{value}{new}")
             lines.append(f"      {p.message}")
             hint = self._hint(p)
@@ -240,15 +267,20 @@ class Draft:
             lines.append(f"  … and {hidden} more")
         return "\n".join(lines)
 
-    def _added_row_numbers(self, stage: Path) -> set[tuple[str, int]]:
-        """(resource, report row) of each added row in the staged files, which are sorted by key."""
-        found = set()
+    def _added_row_numbers(self, stage: Path) -> dict[tuple[str, int], str | None]:
+        """(resource, report row) of each added row in the staged files, which are sorted by key,
+        with the origin of the row (see part()) when it has one."""
+        found = {}
         for name, rows in self.added.items():
             try:
                 staged = csvio.read_table(stage, self.package.resource(name)).to_dicts()
             except csvio.TableReadError:
                 continue  # the report says why the file cannot be read
-            found.update((name, n) for n, row in enumerate(staged, start=FIRST_RECORD_ROW) if row in rows)
+            origins = {frozenset(row.items()): self._origins.get(id(row)) for row in rows}
+            for n, row in enumerate(staged, start=FIRST_RECORD_ROW):
+                key = frozenset(row.items())
+                if key in origins:
+                    found[(name, n)] = origins[key]
         return found
 
     def _hint(self, problem: Problem) -> str | None:
