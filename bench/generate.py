@@ -148,6 +148,7 @@ class _Builder:
         self.tables: dict[str, dict[str, list]] = {}
         self.claim_locations: list[tuple[int, int]] = []
         self.alias_locations: list[tuple[int, int, int]] = []  # source, sentence, offset in it
+        self.alias_sources: dict[tuple[int, str], str] = {}  # (actor, spelling) -> its source id
 
     def table(self, name: str) -> dict[str, list]:
         return self.tables.setdefault(name, {})
@@ -230,6 +231,7 @@ class _Builder:
                 venue=f"Palais des congrès de {city}",
                 city=city,
                 organiser_actor_id=f"actor-{i % self.n_actors:06d}",
+                patron_actor_id=None,
                 notes=None,
             )
             speaker = self.rng.randrange(self.n_actors)
@@ -455,10 +457,12 @@ class _Builder:
                     discrepancy_id=discrepancy_id,
                     actor_id=f"actor-{i:06d}",
                     alias=alias,
+                    source_id=self.alias_sources[(i, alias)],
                 )
 
     def _alias(self, actor: int, alias: str, source: int, sentence: int, offset: int) -> None:
         self.alias_locations.append((source, sentence, offset))
+        self.alias_sources[(actor, alias)] = f"src-{source:06d}"
         self.row(
             "actor_aliases",
             actor_id=f"actor-{actor:06d}",

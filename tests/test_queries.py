@@ -147,7 +147,10 @@ def _due_by():
         if c["deadline_year"] and int(c["deadline_year"]) <= 2030
     }
     assert set(rows) == expected
-    assert run("due-by", "year=2029") == []
+    # the recommendations announced for the closing day, 2 July 2025 (seed 004), are the only
+    # deliverable due before 2030
+    assert [r["commitment_id"] for r in run("due-by", "year=2029")] == ["assises-recommendations"]
+    assert run("due-by", "year=2024") == []
 
 
 @check("evidence-trail")
@@ -195,6 +198,7 @@ def _disagreements():
     city = by_id["assises-city"]
     assert {r["version_id"] for r in city} == {
         "c000-event-sale",
+        "c000-headline-sale",
         "c001-event-rabat",
         "c004-event-rabat",
         "c004-event-rabat-conclusion",

@@ -965,7 +965,14 @@ def _discrepancy(
     for claim in claims:
         draft.add("discrepancy_claims", {"discrepancy_id": target, "claim_id": claim})
     for actor, alias in aliases:
-        draft.add("discrepancy_aliases", {"discrepancy_id": target, "actor_id": actor, "alias": alias})
+        # A spelling is located once per source that uses it: the discrepancy links each of them
+        # (none found: the row names no source and the validator refuses it with the missing alias).
+        located = draft.rows("actor_aliases", actor_id=actor, alias=alias) or [{"source_id": None}]
+        for row in located:
+            draft.add(
+                "discrepancy_aliases",
+                {"discrepancy_id": target, "actor_id": actor, "alias": alias, "source_id": row["source_id"]},
+            )
     return target
 
 
