@@ -129,6 +129,16 @@ def _amount(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def _stated(value: int | None, unit: str | None) -> str | None:
+    """The figure as the sentence writes it (claims.value_stated): '240 000', '12 %', '5 watts'.
+
+    "postes" is no unit of the figure grammar, so a count's span is the number alone.
+    """
+    if value is None:
+        return None
+    return _amount(value) if unit in (None, "count") else f"{_amount(value)} {UNIT_WORDS[unit]}"
+
+
 class _Builder:
     def __init__(self, claims: int, seed: int, units: pl.DataFrame, sector_ids: list[str]):
         self.rng = random.Random(seed)
@@ -210,6 +220,7 @@ class _Builder:
             quote_start=None,  # filled once the seeds are joined
             quote_end=None,
             value=value,
+            value_stated=_stated(value, unit),
             unit_id=unit,
             qualifier="exactly" if value is not None else None,
             speaker_actor_id=f"actor-{speaker:06d}",
@@ -256,7 +267,7 @@ class _Builder:
                 value=value,
                 unit_id=unit,
                 qualifier="exactly",
-                reference_period="annuel" if i % 3 == 0 else None,
+                reference_period="annual" if i % 3 == 0 else None,
                 sector_id=sectors[i % len(sectors)],
                 notes=None,
             )
@@ -375,6 +386,8 @@ class _Builder:
             "status_updates",
             commitment_id=commitment_id,
             as_of=as_of,
+            effective_from=None,
+            effective_to=None,
             status="announced",
             formality=rng.choice(("announced", "mou_signed", "budgeted")),
             actual_value=None,
@@ -389,6 +402,8 @@ class _Builder:
                 "status_updates",
                 commitment_id=commitment_id,
                 as_of=later,
+                effective_from=None,
+                effective_to=None,
                 status="partially_achieved" if achieved else "in_progress",
                 formality="in_operation" if achieved else None,
                 actual_value=value // 2 if achieved else None,
