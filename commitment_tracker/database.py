@@ -280,7 +280,10 @@ def _load_resource(
 # --- derived views -------------------------------------------------------------------------------
 
 # A figure in a view's text: whole numbers grouped by thousands (40,000), others as written (1.5).
-_FIGURE_SQL = "CASE WHEN {v} = trunc({v}) THEN format('{{:,}}', {v}::HUGEINT) ELSE format('{{:.15g}}', {v}) END"
+_FIGURE_SQL = (
+    "CASE WHEN {v} = trunc({v}) THEN format('{{:,}}', {v}::HUGEINT) ELSE format('{{:.15g}}', {v}) END"
+)
+_LOW, _HIGH = _FIGURE_SQL.format(v="target_low"), _FIGURE_SQL.format(v="target_high")
 
 # Views a query may read beside the resources: SQL over the resources, never stored in data/.
 # name -> (the resources it reads, its SELECT). A statement that reads a view loads those resources.
@@ -319,9 +322,8 @@ VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
         )
         SELECT *,
                CASE WHEN disputed
-                    THEN {_FIGURE_SQL.format(v="target_low")} || ' to ' || {_FIGURE_SQL.format(v="target_high")}
-                         || ' (sources disagree)'
-                    ELSE {_FIGURE_SQL.format(v="target_low")} END AS target_text
+                    THEN {_LOW} || ' to ' || {_HIGH} || ' (sources disagree)'
+                    ELSE {_LOW} END AS target_text
         FROM ranged
         """,
     ),
@@ -433,7 +435,7 @@ def _unknown_table_message(name: str, package: Package) -> str:
     hint = f' Did you mean "{close[0]}"?' if close else ""
     return (
         f"Table with name {name} does not exist!{hint} The tables are the package's resources: "
-        f'{", ".join(package.resource_names)}, and the views {", ".join(VIEWS)} '
+        f"{', '.join(package.resource_names)}, and the views {', '.join(VIEWS)} "
         f'(`commitments sql "DESCRIBE <table>"` lists its columns)'
     )
 

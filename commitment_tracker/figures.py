@@ -675,7 +675,7 @@ def describe(figures: list[Figure]) -> str:
     if not figures:
         return "no figure"
     return ", ".join(
-        f"{f.value:.15g}{' ' + f.unit_id if f.unit_id else ''}{'' if f.qualifier == EXACTLY else ' ' + f.qualifier}"
-        f" ({f.text!r})"
+        f"{f.value:.15g}{' ' + f.unit_id if f.unit_id else ''}"
+        f"{'' if f.qualifier == EXACTLY else ' ' + f.qualifier} ({f.text!r})"
         for f in figures
     )

@@ -25,8 +25,8 @@ Besides DuckDB's own functions a rule may call the functions in ``FUNCTIONS``, f
 say well: ``states_value(quote, value, unit_id, qualifier)`` (whether the quote states that figure
 in that unit with that qualifier), ``states_figure(quote, stated, value, unit_id, qualifier)`` (the
 same, written exactly as ``stated``) and ``figures_stated(quote)`` (the figures it states, for a
-violation's detail), all from the figure grammar in ``figures.py``. A rule of meaning written in Python is thus still a rule file
-here, run, located and reported like every other.
+violation's detail), all from the figure grammar in ``figures.py``. A rule of meaning written in
+Python is thus still a rule file here, run, located and reported like every other.
 
 The content layer (``content.py``) runs each query and has Great Expectations judge the result, a
 table that must be empty, so these rules report through the same layer as the suites.
