@@ -42,12 +42,8 @@ def _id(package: schema.Package, kind: str, key: str) -> str:
 
 def _subject(claim: dict, titles: dict[str, dict[str, str]]) -> tuple[str, str, str]:
     """(kind, id, label) of what the claim is about: a commitment, an indicator or an event."""
-    for kind, column in (
-        ("commitment", "commitment_id"),
-        ("indicator", "indicator_id"),
-        ("event", "event_id"),
-    ):
-        key = claim[column]
+    for kind in ("commitment", "indicator", "event"):
+        key = claim[f"{kind}_id"]
         if key is not None:
             return kind, key, titles[kind].get(key, key)
     return "claim", claim["claim_id"], claim["claim_id"]
@@ -95,11 +91,13 @@ def _annotation(
             ],
         },
     }
-    if claim["speaker_actor_id"]:
+    speaker = speakers.get(claim["speaker_actor_id"])
+    if speaker is not None:
+        name, kind = speaker
         annotation["creator"] = {
             "id": _id(package, "actor", claim["speaker_actor_id"]),
-            "type": "Person",
-            "name": speakers.get(claim["speaker_actor_id"], claim["speaker_actor_id"]),
+            "type": "Person" if kind == "person" else "Organization",
+            "name": name,
         }
     return annotation
 
@@ -119,7 +117,8 @@ def collection(root: Path) -> dict:
         "indicator": dict(tables["indicators"].select("indicator_id", "name_en").iter_rows()),
         "event": dict(tables["events"].select("event_id", "name").iter_rows()),
     }
-    speakers = dict(tables["actors"].select("actor_id", "name").iter_rows())
+    actors = tables["actors"].select("actor_id", "name", "kind").iter_rows()
+    speakers = {actor: (name, kind) for actor, name, kind in actors}
     texts = {sid: _seed_text(root, s["seed_path"]) for sid, s in sources.items()}
     claims = tables["claims"].sort("source_id", "quote_start", "claim_id")
     items = [
