@@ -147,6 +147,8 @@ def export(root: Path, out: Path | None) -> tuple[dict, str]:
     """
     from commitment_tracker.publish.build import refuse_invalid
 
+    if out is not None:
+        check_out(Path(out))  # before the validation's seconds: a wrong --out fails at once
     refuse_invalid(Path(root), "no annotations were written")
     doc = collection(Path(root))
     if out is not None:
@@ -160,18 +162,22 @@ def write(doc: dict, out: Path) -> None:
     Whatever was at ``out`` stays as it was until the new file is complete (staged beside it).
     """
     out = Path(out)
-    if out.is_symlink():
-        raise AnnotationExportError(f"{out} is a symbolic link; name a regular file to write")
-    if out.exists() and not out.is_file():
-        raise AnnotationExportError(f"{out} is not a regular file (a folder?); name a file to write")
-    if not out.parent.is_dir():
-        raise AnnotationExportError(f"the folder of {out} does not exist; create it first")
+    check_out(out)
     try:
         with staged_file(out) as temp:
             with open(temp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(to_json(doc))
             os.chmod(temp, 0o644)
     except OSError as exc:
-        raise AnnotationExportError(
-            f"cannot write {out}: {exc.strerror or exc}; nothing was written"
-        ) from None
+        reason = exc.strerror or exc
+        raise AnnotationExportError(f"cannot write {out}: {reason}; nothing was written") from None
+
+
+def check_out(out: Path) -> None:
+    """``out`` names a regular file (new or existing) in an existing folder, not a link."""
+    if out.is_symlink():
+        raise AnnotationExportError(f"{out} is a symbolic link; name a regular file to write")
+    if out.exists() and not out.is_file():
+        raise AnnotationExportError(f"{out} is not a regular file (a folder?); name a file to write")
+    if not out.parent.is_dir():
+        raise AnnotationExportError(f"the folder of {out} does not exist; create it first")
