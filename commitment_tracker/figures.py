@@ -661,13 +661,25 @@ def states_value(
     its own, reported by the rule ``value-has-unit``). ``stated`` is the figure's span as written
     (``Figure.text``: "11 milliards de dirhams", "40.000"), the qualifier words not included.
     """
-    return any(
-        same_value(f.value, value)
+    return any(f.text == stated or stated is None for f in _stating(quote, value, unit_id, qualifier))
+
+
+def stated_form(quote: str, value: float, unit_id: str | None, qualifier: str | None = None) -> str | None:
+    """How ``quote`` writes ``value`` (claims.value_stated: "11 milliards de dirhams"), or None.
+
+    The first figure that ``states_value`` would accept.
+    """
+    return next((f.text for f in _stating(quote, value, unit_id, qualifier)), None)
+
+
+def _stating(quote: str, value: float, unit_id: str | None, qualifier: str | None) -> list[Figure]:
+    return [
+        f
+        for f in find_figures(quote)
+        if same_value(f.value, value)
         and (f.unit_id is None or unit_id is None or f.unit_id == unit_id)
         and (qualifier is None or f.qualifier == qualifier)
-        and (stated is None or f.text == stated)
-        for f in find_figures(quote)
-    )
+    ]
 
 
 def describe(figures: list[Figure]) -> str:
