@@ -14,6 +14,7 @@ import os
 
 import pytest
 from conftest import REPO, ValidateRun, read_rows, run_cli, validate_cli, write_rows
+from test_queries import run as query
 
 from commitment_tracker import database, selectors
 from commitment_tracker.figures import find_figures
@@ -54,15 +55,6 @@ def seed(con, source_id: str) -> str:
     path = one(con, "SELECT seed_path FROM sources WHERE source_id = $s", {"s": source_id})["seed_path"]
     with open(REPO / path, encoding="utf-8", newline="") as fh:
         return fh.read()
-
-
-def query(name: str, *params: str) -> list[dict]:
-    args = ["query", name, "--format", "json", "--root", str(REPO)]
-    for p in params:
-        args += ["--param", p]
-    result = run_cli(*args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
 
 
 # --- point 1: Maroc digital 2030 was restated at the Assises, not announced there ----------------
