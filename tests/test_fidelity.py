@@ -443,6 +443,11 @@ def test_rule_value_needs_stated(package):
     rejected_by(package, "value-needs-stated", f"claims:{row}:value_stated")
 
 
+def test_rule_stated_needs_value(package):
+    row = broken(package, "claims", "claim_id", "c004-event-verticals-list", value_stated="12")
+    rejected_by(package, "stated-needs-value", f"claims:{row}:value_stated")
+
+
 def test_rule_status_effective_window(package):
     row = broken(package, "status_updates", "commitment_id", "accord-dco", effective_to="2025-07-04")
     rejected_by(package, "status-effective-window", f"status_updates:{row}:effective_to, as_of")
