@@ -250,11 +250,16 @@ def _by_actor():
 def _status_as_of():
     before = run("status-as-of", "as_of=2025-06-30")
     assert len(before) == len(csv_rows("commitments")) and all(r["status"] is None for r in before)
-    day_one = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-02")}
+    day_one = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-01")}
     assert day_one["ai-law"]["status"] == "in_progress"
-    assert day_one["accord-dco"]["status"] is None  # first reported in L'opinion on 3 July
-    after = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-03")}
-    assert (after["accord-dco"]["status"], after["accord-dco"]["formality"]) == ("announced", "mou_signed")
+    # reported in L'opinion on 3 July as signed during the Assises (1-2 July): not certain on day one
+    assert day_one["accord-dco"]["status"] is None
+    closing = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-02")}
+    assert (closing["accord-dco"]["status"], closing["accord-dco"]["formality"]) == (
+        "announced",
+        "mou_signed",
+    )
+    assert closing["accord-dco"]["reported_on"] == "2025-07-03"
 
 
 def test_status_as_of_picks_the_update_in_force_on_the_day(package):
