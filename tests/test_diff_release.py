@@ -191,13 +191,14 @@ def test_diff_between_git_refs(tmp_path):
 
 def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
     package, version = versioned(tmp_path)
-    latest = read_rows(package, "status_updates")[1][0]
+    header, records = read_rows(package, "status_updates")
+    latest = dict(zip(header, records[0], strict=True))
     curate.set_status(
         package,
-        latest[0],
+        latest["commitment_id"],
         as_of="2026-11-20",
         status="in_progress",
-        source=latest[5],
+        source=latest["source_id"],
         rationale="Work reported.",
     )
     result = run_cli("release", "--root", str(package), "--bump", "patch")
@@ -207,7 +208,7 @@ def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
     assert f"Release {new_version} (was {version}; compared with v{version})" in result.output
     changelog = (package / release.CHANGELOG).read_text(encoding="utf-8")
     assert changelog.index(f"## {new_version} — {TODAY}") < changelog.index(f"## {version} ")
-    assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in changelog
+    assert f"- `{latest['commitment_id']}`: in_progress as of 2026-11-20" in changelog
     assert f"git tag -a v{new_version}" in result.output
     zenodo = json.loads((package / ".zenodo.json").read_text(encoding="utf-8"))
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
@@ -273,13 +274,14 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
     package, version = versioned(tmp_path)
     git(package, "tag", "-d", f"v{version}")
     release_commit = git(package, "rev-parse", "HEAD").strip()
-    latest = read_rows(package, "status_updates")[1][0]
+    header, records = read_rows(package, "status_updates")
+    latest = dict(zip(header, records[0], strict=True))
     curate.set_status(
         package,
-        latest[0],
+        latest["commitment_id"],
         as_of="2026-11-20",
         status="in_progress",
-        source=latest[5],
+        source=latest["source_id"],
         rationale="Work reported.",
     )
     git(package, "commit", "-q", "-am", "a new status")
@@ -296,4 +298,4 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
     planned = run_cli("release", "--root", str(clone), "--bump", "minor", "--dry-run")
     assert planned.exit_code == 0, planned.output
     assert f"compared with {release_commit})" in planned.output
-    assert f"- `{latest[0]}`: in_progress as of 2026-11-20" in planned.output
+    assert f"- `{latest['commitment_id']}`: in_progress as of 2026-11-20" in planned.output
