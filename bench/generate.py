@@ -129,6 +129,16 @@ def _amount(value: int) -> str:
     return f"{value:,}".replace(",", "\u202f")
 
 
+def _stated(value: int | None, unit: str | None) -> str | None:
+    """The figure as the sentence writes it (claims.value_stated): '240 000', '12 %', '5 watts'.
+
+    "postes" is no unit of the figure grammar, so a count's span is the number alone.
+    """
+    if value is None:
+        return None
+    return _amount(value) if unit in (None, "count") else f"{_amount(value)} {UNIT_WORDS[unit]}"
+
+
 class _Builder:
     def __init__(self, claims: int, seed: int, units: pl.DataFrame, sector_ids: list[str]):
         self.rng = random.Random(seed)
@@ -148,6 +158,7 @@ class _Builder:
         self.tables: dict[str, dict[str, list]] = {}
         self.claim_locations: list[tuple[int, int]] = []
         self.alias_locations: list[tuple[int, int, int]] = []  # source, sentence, offset in it
+        self.alias_sources: dict[tuple[int, str], str] = {}  # (actor, spelling) -> its source id
 
     def table(self, name: str) -> dict[str, list]:
         return self.tables.setdefault(name, {})
@@ -209,6 +220,7 @@ class _Builder:
             quote_start=None,  # filled once the seeds are joined
             quote_end=None,
             value=value,
+            value_stated=_stated(value, unit),
             unit_id=unit,
             qualifier="exactly" if value is not None else None,
             speaker_actor_id=f"actor-{speaker:06d}",
@@ -230,6 +242,7 @@ class _Builder:
                 venue=f"Palais des congrès de {city}",
                 city=city,
                 organiser_actor_id=f"actor-{i % self.n_actors:06d}",
+                patron_actor_id=None,
                 notes=None,
             )
             speaker = self.rng.randrange(self.n_actors)
@@ -254,7 +267,7 @@ class _Builder:
                 value=value,
                 unit_id=unit,
                 qualifier="exactly",
-                reference_period="annuel" if i % 3 == 0 else None,
+                reference_period="annual" if i % 3 == 0 else None,
                 sector_id=sectors[i % len(sectors)],
                 notes=None,
             )
@@ -373,6 +386,8 @@ class _Builder:
             "status_updates",
             commitment_id=commitment_id,
             as_of=as_of,
+            effective_from=None,
+            effective_to=None,
             status="announced",
             formality=rng.choice(("announced", "mou_signed", "budgeted")),
             actual_value=None,
@@ -387,6 +402,8 @@ class _Builder:
                 "status_updates",
                 commitment_id=commitment_id,
                 as_of=later,
+                effective_from=None,
+                effective_to=None,
                 status="partially_achieved" if achieved else "in_progress",
                 formality="in_operation" if achieved else None,
                 actual_value=value // 2 if achieved else None,
@@ -455,10 +472,12 @@ class _Builder:
                     discrepancy_id=discrepancy_id,
                     actor_id=f"actor-{i:06d}",
                     alias=alias,
+                    source_id=self.alias_sources[(i, alias)],
                 )
 
     def _alias(self, actor: int, alias: str, source: int, sentence: int, offset: int) -> None:
         self.alias_locations.append((source, sentence, offset))
+        self.alias_sources[(actor, alias)] = f"src-{source:06d}"
         self.row(
             "actor_aliases",
             actor_id=f"actor-{actor:06d}",

@@ -260,6 +260,34 @@ def codebook(root: Path, write: bool) -> None:
     click.echo(f"updated {written}" if written else f"{codebook_mod.DOC_PATH} already up to date")
 
 
+@cli.command("export-annotations")
+@root_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write the JSON-LD to (replaced when complete); standard output when omitted.",
+)
+def export_annotations(root: Path, out: Path | None) -> None:
+    """Write every claim as a W3C Web Annotation (JSON-LD) that annotation tools can load.
+
+    One AnnotationCollection: each claim's target is its seed, located by a TextPositionSelector
+    (quote_start/quote_end) and a TextQuoteSelector (exact quote with 32 characters of prefix and
+    suffix); its body names the commitment, indicator or event and the figure as stated. The
+    package is validated first; only the --out file is written, never a folder or a link.
+
+    Example:
+
+        commitments export-annotations --out dist/annotations.jsonld
+    """
+    from commitment_tracker.publish import webannotations
+
+    doc, text = webannotations.export(root, out)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        click.echo(f"wrote {doc['total']} annotations to {out}")
+
+
 @cli.command("export-suites")
 @root_option
 @click.option(

@@ -277,6 +277,70 @@ def _load_resource(
         raise LoadError(f"{resource.path}: {first_line(exc)}; run `commitments validate`") from None
 
 
+# --- derived views -------------------------------------------------------------------------------
+
+# A figure in a view's text: whole numbers grouped by thousands (40,000), others as written (1.5).
+_FIGURE_SQL = (
+    "CASE WHEN {v} = trunc({v}) THEN format('{{:,}}', {v}::HUGEINT) ELSE format('{{:.15g}}', {v}) END"
+)
+_LOW, _HIGH = _FIGURE_SQL.format(v="target_low"), _FIGURE_SQL.format(v="target_high")
+
+# Views a query may read beside the resources: SQL over the resources, never stored in data/.
+# name -> (the resources it reads, its SELECT). A statement that reads a view loads those resources.
+VIEWS: dict[str, tuple[tuple[str, ...], str]] = {
+    # The target of each commitment as a range: its own target_value when the sources agree (low =
+    # high), else the lowest and highest value its claims linked by a `value` discrepancy state,
+    # so a blank, disputed target_value still shows both figures ("40,000 to 240,000 (sources
+    # disagree)"). Qualifiers are those of the claims at each end.
+    "commitment_targets": (
+        ("commitments", "claims", "discrepancy_claims", "discrepancies"),
+        f"""
+        WITH stated AS (
+            SELECT k.commitment_id,
+                   min(k.value) AS low, max(k.value) AS high,
+                   arg_min(k.qualifier, k.value) AS low_qualifier,
+                   arg_max(k.qualifier, k.value) AS high_qualifier,
+                   string_agg(DISTINCT d.discrepancy_id, '; ' ORDER BY d.discrepancy_id) AS discrepancy_id
+            FROM claims AS k
+            JOIN discrepancy_claims AS dc ON dc.claim_id = k.claim_id
+            JOIN discrepancies AS d ON d.discrepancy_id = dc.discrepancy_id AND d.kind = 'value'
+            WHERE k.commitment_id IS NOT NULL AND k.value IS NOT NULL
+            GROUP BY k.commitment_id
+        ), ranged AS (
+            SELECT c.commitment_id,
+                   coalesce(c.target_value, s.low) AS target_low,
+                   coalesce(c.target_value, s.high) AS target_high,
+                   CASE WHEN c.target_value IS NULL THEN s.low_qualifier ELSE c.target_qualifier END
+                       AS low_qualifier,
+                   CASE WHEN c.target_value IS NULL THEN s.high_qualifier ELSE c.target_qualifier END
+                       AS high_qualifier,
+                   c.unit_id,
+                   c.target_value IS NULL AND s.commitment_id IS NOT NULL AS disputed,
+                   s.discrepancy_id
+            FROM commitments AS c
+            LEFT JOIN stated AS s ON s.commitment_id = c.commitment_id
+        )
+        SELECT *,
+               CASE WHEN disputed
+                    THEN {_LOW} || ' to ' || {_HIGH} || ' (sources disagree)'
+                    ELSE {_LOW} END AS target_text
+        FROM ranged
+        """,
+    ),
+}
+
+
+def create_views(con: duckdb.DuckDBPyConnection, loaded: Iterable[str]) -> list[str]:
+    """Create each view of ``VIEWS`` whose resources are all loaded; returns their names."""
+    loaded = set(loaded)
+    made = []
+    for name, (needs, sql) in VIEWS.items():
+        if loaded.issuperset(needs):
+            con.execute(f"CREATE VIEW {quote_ident(name)} AS {sql}")
+            made.append(name)
+    return made
+
+
 # --- which tables a statement reads --------------------------------------------------------------
 
 # The namespace the resources live in on the query connection (an in-memory database is "memory").
@@ -326,6 +390,8 @@ def tables_read_by(con: duckdb.DuckDBPyConnection, sql: str, package: Package) -
         own = node.get("catalog_name", "") in _OWN_CATALOGS and node.get("schema_name", "") in _OWN_SCHEMAS
         if own and name in resources:
             wanted.add(resources[name])  # also when a CTE shares the name: loading one more is harmless
+        elif own and name in VIEWS:
+            wanted.update(VIEWS[name][0])
         elif own and name in ctes:
             continue
         elif own and _PLAIN_NAME.fullmatch(name) and not node.get("schema_name"):
@@ -369,7 +435,8 @@ def _unknown_table_message(name: str, package: Package) -> str:
     hint = f' Did you mean "{close[0]}"?' if close else ""
     return (
         f"Table with name {name} does not exist!{hint} The tables are the package's resources: "
-        f'{", ".join(package.resource_names)} (`commitments sql "DESCRIBE <table>"` lists its columns)'
+        f"{', '.join(package.resource_names)}, and the views {', '.join(VIEWS)} "
+        f'(`commitments sql "DESCRIBE <table>"` lists its columns)'
     )
 
 
@@ -443,6 +510,8 @@ def connect(
         # Decided on the fresh connection, before any file is read and before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None
         load_into(con, root, package, constraints=constraints, resources=wanted)
+        if not constraints:  # a build's database file holds the resources' tables only
+            create_views(con, package.resource_names if wanted is None else wanted)
         if lock_connection:
             lock(con)
     except BaseException:

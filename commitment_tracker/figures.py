@@ -654,24 +654,45 @@ def same_value(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
-def states_value(quote: str, value: float, unit_id: str | None, qualifier: str | None = None) -> bool:
-    """Whether ``quote`` states ``value`` in ``unit_id`` (and with ``qualifier`` when given).
+def states_value(
+    quote: str, value: float, unit_id: str | None, qualifier: str | None = None, stated: str | None = None
+) -> bool:
+    """Whether ``quote`` states ``value`` in ``unit_id`` (with ``qualifier`` and written as ``stated``
+    when given).
 
     A figure that names no unit matches any unit (the unit may be given elsewhere in the text);
     one that names a unit matches that unit only: "103 %" states 103 percent, not 103 of a count.
     With ``unit_id`` None only the value is compared (a value without its unit is a problem of
-    its own, reported by the rule ``value-has-unit``).
+    its own, reported by the rule ``value-has-unit``). ``stated`` is the figure's span as written
+    (``Figure.text``: "11 milliards de dirhams", "40.000"), the qualifier words not included.
     """
-    return any(
-        same_value(f.value, value)
+    return any(f.text == stated or stated is None for f in _stating(quote, value, unit_id, qualifier))
+
+
+def stated_form(quote: str, value: float, unit_id: str | None, qualifier: str | None = None) -> str | None:
+    """How ``quote`` writes ``value`` (claims.value_stated: "11 milliards de dirhams"), or None.
+
+    The first figure that ``states_value`` would accept.
+    """
+    return next((f.text for f in _stating(quote, value, unit_id, qualifier)), None)
+
+
+def _stating(quote: str, value: float, unit_id: str | None, qualifier: str | None) -> list[Figure]:
+    return [
+        f
+        for f in find_figures(quote)
+        if same_value(f.value, value)
         and (f.unit_id is None or unit_id is None or f.unit_id == unit_id)
         and (qualifier is None or f.qualifier == qualifier)
-        for f in find_figures(quote)
-    )
+    ]
 
 
 def describe(figures: list[Figure]) -> str:
     """``103 percent ("103%"), 12 ("12")``: what a text states, for a report."""
     if not figures:
         return "no figure"
-    return ", ".join(f"{f.value:.15g}{' ' + f.unit_id if f.unit_id else ''} ({f.text!r})" for f in figures)
+    return ", ".join(
+        f"{f.value:.15g}{' ' + f.unit_id if f.unit_id else ''}"
+        f"{'' if f.qualifier == EXACTLY else ' ' + f.qualifier} ({f.text!r})"
+        for f in figures
+    )

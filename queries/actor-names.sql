@@ -15,9 +15,9 @@ SELECT
     aa.quote_end,
     (SELECT string_agg(da.discrepancy_id, '; ' ORDER BY da.discrepancy_id)
        FROM discrepancy_aliases AS da
-      WHERE da.actor_id = aa.actor_id AND da.alias = aa.alias) AS disputed_in
+      WHERE da.actor_id = aa.actor_id AND da.alias = aa.alias AND da.source_id = aa.source_id) AS disputed_in
 FROM actor_aliases AS aa
 JOIN actors AS a USING (actor_id)
 JOIN sources AS s ON s.source_id = aa.source_id
 WHERE contains(a.actor_id, lower($actor))
-ORDER BY a.actor_id, aa.alias
+ORDER BY a.actor_id, aa.alias, aa.source_id

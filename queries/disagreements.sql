@@ -27,9 +27,8 @@ WITH version AS (
         da.alias AS version,
         NULL AS value,
         NULL AS unit_id,
-        al.source_id
+        da.source_id
     FROM discrepancy_aliases AS da
-    JOIN actor_aliases AS al USING (actor_id, alias)
 )
 SELECT
     d.discrepancy_id,

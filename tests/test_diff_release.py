@@ -48,6 +48,12 @@ def versioned(tmp_path: Path) -> tuple[Path, str]:
     return package, version
 
 
+def transition(root: Path, latest: dict[str, str]) -> str:
+    """How the review words a move from ``latest``'s status to in_progress (dated 2026-11-20)."""
+    cid = latest["commitment_id"]
+    return f"`{cid}` ({title(root, cid)}): `{latest['status']}` → `in_progress` as of 2026-11-20"
+
+
 def title(root: Path, commitment_id: str) -> str:
     header, rows = read_rows(root, "commitments")
     (row,) = [r for r in rows if r[0] == commitment_id]
@@ -198,13 +204,14 @@ def test_diff_between_git_refs(tmp_path):
 
 def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
     package, version = versioned(tmp_path)
-    latest = read_rows(package, "status_updates")[1][0]
+    header, records = read_rows(package, "status_updates")
+    latest = dict(zip(header, records[0], strict=True))
     curate.set_status(
         package,
-        latest[0],
+        latest["commitment_id"],
         as_of="2026-11-20",
         status="in_progress",
-        source=latest[5],
+        source=latest["source_id"],
         rationale="Work reported.",
     )
     result = run_cli("release", "--root", str(package), "--bump", "patch")
@@ -214,10 +221,7 @@ def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
     assert f"Release {new_version} (was {version}; compared with v{version})" in result.output
     changelog = (package / release.CHANGELOG).read_text(encoding="utf-8")
     assert changelog.index(f"## {new_version} — {TODAY}") < changelog.index(f"## {version} ")
-    assert (
-        f"`{latest[0]}` ({title(package, latest[0])}): `{latest[2]}` → `in_progress` as of 2026-11-20"
-        in changelog
-    )
+    assert transition(package, latest) in changelog
     assert f"git tag -a v{new_version}" in result.output
     zenodo = json.loads((package / ".zenodo.json").read_text(encoding="utf-8"))
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
@@ -283,13 +287,14 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
     package, version = versioned(tmp_path)
     git(package, "tag", "-d", f"v{version}")
     release_commit = git(package, "rev-parse", "HEAD").strip()
-    latest = read_rows(package, "status_updates")[1][0]
+    header, records = read_rows(package, "status_updates")
+    latest = dict(zip(header, records[0], strict=True))
     curate.set_status(
         package,
-        latest[0],
+        latest["commitment_id"],
         as_of="2026-11-20",
         status="in_progress",
-        source=latest[5],
+        source=latest["source_id"],
         rationale="Work reported.",
     )
     git(package, "commit", "-q", "-am", "a new status")
@@ -309,6 +314,4 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
         f"compared with v{version} (commit {release_commit[:10]}, where the version became" in planned.output
     )
     assert f"`commitments review v{version}` gives this report" in planned.output
-    assert f"`{latest[0]}` ({title(package, latest[0])}): `{latest[2]}` → `in_progress` as of 2026-11-20" in (
-        planned.output
-    )
+    assert transition(package, latest) in planned.output

@@ -149,7 +149,10 @@ def _due_by():
         if c["deadline_year"] and int(c["deadline_year"]) <= 2030
     }
     assert set(rows) == expected
-    assert run("due-by", "year=2029") == []
+    # the recommendations announced for the closing day, 2 July 2025 (seed 004), are the only
+    # deliverable due before 2030
+    assert [r["commitment_id"] for r in run("due-by", "year=2029")] == ["assises-recommendations"]
+    assert run("due-by", "year=2024") == []
 
 
 @check("evidence-trail")
@@ -197,6 +200,7 @@ def _disagreements():
     city = by_id["assises-city"]
     assert {r["version_id"] for r in city} == {
         "c000-event-sale",
+        "c000-headline-sale",
         "c001-event-rabat",
         "c004-event-rabat",
         "c004-event-rabat-conclusion",
@@ -248,11 +252,16 @@ def _by_actor():
 def _status_as_of():
     before = run("status-as-of", "as_of=2025-06-30")
     assert len(before) == len(csv_rows("commitments")) and all(r["status"] is None for r in before)
-    day_one = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-02")}
+    day_one = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-01")}
     assert day_one["ai-law"]["status"] == "in_progress"
-    assert day_one["accord-dco"]["status"] is None  # first reported in L'opinion on 3 July
-    after = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-03")}
-    assert (after["accord-dco"]["status"], after["accord-dco"]["formality"]) == ("announced", "mou_signed")
+    # reported in L'opinion on 3 July as signed during the Assises (1-2 July): not certain on day one
+    assert day_one["accord-dco"]["status"] is None
+    closing = {r["commitment_id"]: r for r in run("status-as-of", "as_of=2025-07-02")}
+    assert (closing["accord-dco"]["status"], closing["accord-dco"]["formality"]) == (
+        "announced",
+        "mou_signed",
+    )
+    assert closing["accord-dco"]["reported_on"] == "2025-07-03"
 
 
 def test_status_as_of_picks_the_update_in_force_on_the_day(package):

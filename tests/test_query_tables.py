@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from conftest import REPO, run_cli
 
-from commitment_tracker.database import LoadError, UnknownTableError, connect, tables_read_by
+from commitment_tracker.database import VIEWS, LoadError, UnknownTableError, connect, tables_read_by
 from commitment_tracker.datapackage import schema
 from commitment_tracker.query import named as queries
 
@@ -49,15 +49,16 @@ def break_file(root: Path, resource: str) -> None:
 # --- named queries -------------------------------------------------------------------------------
 
 
-def test_due_by_answers_without_claims_while_evidence_trail_names_the_broken_file(package):
-    break_file(package, "claims")
+def test_due_by_answers_without_sources_while_evidence_trail_names_the_broken_file(package):
+    # due-by reads claims since issue 15 (a disputed target's range), but never the sources
+    break_file(package, "sources")
     due = query_json("due-by", [], package)
     assert due.exit_code == 0, due.output
     assert json.loads(due.output) == json.loads(query_json("due-by", [], REPO).output) != []
 
     trail = query_json("evidence-trail", ["commitment=digital-jobs-2030"], package)
     assert trail.exit_code == 1
-    assert trail.output.startswith("Error: data/claims.csv cannot be read: 'utf-8' codec can't decode"), (
+    assert trail.output.startswith("Error: data/sources.csv cannot be read: 'utf-8' codec can't decode"), (
         trail.output
     )
     assert trail.output.endswith("; run `commitments validate`\n")
@@ -135,7 +136,8 @@ def test_every_table_is_loaded_when_the_parse_tree_cannot_vouch_for_the_statemen
 def test_catalog_statements_still_see_every_table():
     result = run_cli("sql", "SHOW TABLES", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert sorted(row["name"] for row in json.loads(result.output)) == sorted(PACKAGE.resource_names)
+    names = sorted(row["name"] for row in json.loads(result.output))
+    assert names == sorted([*PACKAGE.resource_names, *VIEWS])  # the resources and the derived views
 
 
 def test_unknown_table_lists_the_resources_before_reading_anything(package):
@@ -144,7 +146,7 @@ def test_unknown_table_lists_the_resources_before_reading_anything(package):
     assert result.exit_code == 1
     assert result.output == (
         'Error: Table with name claimz does not exist! Did you mean "claims"? The tables are the '
-        f"package's resources: {', '.join(PACKAGE.resource_names)} "
+        f"package's resources: {', '.join(PACKAGE.resource_names)}, and the views {', '.join(VIEWS)} "
         '(`commitments sql "DESCRIBE <table>"` lists its columns)\n'
     )
     with pytest.raises(UnknownTableError):

@@ -85,6 +85,7 @@ def test_json_report_shape_is_stable(real_package_run):
         "summary",
         "checks",
         "problems",
+        "warnings",
     ]
     assert data["valid"] is True and data["problems"] == []
     assert set(data["checks"][0]) == {

@@ -13,7 +13,7 @@ from commitment_tracker.validation import rules, suites
 PACKAGE = schema.load_package(REPO)
 CORPUS = "".join(
     (REPO / "tests" / name).read_text(encoding="utf-8")
-    for name in ("test_broken_corpus.py", "test_hostile_rules.py")
+    for name in ("test_broken_corpus.py", "test_hostile_rules.py", "test_fidelity.py")
 )
 
 

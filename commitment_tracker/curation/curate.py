@@ -46,6 +46,7 @@ from pathlib import Path
 
 import polars as pl
 
+from commitment_tracker import figures
 from commitment_tracker.curation import atomic, lock
 from commitment_tracker.datapackage import csvio, paths
 from commitment_tracker.datapackage import schema as schema_mod
@@ -778,12 +779,26 @@ def _claim(
             "quote_start": start,
             "quote_end": end,
             "value": value,
+            "value_stated": _stated(quote, value, unit, qualifier),
             "unit_id": unit,
             "qualifier": qualifier,
             "speaker_actor_id": speaker,
             "notes": notes,
         },
     )
+
+
+def _stated(quote: str, value: str | float | None, unit: str | None, qualifier: str | None) -> str | None:
+    """The figure as the quote writes it (claims.value_stated), found by the figure grammar.
+
+    None when there is no value, or when the quote states no such figure: the validator then
+    refuses the claim and says what the quote does state.
+    """
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        return None  # not a number: the validator reports the type error
+    return None if number is None else figures.stated_form(quote, number, unit, qualifier)
 
 
 def add_commitment(
@@ -997,7 +1012,14 @@ def _discrepancy(
     for claim in claims:
         draft.add("discrepancy_claims", {"discrepancy_id": target, "claim_id": claim})
     for actor, alias in aliases:
-        draft.add("discrepancy_aliases", {"discrepancy_id": target, "actor_id": actor, "alias": alias})
+        # A spelling is located once per source that uses it: the discrepancy links each of them
+        # (none found: the row names no source and the validator refuses it with the missing alias).
+        located = draft.rows("actor_aliases", actor_id=actor, alias=alias) or [{"source_id": None}]
+        for row in located:
+            draft.add(
+                "discrepancy_aliases",
+                {"discrepancy_id": target, "actor_id": actor, "alias": alias, "source_id": row["source_id"]},
+            )
     return target
 
 

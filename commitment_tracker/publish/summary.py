@@ -1,4 +1,10 @@
-"""What the package holds: row counts, and one line per commitment with its latest status."""
+"""What the package holds: row counts, and one line per commitment with its latest status.
+
+A commitment's target is its range from the view ``commitment_targets`` (database.py): its own
+target_value, or, when the sources disagree and target_value is blank, the lowest and highest
+figure they state ("> 40 000 to 240 000 (sources disagree)"). ``as_stated`` shows the figures as
+the quotes write them (claims.value_stated: "11 milliards de dirhams", "16 GW").
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from commitment_tracker import database
 from commitment_tracker.amounts import group_digits, unit_symbol
 from commitment_tracker.datapackage import csvio, schema
 
@@ -17,6 +24,7 @@ COMMITMENT_COLUMNS = [
     "commitment_id",
     "kind",
     "target",
+    "as_stated",
     "unit",
     "deadline",
     "status",
@@ -41,8 +49,41 @@ def resource_counts(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     )
 
 
-def commitments_table(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """One row per commitment: target with unit, deadline, latest status, claim count, disputed flag."""
+# The commitment's range and, per commitment, the figures as its quotes write them: those stating
+# its target, or all its figures when the target is disputed (the range's ends).
+TARGETS_SQL = """
+SELECT t.commitment_id, t.target_low, t.target_high, t.low_qualifier, t.high_qualifier, t.disputed,
+       (SELECT string_agg(DISTINCT k.value_stated, ' / ' ORDER BY k.value_stated)
+          FROM claims AS k
+         WHERE k.commitment_id = t.commitment_id AND k.value_stated IS NOT NULL
+           AND (t.disputed OR k.value = t.target_low)) AS as_stated
+FROM commitment_targets AS t
+"""
+
+
+def targets(root: Path, package: schema.Package) -> pl.DataFrame:
+    """commitment_targets with the stated forms, as polars (one row per commitment)."""
+    con = database.connect(root, package=package, sql=TARGETS_SQL)
+    try:
+        return pl.from_arrow(con.sql(TARGETS_SQL).to_arrow_table())
+    finally:
+        con.close()
+
+
+def format_target(rec: dict, unit: str) -> str:
+    """'11 000 000 000 MAD'; a disputed target as its range: '> 40 000 to 240 000 (sources disagree)'."""
+    low = format_amount(rec["target_low"], rec["low_qualifier"])
+    if not low:
+        return ""
+    if not rec["disputed"]:
+        return f"{low} {unit}".strip()
+    high = format_amount(rec["target_high"], rec["high_qualifier"])
+    return f"{low} to {high} {unit} (sources disagree)".replace("  ", " ")
+
+
+def commitments_table(tables: dict[str, pl.DataFrame], ranges: pl.DataFrame) -> pl.DataFrame:
+    """One row per commitment: target (a range when disputed) with unit and as stated, deadline,
+    latest status, claim count, disputed flag."""
     commitments = tables["commitments"]
     units = tables["units"].select("unit_id", "label")
     latest = (
@@ -66,17 +107,19 @@ def commitments_table(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
         .join(latest, on="commitment_id", how="left")
         .join(claim_counts, on="commitment_id", how="left")
         .join(disputed, on="commitment_id", how="left")
+        .join(ranges.drop("disputed"), on="commitment_id", how="left")
+        .join(ranges.select("commitment_id", pl.col("disputed").alias("target_disputed")), on="commitment_id")
         .sort("commitment_id")
     )
     rows = []
     for rec in joined.iter_rows(named=True):
         unit = unit_symbol(rec["label"], rec["unit_id"])
-        amount = format_amount(rec["target_value"], rec["target_qualifier"])
         rows.append(
             {
                 "commitment_id": rec["commitment_id"],
                 "kind": rec["kind"],
-                "target": f"{amount} {unit}".strip() if amount else "",
+                "target": format_target({**rec, "disputed": rec["target_disputed"]}, unit),
+                "as_stated": rec["as_stated"] or "",
                 "unit": rec["unit_id"] or "",
                 "deadline": str(rec["deadline_year"]) if rec["deadline_year"] is not None else "",
                 "status": rec["status"] or "",
@@ -116,7 +159,7 @@ def render(root: Path) -> str:
     package = schema.load_package(root)
     tables = csvio.read_tables(root, package, typed=True)
     counts = resource_counts(tables)
-    table = commitments_table(tables)
+    table = commitments_table(tables, targets(root, package))
     lines = [f"{package.descriptor.get('title', package.name)} — version {package.version}", ""]
     lines.append("Rows per resource:")
     lines.extend("  " + line for line in _render_table(counts))

@@ -22,10 +22,11 @@ RecordPlaces = dict[int, tuple[int, list[int]]]
 
 
 def to_github(report: Report, root: Path, package: Package | None) -> str:
-    """Every problem as one workflow command line, then a closing notice with the totals."""
+    """Every problem (and warning) as one workflow command line, then a notice with the totals."""
     places: dict[str, RecordPlaces | None] = {}
     lines = []
-    for problem in report.problems:
+    levels = [("error", p) for p in report.problems] + [("warning", p) for p in report.warnings]
+    for level, problem in levels:
         file, header = _file_of(problem, package)
         line = col = None
         if problem.row is not None and file.endswith(".csv"):
@@ -45,7 +46,7 @@ def to_github(report: Report, root: Path, package: Package | None) -> str:
         if col is not None:
             props.append(f"col={col}")
         props.append(f"title={_prop(f'{problem.check}/{problem.rule}')}")
-        lines.append(f"::error {','.join(props)}::{_data(_message(problem))}")
+        lines.append(f"::{level} {','.join(props)}::{_data(_message(problem))}")
     total = len(report.problems)
     verdict = "valid" if report.valid else f"invalid: {total} problem{'s' * (total != 1)}"
     lines.append(f"::notice title=commitments validate::{_data(f'{report.package} {verdict}')}")

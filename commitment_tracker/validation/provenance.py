@@ -11,12 +11,15 @@ import hashlib
 import re
 from pathlib import Path
 
+from commitment_tracker import selectors
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.text import shorten
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
 from commitment_tracker.validation.report import CheckResult
 
 LAYER = "provenance"
+# A warning, not a problem: the offsets still locate the quote exactly.
+AMBIGUOUS = "quote-context-ambiguous"
 SHOWN_CHARS = 80  # of a seed passage quoted in a problem
 
 
@@ -220,6 +223,17 @@ def check_quotes(
             result.problem(
                 "quote-offsets",
                 explain_mismatch(text, quote, start, end),
+                resource=resource,
+                row=row,
+                column=column,
+                value=quote,
+            )
+        elif twins := selectors.indistinct_from(text, start, end):
+            result.warn(
+                AMBIGUOUS,
+                f"the passage also occurs at offset {twins[0]} of its seed with the same "
+                f"{selectors.CONTEXT} characters before and after, so its TextQuoteSelector "
+                "(export-annotations) cannot tell the two places apart; quote a longer passage",
                 resource=resource,
                 row=row,
                 column=column,

@@ -21,8 +21,13 @@ JSON report (``commitments validate --format json``), schema version 1, formally
          "resource": "<resource name or file>" | null,
          "row": <int> | null, "column": "<field name(s), ', '-separated>" | null,
          "value": "<offending value, as stored>" | null}
-      ]
+      ],
+      "warnings": [ <same shape as a problem> ]
     }
+
+A warning points at something a reader should look at but that does not make the package invalid
+(a quote whose context does not tell it apart from another place of its seed): it never changes
+``valid``, a check's ``status`` or the exit code.
 
 The report is standard JSON (no NaN or Infinity anywhere: values are reported as the text stored).
 Rows are numbered as frictionless numbers them: the header is row 1, the first record row 2 (a
@@ -81,6 +86,7 @@ class CheckResult:
     unit: str = "items"
     problems: list[Problem] = field(default_factory=list)
     skipped_reason: str | None = None
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -94,6 +100,12 @@ class CheckResult:
         self.problems.append(p)
         return p
 
+    def warn(self, rule: str, message: str, **where: object) -> Problem:
+        """Record a warning for this check (the package stays valid) and return it."""
+        p = Problem(layer=self.layer, check=self.check, rule=rule, message=message, **where)  # type: ignore[arg-type]
+        self.warnings.append(p)
+        return p
+
 
 @dataclass
 class Report:
@@ -104,6 +116,10 @@ class Report:
     @property
     def problems(self) -> list[Problem]:
         return [p for c in self.checks for p in c.problems]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for c in self.checks for p in c.warnings]
 
     @property
     def valid(self) -> bool:
@@ -137,6 +153,7 @@ class Report:
                 for c in self.checks
             ],
             "problems": [asdict(p) for p in self.problems],
+            "warnings": [asdict(p) for p in self.warnings],
         }
 
     def to_json(self) -> str:
@@ -162,6 +179,11 @@ class Report:
                 hidden = len(group) - len(shown)
                 if hidden:
                     lines.append(f"  … and {hidden} more {rule} (use --limit 0 or --format json to see all)")
+        for c in self.checks:
+            if c.warnings:
+                lines.append("")
+                lines.append(f"! {c.layer}/{c.check} (warnings, the package stays valid):")
+                lines.extend(f"  {p.to_line()}" for p in c.warnings)
         lines.append("")
         n = len(self.problems)
         if self.valid:

@@ -22,10 +22,11 @@ Every resource is a table named after it, typed from the Table Schema, with one 
 connection cannot read files or change settings, so a rule can only read the loaded tables.
 
 Besides DuckDB's own functions a rule may call the functions in ``FUNCTIONS``, for what SQL cannot
-say well: ``states_value(quote, value, unit_id)`` (whether the quote states that figure in that
-unit) and ``figures_stated(quote)`` (the figures it states, for a violation's detail), both from
-the figure grammar in ``figures.py``. A rule of meaning written in Python is thus still a rule file
-here, run, located and reported like every other.
+say well: ``states_value(quote, value, unit_id, qualifier)`` (whether the quote states that figure
+in that unit with that qualifier), ``states_figure(quote, stated, value, unit_id, qualifier)`` (the
+same, written exactly as ``stated``) and ``figures_stated(quote)`` (the figures it states, for a
+violation's detail), all from the figure grammar in ``figures.py``. A rule of meaning written in
+Python is thus still a rule file here, run, located and reported like every other.
 
 The content layer (``content.py``) runs each query and has Great Expectations judge the result, a
 table that must be empty, so these rules report through the same layer as the suites.
@@ -118,12 +119,24 @@ def referenced_tables(rule: Rule) -> set[str]:
         return set()  # the query itself will fail with DuckDB's message
 
 
-def _states_value(quote: str | None, value: float | None, unit_id: str | None) -> bool | None:
+def _states_value(
+    quote: str | None, value: float | None, unit_id: str | None, qualifier: str | None
+) -> bool | None:
     from commitment_tracker import figures
 
     if quote is None or value is None:
         return None
-    return figures.states_value(quote, value, unit_id)
+    return figures.states_value(quote, value, unit_id, qualifier)
+
+
+def _states_figure(
+    quote: str | None, stated: str | None, value: float | None, unit_id: str | None, qualifier: str | None
+) -> bool | None:
+    from commitment_tracker import figures
+
+    if quote is None or value is None or stated is None:
+        return None
+    return figures.states_value(quote, value, unit_id, qualifier, stated)
 
 
 def _figures_stated(quote: str | None) -> str | None:
@@ -134,7 +147,8 @@ def _figures_stated(quote: str | None) -> str | None:
 
 # name: (function, argument types, return type); NULL in, NULL out.
 FUNCTIONS = {
-    "states_value": (_states_value, ["VARCHAR", "DOUBLE", "VARCHAR"], "BOOLEAN"),
+    "states_value": (_states_value, ["VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"], "BOOLEAN"),
+    "states_figure": (_states_figure, ["VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"], "BOOLEAN"),
     "figures_stated": (_figures_stated, ["VARCHAR"], "VARCHAR"),
 }
 

@@ -1,12 +1,13 @@
--- title: A claim's value is a figure its quote states
+-- title: A claim's value is a figure its quote states, with its unit and qualifier
 -- why: claims.value is the figure the quote states, in the unit's base unit: the figure grammar
 --   (commitment_tracker/figures.py) must find in the quote a figure equal to it, in its unit or
---   with no unit named ("103 %" states 103 percent; "11 milliards de dirhams" 11000000000 mad).
---   Correct the value or the unit, or quote the passage that states it; a count made by the
---   curator is not a figure the source states.
+--   with no unit named ("103 %" states 103 percent; "11 milliards de dirhams" 11000000000 mad),
+--   qualified as the row says ("plus de 40.000" is more_than, "40.000" exactly).
+--   Correct the value, the unit or the qualifier, or quote the passage that states it; a count
+--   made by the curator is not a figure the source states.
 -- checks: claims
 SELECT 'claims' AS resource, k._row AS row_number, 'value' AS column_name,
        'the quote states ' || figures_stated(k.quote) AS detail
 FROM claims AS k
-WHERE k.value IS NOT NULL AND NOT states_value(k.quote, k.value, k.unit_id)
+WHERE k.value IS NOT NULL AND NOT states_value(k.quote, k.value, k.unit_id, k.qualifier)
 ORDER BY k._row

@@ -391,10 +391,11 @@ def load(root: Path) -> SiteData:
     data.discrepancy_claims = dict(disc_claims)
     data.discrepancies_of_claim = dict(of_claim)
 
-    alias_rows = {(r["actor_id"], r["alias"]): r for r in _records(tables["actor_aliases"])}
+    alias_rows = {(r["actor_id"], r["alias"], r["source_id"]): r for r in _records(tables["actor_aliases"])}
     disc_aliases: dict[str, list[Row]] = defaultdict(list)
-    for row in _records(tables["discrepancy_aliases"].sort("discrepancy_id", "actor_id", "alias")):
-        alias = alias_rows.get((row["actor_id"], row["alias"]))
+    located = tables["discrepancy_aliases"].sort("discrepancy_id", "actor_id", "alias", "source_id")
+    for row in _records(located):
+        alias = alias_rows.get((row["actor_id"], row["alias"], row["source_id"]))
         if alias is not None:
             disc_aliases[row["discrepancy_id"]].append(alias)
     data.discrepancy_aliases = dict(disc_aliases)
