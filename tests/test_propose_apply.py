@@ -220,6 +220,13 @@ def test_proposing_again_marks_the_recorded_figures(flow):
         row = by_stated(rows, stated)
         assert row["claim_id"] == claims[(row["quote_start"], row["value"])], row
     assert by_stated(rows, "1 200")["claim_id"] == "", "1 200 was left undecided: nothing records it"
+    (status,) = new_rows(flow, "status_updates")
+    assert by_stated(rows, "a été inauguré")["claim_id"] == status["claim_id"]
+    # The budget's sentence also says "Doté d'un budget" (formality budgeted): the figure's claim
+    # quoting that sentence does not record the status, so the status row stays open to accept.
+    budget = by_stated(rows, "2,5 milliards de dirhams")
+    (budgeted,) = [r for r in rows if r["kind"] == "status" and r["quote_start"] == budget["quote_start"]]
+    assert (budgeted["formality"], budgeted["claim_id"]) == ("budgeted", "")
 
 
 def test_applying_the_recorded_figures_again_is_refused_by_line(flow):
