@@ -12,6 +12,7 @@ the same article again marks what was recorded, and applying those rows again is
 from __future__ import annotations
 
 import csv
+import shlex
 import shutil
 from pathlib import Path
 
@@ -268,4 +269,55 @@ def test_a_changeset_whose_seed_changed_by_one_byte_is_refused_row_by_row(tmp_pa
         where = f"line {line_of(rows, row)} ({row['proposal_id']})"
         assert f"{where}: the archived text of source {source_id}" in result.output, result.output
     assert result.output.count("is not the one this changeset was made from") == len(accepted)
+    assert snapshot(root) == before
+
+
+def test_a_new_actor_is_added_as_the_refusal_says_and_its_row_stays_rejected(tmp_path):
+    """The agency the article names: apply refuses its row with the add-actor command to run; that
+    command records the name itself, so accepting the row afterwards is refused as recorded."""
+    root = copy_package(tmp_path / "pkg")
+    out = tmp_path / "changeset.csv"
+    source_id = propose_file(root, out)
+    header, rows = read_changeset(out)
+    (agency,) = [r for r in rows if r["kind"] == "new_actor"]
+    places = by_stated(rows, "30%")  # "Selon l'Agence …, 30% des places [du centre]"
+    places.update(decision="accept", commitment_id="centre-al-jazari-nador")
+    agency["decision"] = "accept"
+    write_changeset(out, header, rows)
+    before = snapshot(root)
+    refused = run_cli("apply", str(out), "--root", str(root))
+    assert refused.exit_code == 1, refused.output
+    assert "1 row(s) refused" in refused.output
+    assert f"line {line_of(rows, agency)} ({agency['proposal_id']}): " in refused.output
+    command = f'add-actor "{agency["stated"]}" --kind KIND --source {source_id} --party COMMITMENT:ROLE:CLAIM'
+    assert command in refused.output, refused.output
+    assert snapshot(root) == before
+
+    agency["decision"] = "reject"
+    write_changeset(out, header, rows)
+    applied = run_cli("apply", str(out), "--root", str(root))
+    assert applied.exit_code == 0, applied.output
+    (claim,) = [c[0] for c in read_rows(root, "claims")[1] if c[1] == source_id]
+    party = f"centre-al-jazari-nador:partner:{claim}"
+    added = run_cli(
+        *shlex.split(command.replace("KIND", "public_institution").replace("COMMITMENT:ROLE:CLAIM", party)),
+        "--root",
+        str(root),
+    )
+    assert added.exit_code == 0, added.output
+    aliases = [r for r in read_rows(root, "actor_aliases")[1] if r[1] == agency["stated"]]
+    (actor_id,) = [r[0] for r in aliases]
+    assert [(r[2], r[3], r[4]) for r in aliases] == [
+        (source_id, agency["quote_start"], agency["quote_end"])
+    ], "add-actor recorded what accepting the row would have"
+
+    agency.update(decision="accept", actor_id=actor_id)
+    places["decision"] = "reject"
+    write_changeset(out, header, rows)
+    before = snapshot(root)
+    again = run_cli("apply", str(out), "--root", str(root))
+    assert again.exit_code == 1, again.output
+    where = f"line {line_of(rows, agency)} ({agency['proposal_id']})"
+    recorded = f"{agency['stated']!r} is already recorded as a spelling of {actor_id}; reject this row"
+    assert f"{where}: {recorded}" in again.output, again.output
     assert snapshot(root) == before
