@@ -6,7 +6,9 @@ reviews the changeset with the csv module as a spreadsheet would (accepts a figu
 pre-filled subject, another with its subject corrected, the opening as a status row with the date
 copied into as_of, and a new spelling of a known actor; rejects two rows; leaves the rest blank),
 then checks it (--dry-run writes nothing), applies it, validates and diffs the package. Proposing
-the same article again marks what was recorded, and applying those rows again is refused.
+the same article again marks what was recorded, and applying those rows again is refused. A
+changeset whose seed changed by one byte is refused row by row; a new actor's row is refused with
+the add-actor command to run, and that command's result makes the row one to reject.
 """
 
 from __future__ import annotations
@@ -47,9 +49,9 @@ def pinned_today(monkeypatch):
 
 def without_spelling(root: Path, actor: str, spelling: str) -> None:
     """Remove one recorded spelling of ``actor`` (and its place in a discrepancy)."""
-    for resource, column in (("actor_aliases", "alias"), ("discrepancy_aliases", "alias")):
+    for resource in ("actor_aliases", "discrepancy_aliases"):
         header, rows = read_rows(root, resource)
-        a, s = header.index("actor_id"), header.index(column)
+        a, s = header.index("actor_id"), header.index("alias")
         kept = [r for r in rows if (r[a], r[s]) != (actor, spelling)]
         assert len(kept) == len(rows) - 1, (resource, spelling)
         write_rows(root, resource, header, kept)
