@@ -321,7 +321,7 @@ REFUSALS = {
     ),
     "new-actor-not-added": (
         _set("p006", decision="accept"),
-        [("p006", "'Nador Tech Lab' matches no actor: add it first with `commitments add-actor")],
+        [("p006", "'Nador Tech Lab' matches no actor: write the id of the existing actor it names")],
     ),
     "status-without-date": (
         _set("p001", as_of=""),

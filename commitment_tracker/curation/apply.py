@@ -317,12 +317,18 @@ def _alias_row(draft: Draft, p: Proposal, kind: str) -> None:
     actor = p.get("actor_id")
     known = actor is not None and actor in draft.values("actors", "actor_id")
     if kind == "new_actor" and not known:
+        # add-actor records the name as the new actor's spelling itself, so the row is then done:
+        # accepting it again (with the new id) would record the spelling twice. An actor must take
+        # part in something (--party), so its claim is applied first, this row rejected.
         raise CurationError(
-            f'{spelling!r} matches no actor: add it first with `commitments add-actor "{spelling}" '
-            f"--kind KIND --source {p.get('source_id')}`, or write the id of the existing actor it names "
-            "in actor_id, then apply again"
+            f"{spelling!r} matches no actor: write the id of the existing actor it names in actor_id; or "
+            "reject this row, apply, then add the actor with `commitments add-actor "
+            f'"{spelling}" --kind KIND --source {p.get("source_id")} --party COMMITMENT:ROLE:CLAIM` '
+            "(which records this spelling; CLAIM is the claim that names it)"
         )
     if actor is None:
         raise CurationError(f"actor_id is blank: write the id of the actor {spelling!r} names")
     draft.require("actors", "actor_id", actor, "actor")
+    if draft.rows("actor_aliases", actor_id=actor, alias=spelling):
+        raise CurationError(f"{spelling!r} is already recorded as a spelling of {actor}; reject this row")
     curate._aliases(draft, actor, [spelling], p.get("source_id"))

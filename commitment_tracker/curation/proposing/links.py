@@ -124,12 +124,18 @@ def _close(a: float, b: float) -> bool:
 
 
 def recorded_claim(
-    view: PackageView, source_id: str, span: tuple[int, int], value: float | None
+    view: PackageView,
+    source_id: str,
+    span: tuple[int, int],
+    value: float | None,
+    among: set[str] | None = None,
 ) -> Claim | None:
     """The claim of this source whose quote overlaps ``span`` (and states the same figure, for a
-    figure), or None: the proposal is already recorded."""
+    figure; and is one of ``among``, when given), or None: the proposal is already recorded."""
     for claim in view.claims:
         if claim.source_id != source_id or not (claim.start < span[1] and span[0] < claim.end):
+            continue
+        if among is not None and claim.claim_id not in among:
             continue
         if value is None or (claim.value is not None and same_value(claim.value, value)):
             return claim

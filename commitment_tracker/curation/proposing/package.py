@@ -103,6 +103,7 @@ class PackageView:
     unit_dimension: dict[str, str]
     sector_words: dict[str, set[str]]
     linked: dict[str, set[str]]  # claim -> the claims a discrepancy already links it with
+    status_claims: set[str]  # the claims a status_updates row cites (what records a status)
     # Words of people's names: who, not what (an institution's name, "ministère de l'Emploi", is
     # about something).
     name_words: set[str] = field(default_factory=set)
@@ -116,7 +117,7 @@ def load(root: Path) -> PackageView:
     package = schema_mod.load_package(root)
     names = (
         "sources", "claims", "commitments", "indicators", "events", "actors", "actor_aliases",
-        "units", "sectors", "commitment_parties", "discrepancy_claims",
+        "units", "sectors", "commitment_parties", "discrepancy_claims", "status_updates",
     )  # fmt: skip
     tables = read_rows(root, package, names)
     subjects = _subjects(tables)
@@ -165,6 +166,7 @@ def load(root: Path) -> PackageView:
         unit_dimension={r["unit_id"]: r["dimension"] for r in tables["units"]},
         sector_words={r["sector_id"]: words(f"{r['name_fr']} {r['name_en']}") for r in tables["sectors"]},
         linked=dict(linked),
+        status_claims={r["claim_id"] for r in tables["status_updates"] if r["claim_id"]},
         name_words=set().union(*(words(s.text) for s in _spellings(tables) if s.person)),
     )
 

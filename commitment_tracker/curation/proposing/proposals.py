@@ -239,7 +239,10 @@ class _Context:
         p.speaker_actor_id = self.speaker  # the evidence becomes a claim, said by someone
         scored = links.candidates(self.view, p.quote, STATUS, speaker=self.speaker)
         p.candidates = [c.subject.ref for c in scored]
-        own = links.recorded_claim(self.view, self.source_id, (p.stated_start, p.stated_end), None)
+        # A status is recorded by a claim a status row cites (what `apply` writes for it), not by
+        # any claim quoting the same sentence: a figure's claim there records the figure only.
+        span = (p.stated_start, p.stated_end)
+        own = links.recorded_claim(self.view, self.source_id, span, None, among=self.view.status_claims)
         p.claim_id = own.claim_id if own else None
         suggests = ", ".join(
             x for x in (phrase.status, phrase.formality and f"formality {phrase.formality}") if x
