@@ -27,7 +27,7 @@ OUTPUT = ["text", "output"]
 # Not copied: environments, builds, caches, git metadata.
 NOT_COPIED = (".venv", ".consumers", ".git", "dist", "node_modules", "__pycache__", "*.egg-info", ".*_cache")
 # Linked from the README, written on other branches at the same time; checked once they exist.
-PENDING_DOCS = {"docs/data-model.md", "docs/scaling.md"}
+PENDING_DOCS = {"docs/scaling.md"}
 
 
 @dataclass(frozen=True)
