@@ -569,7 +569,14 @@ def sql_command(
     help="Do not run `commitments validate` first, for development (the database constraints still "
     "apply, and files outside the package or not regular files are refused all the same).",
 )
-def build(root: Path, out: Path, skip_validation: bool) -> None:
+@click.option(
+    "--partition-by",
+    metavar="COLUMN",
+    default=None,
+    help="Also write partitioned/<resource>/COLUMN=<value>/*.parquet (hive layout) for every "
+    "resource with that column, for DuckDB, Spark or Trino (docs/scaling.md).",
+)
+def build(root: Path, out: Path, skip_validation: bool, partition_by: str | None) -> None:
     """Build commitments.duckdb (with PK/FK/NOT NULL/CHECK) and zstd Parquet files from the package.
 
     Refuses a package that does not validate. Every file is checked after writing (reopened,
@@ -578,15 +585,18 @@ def build(root: Path, out: Path, skip_validation: bool) -> None:
     Example:
 
         commitments build --out dist/
+        commitments build --out dist/ --partition-by source_id
     """
     from commitment_tracker.publish import build as build_mod
 
     try:
-        written = build_mod.build(root, out, validate_first=not skip_validation)
+        written = build_mod.build(root, out, validate_first=not skip_validation, partition_by=partition_by)
     except OSError as exc:
         raise TrackerError(f"cannot write the build to {out}: {exc.strerror or exc}") from None
     for line in written.lines():
         click.echo(line)
+    if partition_by:
+        click.echo(f"wrote {out}/partitioned/<resource>/{partition_by}=<value>/*.parquet (hive layout, checked)")
 
 
 @cli.command()
