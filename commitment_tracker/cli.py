@@ -9,6 +9,8 @@ code; a command catches an error only to add what the module cannot know (the --
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
 import traceback
@@ -596,7 +598,8 @@ def build(root: Path, out: Path, skip_validation: bool, partition_by: str | None
     for line in written.lines():
         click.echo(line)
     if partition_by:
-        click.echo(f"wrote {out}/partitioned/<resource>/{partition_by}=<value>/*.parquet (hive layout, checked)")
+        where = f"{out}/partitioned/<resource>/{partition_by}=<value>/*.parquet"
+        click.echo(f"wrote {where} (hive layout, read back and checked)")
 
 
 @cli.command()
@@ -1025,8 +1028,26 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
 
 
 def main() -> None:
-    """Console-script entry point (`commitments`)."""
-    cli()
+    """Console-script entry point (`commitments`).
+
+    The process ends as soon as the command is done: output is flushed and the exit handlers run
+    (temporary folders, logging), then the interpreter stops without tearing every module down one
+    by one, which costs 0.3-0.7 s of CPU after a validation that imported Great Expectations.
+    """
+    try:
+        cli()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 if __name__ == "__main__":
