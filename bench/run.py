@@ -213,8 +213,10 @@ class Harness:
             cmds.append(("build", build, REPO))
             cmds.append(("build:skip-validation", [*build, "--skip-validation"], REPO))
         if self.args.only:
-            prefixes = tuple(p.strip() for p in self.args.only.split(",") if p.strip())
-            cmds = [c for c in cmds if c[0].startswith(prefixes)]
+            wanted = [p.strip() for p in self.args.only.split(",") if p.strip()]
+            exact = {p.removesuffix("$") for p in wanted if p.endswith("$")}
+            prefixes = tuple(p for p in wanted if not p.endswith("$"))
+            cmds = [c for c in cmds if c[0] in exact or c[0].startswith(prefixes)]
         return cmds
 
     def without_rule(self, root: Path, rule: str) -> Path:
@@ -584,7 +586,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated command-name prefixes to measure, e.g. query,read-floor (default: all)",
+        help="comma-separated command-name prefixes to measure, e.g. query,read-floor; a name ending "
+        "in $ is matched exactly, e.g. validate$ (default: all)",
     )
     args = parser.parse_args(argv)
     if args.repeats < 1:

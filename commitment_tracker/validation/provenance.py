@@ -244,7 +244,8 @@ def _suspects(rows: pl.DataFrame, seeds: dict[str, str]) -> pl.DataFrame:
     the rows copies no text (string views share the seed's buffer). Only the rows this does not
     vouch for are judged one by one, with Python's own slice.
     """
-    texts = pl.DataFrame({"source_id": list(seeds), "text": list(seeds.values())})
+    schema = {"source_id": pl.String, "text": pl.String}  # typed even when no seed could be read
+    texts = pl.DataFrame({"source_id": list(seeds), "text": list(seeds.values())}, schema=schema)
     length = pl.col("quote").str.len_chars()
     vouched = (
         (pl.col("start") >= 0)
