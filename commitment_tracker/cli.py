@@ -9,6 +9,8 @@ code; a command catches an error only to add what the module cannot know (the --
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
 import traceback
@@ -587,7 +589,14 @@ def sql_command(
     help="Do not run `commitments validate` first, for development (the database constraints still "
     "apply, and files outside the package or not regular files are refused all the same).",
 )
-def build(root: Path, out: Path, skip_validation: bool) -> None:
+@click.option(
+    "--partition-by",
+    metavar="COLUMN",
+    default=None,
+    help="Also write partitioned/<resource>/COLUMN=<value>/*.parquet (hive layout) for every "
+    "resource with that column, for DuckDB, Spark or Trino (docs/scaling.md).",
+)
+def build(root: Path, out: Path, skip_validation: bool, partition_by: str | None) -> None:
     """Build commitments.duckdb (with PK/FK/NOT NULL/CHECK) and zstd Parquet files from the package.
 
     Refuses a package that does not validate. Every file is checked after writing (reopened,
@@ -596,15 +605,19 @@ def build(root: Path, out: Path, skip_validation: bool) -> None:
     Example:
 
         commitments build --out dist/
+        commitments build --out dist/ --partition-by source_id
     """
     from commitment_tracker.publish import build as build_mod
 
     try:
-        written = build_mod.build(root, out, validate_first=not skip_validation)
+        written = build_mod.build(root, out, validate_first=not skip_validation, partition_by=partition_by)
     except OSError as exc:
         raise TrackerError(f"cannot write the build to {out}: {exc.strerror or exc}") from None
     for line in written.lines():
         click.echo(line)
+    if partition_by:
+        where = f"{out}/partitioned/<resource>/{partition_by}=<value>/*.parquet"
+        click.echo(f"wrote {where} (hive layout, read back and checked)")
 
 
 @cli.command()
@@ -1184,8 +1197,26 @@ def apply_command(root: Path, changeset_path: Path, dry_run: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point (`commitments`)."""
-    cli()
+    """Console-script entry point (`commitments`).
+
+    The process ends as soon as the command is done: output is flushed and the exit handlers run
+    (temporary folders, logging), then the interpreter stops without tearing every module down one
+    by one, which costs 0.3-0.7 s of CPU after a validation that imported Great Expectations.
+    """
+    try:
+        cli()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if not isinstance(code, int):
+        if code is not None:
+            print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
+            stream.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -81,9 +81,6 @@ def read_text_frame(path: Path, shown: str | None = None, resource: Resource | N
     Without a resource: the Table Dialect defaults and ``missingValues: [""]``. Only a regular file
     is read (containment.py); ``shown`` names it in that refusal.
     """
-    dialect = resource.dialect if resource is not None else Dialect()
-    # An unquoted empty field is already null; other missing values ("NA", say) are listed.
-    missing = [v for v in (resource.missing_values if resource is not None else ()) if v != ""]
     try:
         data = containment.read_bytes(Path(path), shown)
     except FileNotFoundError:
@@ -96,6 +93,15 @@ def read_text_frame(path: Path, shown: str | None = None, resource: Resource | N
         raise TableReadError(f"{path} is not valid UTF-8 (byte {exc.start})") from None
     if not data.strip():
         raise TableReadError(f"{path} is empty: it needs at least the header row")
+    return parse_text_frame(data, path, resource)
+
+
+def parse_text_frame(data: bytes, path: Path | str, resource: Resource | None = None) -> pl.DataFrame:
+    """``read_text_frame`` of bytes already read, checked as UTF-8 and not blank (the structure
+    layer reads each file once and parses the frame from the same bytes)."""
+    dialect = resource.dialect if resource is not None else Dialect()
+    # An unquoted empty field is already null; other missing values ("NA", say) are listed.
+    missing = [v for v in (resource.missing_values if resource is not None else ()) if v != ""]
     try:
         return pl.read_csv(
             io.BytesIO(data),

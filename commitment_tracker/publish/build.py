@@ -31,7 +31,7 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
-from commitment_tracker.publish import parquet
+from commitment_tracker.publish import parquet, partition
 from commitment_tracker.staging import staged_folder
 
 DATABASE_NAME = "commitments.duckdb"
@@ -65,13 +65,16 @@ class Built:
         ]
 
 
-def build(root: Path, out: Path, validate_first: bool = True) -> Built:
+def build(root: Path, out: Path, validate_first: bool = True, partition_by: str | None = None) -> Built:
+    """``partition_by``: also write hive-partitioned Parquet by that column (see partition.py)."""
     root, out = Path(root), Path(out)
     try:
         containment.check_output(root, out)
     except containment.ContainmentError as exc:
         raise BuildError(f"--out {out}: {exc}") from None
     package = _load_package(root)
+    if partition_by:
+        partition.partitioned_resources(package, partition_by)  # an unknown column: refused first
     if validate_first:
         refuse_invalid(root, "nothing was built")
     expected = {r.name: _csv_row_count(root, r) for r in package.resources}
@@ -79,6 +82,8 @@ def build(root: Path, out: Path, validate_first: bool = True) -> Built:
     with staged_folder(out, whole=False) as staging:
         _write_database(root, package, staging / DATABASE_NAME)
         _write_parquet(package, staging)
+        if partition_by:
+            partition.write(staging / DATABASE_NAME, package, partition_by, staging)
         _copy_seeds(root, seeds, staging)
         _write_descriptor(package, staging)
         built = Built(out=out, rows=expected)

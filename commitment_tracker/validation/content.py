@@ -22,6 +22,7 @@ Data Docs. An expectation that crashes inside GX (``exception_info``) is reporte
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib.util
 import sys
@@ -135,12 +136,15 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
         result.skipped_reason = str(exc)
         return result
     result.description = f"{rel}: {len(suite['expectations'])} rules of meaning, on {typed.height} rows"
-    needed = suite_columns(suite)
-    frame = to_pandas(typed if needed is None else typed.select([c for c in typed.columns if c in needed]))
+    complete = ctx.data_docs is not None
     try:
-        results = session.validate(
-            suite, frame, {TODAY_PARAMETER: ctx.today}, complete=ctx.data_docs is not None
-        )
+        results = [
+            (r, batch)
+            for batch in suite_batches(suite, typed, whole=complete)
+            for r in session.validate(
+                batch.suite, to_pandas(batch.frame), {TODAY_PARAMETER: ctx.today}, complete
+            )
+        ]
     except Exception as exc:  # a suite GX refuses (unknown expectation type, bad kwargs)
         result.problem(
             "suite-malformed",
@@ -149,7 +153,7 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
         )
         return result
     unparsed: set[tuple[int, str]] | None = None
-    for r in results:
+    for r, batch in results:
         result.checked += 1
         if r.success:
             continue
@@ -180,7 +184,7 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
         # A row is judged on its condition's columns too (unit-needs-value reads value): a cell
         # that is not of its type there is not "missing", it is the type-error already reported.
         read = [*columns, *sorted(_condition_columns(kwargs.get("row_condition")))]
-        for index in indexes:
+        for index in batch.rows_of(indexes):
             row = int(index) + FIRST_RECORD_ROW
             if any((row, c) in unparsed for c in read):
                 continue  # a value that is not of its type: reported as a type-error already
@@ -223,7 +227,8 @@ def _check_rule(
     unavailable: dict[str, str],
 ) -> CheckResult:
     result = CheckResult(LAYER, f"rule:{rule.id}", rule.title, unit=rule.checks or "rows")
-    blocked = sorted(rules.referenced_tables(rule) & set(unavailable))
+    # Which tables the rule reads matters only when one cannot be loaded (DuckDB parses the rule).
+    blocked = sorted(rules.referenced_tables(rule) & set(unavailable)) if unavailable else []
     if blocked:
         result.skipped_reason = "; ".join(unavailable[name] for name in blocked)
         return result
@@ -274,6 +279,91 @@ def _empty_table_suite(rule: rules.Rule) -> dict[str, Any]:
             }
         ],
     }
+
+
+# Expectations whose verdict on a row depends on that row's values alone (GX 1.x column map and
+# column-pair/multicolumn map expectations): run on each distinct combination of the columns they
+# read, they fail exactly where they would fail on the whole table. Unique-type expectations are
+# not here (they compare rows with each other), nor is anything with ``mostly`` (a share of rows).
+ROW_LOCAL = frozenset(
+    {
+        "expect_column_values_to_be_null",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_match_regex",
+        "expect_column_values_to_not_match_regex",
+        "expect_column_values_to_match_regex_list",
+        "expect_column_values_to_not_match_regex_list",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_in_set",
+        "expect_column_values_to_be_between",
+        "expect_column_value_lengths_to_be_between",
+        "expect_column_value_lengths_to_equal",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_pair_values_to_be_equal",
+        "expect_column_pair_values_to_be_in_set",
+    }
+)
+# Distinct combinations are worth handing over only when they are much fewer than the rows.
+DISTINCT_SHARE = 0.5
+
+
+@dataclasses.dataclass
+class Batch:
+    """Expectations of one suite and the frame GX judges them on.
+
+    ``rows``: for a frame of distinct value combinations, the table rows (0-based) of each
+    combination's values, to turn GX's unexpected indexes back into table rows; None when the
+    frame is the table itself.
+    """
+
+    suite: dict[str, Any]
+    frame: pl.DataFrame
+    table: pl.DataFrame | None = None
+
+    def rows_of(self, indexes: list[int]) -> list[int]:
+        if self.table is None:
+            return [int(i) for i in indexes]
+        failing = self.frame[[int(i) for i in indexes]]
+        found = self.table.with_row_index("__index").join(
+            failing, on=self.frame.columns, how="semi", nulls_equal=True
+        )
+        return found["__index"].sort().to_list()
+
+
+def suite_batches(suite: dict[str, Any], typed: pl.DataFrame, whole: bool = False) -> list[Batch]:
+    """The frames GX judges a suite on: each row-local expectation on the distinct combinations of
+    the columns it reads (when they are few), the rest on the table's columns the suite reads.
+
+    At 10^6 claims the unit and qualifier rules read a few hundred distinct (unit, value) pairs
+    instead of 10^6 rows; a quote rule reads as many quotes as there are rows, so it gets the
+    table. ``whole``: one batch, the table (Data Docs then count rows, not combinations).
+    """
+    needed = suite_columns(suite)
+    table = typed if needed is None else typed.select([c for c in typed.columns if c in needed])
+    if whole or needed is None:
+        return [Batch(suite, table)]
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    rest = []
+    for expectation in suite["expectations"]:
+        kwargs = expectation["kwargs"]
+        read = tuple(sorted({*_columns_of(kwargs), *_condition_columns(kwargs.get("row_condition"))}))
+        # A column the table lacks: GX itself says so on the table (an expectation-error).
+        if expectation["type"] in ROW_LOCAL and "mostly" not in kwargs and set(read) <= set(typed.columns):
+            groups.setdefault(read, []).append(expectation)
+        else:
+            rest.append(expectation)
+    batches = []
+    for read, expectations in groups.items():
+        part = {**suite, "expectations": expectations}
+        columns = typed.select(read)
+        distinct = columns.unique(maintain_order=True)
+        if distinct.height <= DISTINCT_SHARE * columns.height:
+            batches.append(Batch(part, distinct, columns))
+        else:
+            rest.extend(expectations)
+    if rest:
+        batches.append(Batch({**suite, "expectations": rest}, table))
+    return batches
 
 
 def suite_columns(suite: dict[str, Any]) -> set[str] | None:
@@ -343,6 +433,30 @@ def defer_scipy_stats() -> None:
     sys.modules["scipy"].stats = module
 
 
+# GX's pandas engine fingerprints (hashes) every frame smaller than a module constant (1e9 bytes)
+# when it builds a batch: about 2 s per 10^6-row frame, for a batch id nothing here uses (each frame
+# gets its own validator; nothing is cached or stored). Pinned to the GX versions it was checked on.
+HASH_THRESHOLD_MODULE = "great_expectations.execution_engine.pandas_execution_engine"
+HASHING_CHECKED_ON = ("1.24.",)
+
+
+def skip_frame_hashing(version: str) -> bool:
+    """Turn GX's per-frame fingerprint off; False (GX hashes as usual) on any other GX version or
+    if the constant is not where GX 1.24 keeps it. Verdicts do not depend on it either way."""
+    import importlib
+
+    if not version.startswith(HASHING_CHECKED_ON):
+        return False
+    try:
+        engine = importlib.import_module(HASH_THRESHOLD_MODULE)
+    except ImportError:
+        return False
+    if not isinstance(getattr(engine, "HASH_THRESHOLD", None), int | float):
+        return False
+    engine.HASH_THRESHOLD = 0
+    return True
+
+
 class _GXSession:
     """One ephemeral GX context with one pandas batch definition, reused for every validation."""
 
@@ -352,6 +466,7 @@ class _GXSession:
         from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx
+        self.hashing_skipped = skip_frame_hashing(gx.__version__)
         self.context = gx.get_context(mode="ephemeral")
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
         source = self.context.data_sources.add_pandas("package")

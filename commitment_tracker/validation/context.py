@@ -12,6 +12,7 @@ import polars as pl
 from commitment_tracker.datapackage import csvio
 from commitment_tracker.datapackage.schema import Package
 from commitment_tracker.errors import TrackerError
+from commitment_tracker.validation.csvbytes import Layout
 
 TODAY_ENV = "COMMITMENTS_TODAY"
 
@@ -45,6 +46,8 @@ class ValidationContext:
     frictionless_rows: bool = False
     # resource name -> why it cannot be read; filled by the structure layer's file checks.
     unreadable: dict[str, str] = field(default_factory=dict)
+    # resource name -> what its bytes say (record widths, header, size); filled by the file checks.
+    layouts: dict[str, Layout] = field(default_factory=dict)
     _text: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
     _typed: dict[str, pl.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -59,6 +62,10 @@ class ValidationContext:
                 self.unreadable[name] = str(exc)
                 raise TableUnavailable(f"{name} is unreadable: {exc}") from None
         return self._text[name]
+
+    def keep_text(self, name: str, frame: pl.DataFrame) -> None:
+        """Keep a resource's all-text frame, read by the caller with its header checked."""
+        self._text[name] = frame
 
     def typed_table(self, name: str) -> pl.DataFrame:
         """Typed frame (cast once per run); values that do not parse become null (the structure

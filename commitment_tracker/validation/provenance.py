@@ -11,6 +11,8 @@ import hashlib
 import re
 from pathlib import Path
 
+import polars as pl
+
 from commitment_tracker import selectors
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.text import shorten
@@ -21,6 +23,7 @@ LAYER = "provenance"
 # A warning, not a problem: the offsets still locate the quote exactly.
 AMBIGUOUS = "quote-context-ambiguous"
 SHOWN_CHARS = 80  # of a seed passage quoted in a problem
+FIRST_ROW = 2  # the header is row 1
 
 
 def decode_seed(data: bytes) -> str:
@@ -110,6 +113,7 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
     except TableUnavailable as exc:
         result.skipped_reason = str(exc)
         return texts, result
+    reader = containment.PackageReader(ctx.root)  # seeds/ resolved once, not once per seed
     for row, rec in enumerate(sources.iter_rows(named=True), start=2):
         result.checked += 1
         source_id, seed_path, recorded = rec.get("source_id"), rec.get("seed_path"), rec.get("seed_sha256")
@@ -118,7 +122,7 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
         where = {"resource": "sources", "row": row}
         try:
             # Read once: hashed here, decoded for the quote checks below.
-            data = containment.read_package_file(ctx.root, seed_path)
+            data = reader.read(seed_path)
         except containment.ContainmentError as exc:
             result.problem(exc.rule, str(exc), column="seed_path", value=seed_path, **where)
             continue
@@ -205,20 +209,24 @@ def check_quotes(
     except TableUnavailable as exc:
         result.skipped_reason = str(exc)
         return result
-    # One pass over plain column lists (per-row dicts from iter_rows cost more than the checks).
-    ids, quotes = table["source_id"].to_list(), table[column].to_list()
     # Typed as the schema types them: an offset not written as a canonical integer (1_0, " 10")
     # is a type-error of the structure layer and missing here, never read as Python's int() would.
     typed = ctx.typed_table(resource)
-    starts, ends = typed["quote_start"].to_list(), typed["quote_end"].to_list()
-    rows = zip(ids, quotes, starts, ends, strict=True)
-    for row, (source_id, quote, start, end) in enumerate(rows, start=2):
-        text = seeds.get(source_id)
-        if text is None or quote is None:
-            continue  # unknown source or unreadable seed: reported elsewhere
-        if start is None or end is None:
-            continue  # not integers: reported by the structure layer
-        result.checked += 1
+    rows = pl.DataFrame(
+        {
+            "row": pl.int_range(FIRST_ROW, FIRST_ROW + table.height, eager=True),
+            "source_id": table["source_id"],
+            "quote": table[column],
+            "start": typed["quote_start"],
+            "end": typed["quote_end"],
+        }
+    ).filter(  # unknown source, unreadable seed, missing quote or offset: reported elsewhere
+        pl.col("source_id").is_in(list(seeds)) & pl.all_horizontal(pl.all().is_not_null())
+    )
+    result.checked += rows.height
+    rows = rows.join(_seed_texts(seeds), on="source_id", how="left", maintain_order="left")
+    for row, source_id, quote, start, end in _suspects(rows).iter_rows():
+        text = seeds[source_id]
         if start < 0 or text[start:end] != quote:
             result.problem(
                 "quote-offsets",
@@ -228,7 +236,11 @@ def check_quotes(
                 column=column,
                 value=quote,
             )
-        elif twins := selectors.indistinct_from(text, start, end):
+    # Only a quote found more than once in its seed can have a context that does not tell its
+    # places apart; counted set-wise, so a package of distinct quotes pays for no Python loop.
+    for row, source_id, quote, start, end in _repeated(rows).iter_rows():
+        text = seeds[source_id]
+        if start >= 0 and text[start:end] == quote and (twins := selectors.indistinct_from(text, start, end)):
             result.warn(
                 AMBIGUOUS,
                 f"the passage also occurs at offset {twins[0]} of its seed with the same "
@@ -240,3 +252,32 @@ def check_quotes(
                 value=quote,
             )
     return result
+
+
+def _seed_texts(seeds: dict[str, str]) -> pl.DataFrame:
+    """The seeds as a frame to join onto rows; joining copies no text (string views share buffers)."""
+    schema = {"source_id": pl.String, "text": pl.String}  # typed even when no seed could be read
+    return pl.DataFrame({"source_id": list(seeds), "text": list(seeds.values())}, schema=schema)
+
+
+def _suspects(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows (joined with their seed's ``text``) whose quote may not be at its offsets.
+
+    Judged set-wise in polars: a seed's text sliced at ``start`` for ``len(quote)`` characters
+    (Unicode code points, as Python counts them) equal to the quote, with ``start >= 0`` and
+    ``end - start == len(quote) > 0``, means ``text[start:end] == quote``. Only the rows this does
+    not vouch for are judged one by one, with Python's own slice.
+    """
+    length = pl.col("quote").str.len_chars()
+    vouched = (
+        (pl.col("start") >= 0)
+        & (pl.col("end") - pl.col("start") == length)
+        & (length > 0)
+        & (pl.col("text").str.slice(pl.col("start"), length) == pl.col("quote"))
+    )
+    return rows.filter(~vouched).drop("text")
+
+
+def _repeated(rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows (joined with their seed's ``text``) whose quote occurs more than once in it."""
+    return rows.filter(pl.col("text").str.count_matches(pl.col("quote"), literal=True) > 1).drop("text")

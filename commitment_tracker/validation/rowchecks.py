@@ -123,7 +123,8 @@ def _load(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
         return None
     present = [f for f in resource.fields if f.name in frame.columns]
     view = f"raw_{resource.name}"
-    con.register(view, frame.with_row_index(ROW, offset=2))
+    # String views: DuckDB reads the frame's own buffers, nothing is copied.
+    con.register(view, frame.with_row_index(ROW, offset=2).to_arrow(compat_level=pl.CompatLevel.newest()))
     table = _Table(resource, present, frame.height, {})
     columns = [quote_ident(ROW)]
     for f in resource.fields:
@@ -204,15 +205,29 @@ def _row_problems(
 ) -> Iterable[tuple[tuple, Problem]]:
     """(sort key, problem) for every row problem of one resource, in any order."""
     resource = table.resource
-    queries: list[str] = []
+    queries: list[tuple[str, str]] = []  # (query locating the rows, aggregate counting them)
     t = table.sql_name
     order = {f.name: i for i, f in enumerate(resource.fields)}
 
-    def add(rule: str, rank: int, column: str, value: str, note: str, where: str, source: str = t) -> None:
-        queries.append(
+    def add(
+        rule: str,
+        rank: int,
+        column: str,
+        value: str,
+        note: str,
+        where: str,
+        source: str = t,
+        count: str | None = None,
+    ) -> None:
+        """A rule: the query locating its rows, and how to count them (an aggregate over the
+        table; by default the rows of ``source`` meeting ``where``)."""
+        located = (
             f"SELECT {quote_literal(rule)} AS rule, {rank} AS rank, {ROW} AS row_number, "
             f"{column} AS column_name, {value} AS value, {note} AS note FROM {source} WHERE {where}"
         )
+        if count is None:
+            count = f"count_if({where})" if source == t else f"(SELECT count(*) FROM {source} WHERE {where})"
+        queries.append((located, count))
 
     add("blank-row", 0, "NULL", "NULL", "NULL", "__blank")
     for f in table.present:
@@ -250,7 +265,8 @@ def _row_problems(
             prev = f"lag({ROW}) OVER (PARTITION BY {col} ORDER BY {ROW})"
             source = f"(SELECT *, {prev} AS __prev FROM {t} WHERE {col} IS NOT NULL)"
             note = _SAME_AS
-            add("unique-error", 100 + rank, name, raw, note, "__prev IS NOT NULL", source)
+            repeats = f"count({col}) - count(DISTINCT {col})"
+            add("unique-error", 100 + rank, name, raw, note, "__prev IS NOT NULL", source, repeats)
     present = {f.name for f in table.present}
     pk = list(resource.primary_key)
     if pk and set(pk) <= present:
@@ -260,7 +276,9 @@ def _row_problems(
         add("primary-key", 200, "NULL", "NULL", note, all_null)
         prev = f"lag({ROW}) OVER (PARTITION BY {cols} ORDER BY {ROW})"
         source = f"(SELECT *, {prev} AS __prev FROM {t} WHERE NOT ({all_null}))"
-        add("primary-key", 200, "NULL", "NULL", _SAME_AS, "__prev IS NOT NULL", source)
+        groups = f"SELECT 1 FROM {t} WHERE NOT ({all_null}) GROUP BY {cols} HAVING count(*) > 1"
+        repeated = f"(EXISTS ({groups}))::INT"
+        add("primary-key", 200, "NULL", "NULL", _SAME_AS, "__prev IS NOT NULL", source, repeated)
     for i, fk in enumerate(resource.foreign_keys):
         target = tables.get(fk.resource)
         if target is None or not set(fk.fields) <= present:
@@ -281,8 +299,10 @@ def _row_problems(
             f"(SELECT 1 FROM {target.sql_name} AS r WHERE ({ref_not_null}) AND {equal})"
         )
         add("foreign-key", 300 + i, quote_literal(", ".join(fk.fields)), raw_cells, note, where, f"{t} AS s")
-    sql = " UNION ALL ".join(queries)
-    for rule, rank, row, column, value, note in con.execute(sql).fetchall():
+    failing = _failing(con, t, queries)
+    if not failing:
+        return
+    for rule, rank, row, column, value, note in con.execute(" UNION ALL ".join(failing)).fetchall():
         problem = Problem(
             layer=LAYER,
             check=CHECK,
@@ -294,6 +314,17 @@ def _row_problems(
             value=value,
         )
         yield (row, rank), problem
+
+
+def _failing(con: duckdb.DuckDBPyConnection, table: str, queries: list[tuple[str, str]]) -> list[str]:
+    """The locating queries of the rules some row breaks, found by counting first.
+
+    Every rule is counted in one statement over the table: the rules on its own cells in one scan
+    (``count_if``), duplicates by distinct counts, foreign keys as anti-join subqueries. A valid
+    table thus costs one pass and a few key scans, and no row is located unless a rule fails.
+    """
+    (found,) = con.execute(f"SELECT {', '.join(count for _, count in queries)} FROM {table}").fetchall()
+    return [located for (located, _), n in zip(queries, found, strict=True) if n]
 
 
 _SAME_AS = "'the same as in the row at position ' || __prev"

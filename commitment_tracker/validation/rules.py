@@ -165,7 +165,8 @@ def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
         numbered = frame.with_row_index(ROW_COLUMN, offset=FIRST_RECORD_ROW).with_columns(
             pl.col(ROW_COLUMN).cast(pl.Int64)
         )
-        con.register(name, numbered.to_arrow())
+        # String views: DuckDB reads the frame's own buffers, nothing is copied.
+        con.register(name, numbered.to_arrow(compat_level=pl.CompatLevel.newest()))
     for name, (function, arguments, returns) in FUNCTIONS.items():
         # "special" null handling: the function itself sees NULLs (a claim without unit_id)
         con.create_function(name, function, arguments, returns, null_handling="special")

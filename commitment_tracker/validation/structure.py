@@ -24,11 +24,15 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import polars as pl
+
 from commitment_tracker.curation import atomic
 from commitment_tracker.database import no_field_size_limit
 from commitment_tracker.datapackage import containment, csvio
 from commitment_tracker.datapackage.containment import ContainmentError
-from commitment_tracker.validation import rowchecks
+from commitment_tracker.datapackage.schema import Resource
+from commitment_tracker.validation import csvbytes, rowchecks
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
 from commitment_tracker.validation.report import CheckResult, Problem
 
@@ -81,7 +85,7 @@ def check_files(ctx: ValidationContext) -> CheckResult:
             result.problem(exc.rule, str(exc), resource=resource.name, value=resource.path)
             ctx.unreadable[resource.name] = containment.refusal(exc, resource.path)
             continue
-        reason = _inspect_file(result, resource.name, resource.path, path)
+        reason = _inspect_file(ctx, result, resource, path)
         if reason:
             ctx.unreadable[resource.name] = reason
     return result
@@ -99,8 +103,13 @@ def _check_pending_write(result: CheckResult, root: Path) -> None:
         )
 
 
-def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> str | None:
-    """Report format problems of one file; return why it is unreadable, or None."""
+def _inspect_file(ctx: ValidationContext, result: CheckResult, resource: Resource, path: Path) -> str | None:
+    """Report format problems of one file; return why it is unreadable, or None.
+
+    The file is read once: its text frame is parsed from the same bytes and kept for the run
+    (``ctx.text_table``), and what its bytes say about its records is kept for the canonical check.
+    """
+    name, relpath = resource.name, resource.path
     try:
         data = containment.read_bytes(path, relpath)
     except FileNotFoundError:
@@ -122,6 +131,7 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
             value=relpath,
         )
         return "cannot be read"
+    whole = data
     if data.startswith(BOM):
         result.problem(
             "bom",
@@ -130,9 +140,8 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
             row=1,
         )
         data = data[len(BOM) :]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
+    if not _valid_utf8(data):
+        exc = _utf8_error(data)
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.end]
         result.problem(
@@ -143,7 +152,7 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
             value=data[max(0, exc.start - 20) : exc.end + 20].decode("utf-8", "replace"),
         )
         return "not valid UTF-8"
-    if not text.strip():
+    if _blank(data):
         result.problem("empty-file", f"{relpath} is empty: it needs at least the header row", resource=name)
         return "empty file"
     # Counted on the bytes, not on a list of lines: files of 10^6 rows stay cheap.
@@ -157,6 +166,60 @@ def _inspect_file(result: CheckResult, name: str, relpath: str, path: Path) -> s
             resource=name,
             row=first,
         )
+    dialect = resource.dialect
+    layout = csvbytes.layout(data, dialect.delimiter, dialect.quote_char)
+    if not layout.judged or layout.ragged:
+        # Located (or judged, for bytes the set-wise count cannot read) record by record.
+        reason = _read_records(result, name, relpath, data)
+        if reason:
+            return reason
+    if layout.judged:
+        ctx.layouts[name] = layout
+    # The run's text frame, parsed from these bytes. A file whose header or CSV the frame reader
+    # refuses is left to be read (and reported) where it was before.
+    with contextlib.suppress(csvio.TableReadError):
+        frame = csvio.parse_text_frame(whole, path, resource)
+        if frame.columns == resource.field_names:
+            ctx.keep_text(name, frame)
+    return None
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """UTF-8 validity checked by Arrow without building a Python string of the whole file."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
+    try:
+        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _utf8_error(data: bytes) -> UnicodeDecodeError:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc
+    raise AssertionError("Arrow and Python disagree on UTF-8")  # never: both follow RFC 3629
+
+
+# Bytes that can belong to a character ``str.isspace`` accepts: ASCII whitespace, the separators
+# U+001C-U+001F, and any byte of a multi-byte character (U+0085, U+00A0, U+2000…).
+_MAYBE_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f \x80-\xff]")
+
+
+def _blank(data: bytes) -> bool:
+    """Whether the UTF-8 text is empty or whitespace only (``not text.strip()``), usually from its
+    first bytes."""
+    if _MAYBE_SPACE.search(data):
+        return False
+    return not data.decode("utf-8").strip()
+
+
+def _read_records(result: CheckResult, name: str, relpath: str, data: bytes) -> str | None:
+    """Python's csv reader over every record: ragged rows and malformed CSV, located."""
+    text = data.decode("utf-8")
     # Records are streamed, never held as a list: only the width of each is needed.
     records = csv.reader(io.StringIO(text, newline=""), strict=True)
     ragged = False
@@ -382,14 +445,42 @@ def check_canonical(ctx: ValidationContext, rules_by_resource: dict[str, set[str
             continue  # already reported; canonical form would only restate it
         try:
             # The run's cached text frame (the row checks and the content layer read it too).
-            expected = csvio.canonical_bytes(ctx.text_table(resource.name), resource)
-        except (TableUnavailable, csvio.TableReadError):
+            text = ctx.text_table(resource.name)
+        except TableUnavailable:
             continue  # header or parse problems: frictionless reports them with locations
         result.checked += 1
+        if _canonical_by_count(ctx.layouts.get(resource.name), text, resource):
+            continue
+        # Something differs (or the bytes were not judged set-wise): rewrite and compare, to say what.
+        try:
+            expected = csvio.canonical_bytes(text, resource)
+        except csvio.TableReadError:
+            continue
         actual = resource.file(ctx.root).read_bytes()
         if actual != expected:
             result.problem(**_describe_difference(resource, actual, expected))
     return result
+
+
+def _canonical_by_count(layout: csvbytes.Layout | None, text: pl.DataFrame, resource: Resource) -> bool:
+    """Whether the file is its canonical rewrite, judged without writing it (False: not shown).
+
+    With quotes only where the reader reads them as quotes, no carriage return (``layout.judged``)
+    and the same values, a file can differ from its rewrite only by adding bytes: a needless pair
+    of quotes, a blank line. So the same header, the same size, a final newline and the rows in
+    key order mean the same bytes.
+    """
+    if layout is None or not layout.ends_with_newline or resource.dialect.line_terminator != "\n":
+        return False
+    if layout.header != csvio.canonical_bytes(text.clear(), resource):
+        return False
+    if (resource.missing_values or ("",))[0] != "":
+        return False  # a missing value written as text: an empty field would then be shorter
+    dialect = resource.dialect
+    body = csvbytes.canonical_body_size(text, dialect.delimiter, dialect.quote_char)
+    if layout.size != len(layout.header) + body:
+        return False
+    return csvbytes.sorted_by(text, list(resource.primary_key) or resource.field_names)
 
 
 def _describe_difference(resource, actual: bytes, expected: bytes) -> dict:

@@ -1,0 +1,259 @@
+"""The fast paths of validate (issue 17) give the verdicts of the slow ones they stand in for.
+
+validate counts set-wise first and locates row by row only where a rule fails: record widths and
+canonical form from the bytes (``csvbytes``), the Table Schema's row rules as counts before the
+locating query, quotes at their offsets in polars, Great Expectations on distinct value
+combinations with its frame hashing off, seeds read with each folder resolved once. Each test here
+makes the fast path and the reference disagree if they ever could: the same verdict, the same rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import sys
+
+import duckdb
+import polars as pl
+import pytest
+from conftest import REPO, read_rows, run_cli, set_cell, write_rows
+
+from commitment_tracker.datapackage import containment, csvio, schema
+from commitment_tracker.validation import content, csvbytes, structure
+from commitment_tracker.validation.context import ValidationContext
+from commitment_tracker.validation.validate import validate
+
+# Bytes the csv module reads in every way a CSV can be tricky: quoted delimiters and newlines,
+# doubled quotes, blank lines, a missing final newline, quotes where a field does not start.
+LAYOUTS = [
+    b"a,b\n1,2\n",
+    b"a,b\n1,2,3\n",
+    b'a,b\n"x,y",2\n',
+    b'a,b\n"x\ny",2\n3\n',
+    b"a,b\n\n1,2\n",
+    b'a,b\n"x""y",2\n',
+    b'a,b\n"",""\n',
+    b"a,b\n1,2",
+    b"a,b\n1",
+    b'a,"b,c"\n1,2,3\n',
+    b'"a\nb",c\n1,2\n',
+    b'a,b\n"x,,,",2\n"y,,",3,4\n',
+    b"a,b\n\n\n",
+    b'a,b\nx"y,2\n',  # a quote inside an unquoted field: left to the reader
+    b'a,b\n"x"y,2\n',  # text after a closing quote: the reader's error
+    b'a,b\n"x",2\n"open,3\n',  # a quoted field never closed
+    b"a,b\r\n1,2\r\n",  # CRLF: left to the reader
+]
+
+
+def _reference(data: bytes) -> tuple[int, bool] | None:
+    """(header width, any non-empty record of another width) by Python's csv reader; None if it errs."""
+    try:
+        records = list(csv.reader(io.StringIO(data.decode(), newline=""), strict=True))
+    except csv.Error:
+        return None
+    width = len(records[0])
+    return width, any(r and len(r) != width for r in records[1:])
+
+
+@pytest.mark.parametrize("data", LAYOUTS, ids=range(len(LAYOUTS)))
+def test_record_widths_from_bytes_agree_with_the_csv_reader(data):
+    layout = csvbytes.layout(data, ",", '"')
+    reference = _reference(data)
+    if layout.judged:
+        assert reference == (layout.width, layout.ragged)
+    else:  # not judged: validate reads the records with the csv reader itself
+        assert b'"' in data or b"\r" in data
+
+
+def test_a_ragged_row_is_counted_then_located_by_the_reader(package):
+    header, rows = read_rows(package, "claims")
+    rows[2].append("one too many")
+    rows[5] = rows[5][:-1]
+    write_rows(package, "claims", header, rows)
+    check = next(c for c in validate(package).checks if c.check == "files")
+    assert sorted((p.rule, p.row) for p in check.problems) == [("ragged-row", 4), ("ragged-row", 7)]
+
+
+def _canonical(root, name: str) -> tuple[bool, bool]:
+    """(set-wise verdict, rewrite verdict) for one resource's file."""
+    package = schema.load_package(root)
+    resource = package.resource(name)
+    data = resource.file(root).read_bytes()
+    text = csvio.read_table(root, resource)
+    layout = csvbytes.layout(data, resource.dialect.delimiter, resource.dialect.quote_char)
+    by_count = structure._canonical_by_count(layout if layout.judged else None, text, resource)
+    return by_count, data == csvio.canonical_bytes(text, resource)
+
+
+def _bytes_edit(edit):
+    def apply(root):
+        path = root / "data" / "claims.csv"
+        path.write_bytes(edit(path.read_bytes()))
+
+    return apply
+
+
+def _swap_two_rows(root):
+    header, rows = read_rows(root, "claims")
+    rows[3], rows[4] = rows[4], rows[3]
+    write_rows(root, "claims", header, rows)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        _bytes_edit(lambda b: b),
+        _bytes_edit(lambda b: re.sub(rb"\n([^,\n\"]+),", rb'\n"\1",', b, count=1)),  # needless quotes
+        _bytes_edit(lambda b: b[:-1]),  # no final newline
+        _bytes_edit(lambda b: b + b"\n"),  # a blank line at the end
+        _bytes_edit(lambda b: b.replace(b"\n", b"\n\n", 1)),  # a blank line after the header
+        _swap_two_rows,
+    ],
+    ids=["canonical", "needless-quotes", "no-final-newline", "blank-end", "blank-inside", "unsorted"],
+)
+def test_canonical_form_by_count_agrees_with_the_rewrite(package, edit):
+    edit(package)
+    by_count, rewritten = _canonical(package, "claims")
+    # The count may send a canonical file to the rewrite, never pass a file the rewrite fails.
+    assert not by_count or rewritten
+    assert by_count == rewritten
+
+
+def test_canonical_file_with_quotes_and_line_breaks_passes_by_count(package):
+    set_cell(package, "claims", 3, "notes", 'a "quoted", two-line\nnote')
+    header, rows = read_rows(package, "claims")
+    write_rows(package, "claims", header, rows)  # the csv writer quotes as the package does
+    assert _canonical(package, "claims") == (True, True)
+
+
+def test_canonical_body_size_is_what_the_writer_writes():
+    values = ["plain", "with,comma", 'with "quote"', "two\nlines", "cr\rhere", "", None, "é ü", " lead"]
+    text = pl.DataFrame({"a": values, "b": list(reversed(values))})
+    written = text.write_csv(None, quote_style="necessary", null_value="", include_header=False)
+    empties = sum(1 for column in text.columns for v in text[column] if v == "")
+    # An empty text is written as a missing value (nothing), not as "" (csvio._text_column).
+    assert csvbytes.canonical_body_size(text, ",", '"') == len(written.encode()) - 2 * empties
+
+
+def test_failing_row_rules_are_located_with_their_rows(package):
+    set_cell(package, "claims", 4, "quote_start", "1_0")  # type-error
+    set_cell(package, "claims", 6, "quote_start", "-")  # type-error
+    header, rows = read_rows(package, "claims")
+    rows.insert(8, list(rows[7]))  # a repeated primary key, kept in key order
+    write_rows(package, "claims", header, rows)
+    check = next(c for c in validate(package).checks if c.check == "rows")
+    located = {(p.rule, p.row, p.column) for p in check.problems}
+    assert ("type-error", 4, "quote_start") in located
+    assert ("type-error", 6, "quote_start") in located
+    assert ("primary-key", 10, None) in located
+    assert {rule for rule, _, _ in located} <= {"type-error", "primary-key", "unique-error", "foreign-key"}
+
+
+def test_a_row_local_expectation_on_distinct_values_reports_every_row(package):
+    header, rows = read_rows(package, "claims")
+    blank_value = [n for n, r in enumerate(rows, start=2) if r[header.index("value")] == ""][:3]
+    for row in blank_value:
+        set_cell(package, "claims", row, "unit_id", "count")
+    suite = content.suites.read_suite(content.suites.suite_path(package, "claims"))
+    ctx = ValidationContext(root=package, package=schema.load_package(package), today=dt.date(2026, 1, 1))
+    typed = ctx.typed_table("claims")
+    # The unit rules read (unit_id, value): a few distinct pairs, not one frame row per claim.
+    assert any(
+        b.table is not None and b.frame.height < typed.height for b in content.suite_batches(suite, typed)
+    )
+    check = next(c for c in validate(package).checks if c.layer == "content" and c.check == "claims")
+    assert sorted(p.row for p in check.problems if p.rule == "unit-needs-value") == blank_value
+
+
+def test_gx_frame_hashing_is_off_on_the_pinned_version_only(monkeypatch):
+    import great_expectations as gx
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    monkeypatch.setattr(engine, "HASH_THRESHOLD", engine.HASH_THRESHOLD)  # restored after the test
+    hashed = []
+    original = engine.hash_pandas_dataframe
+    monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(len(df)) or original(df))
+    assert not content.skip_frame_hashing("2.0.0")  # another GX: left as it is
+    session = content._GXSession()
+    assert session.hashing_skipped == gx.__version__.startswith(content.HASHING_CHECKED_ON)
+    frame = pl.DataFrame({"quote": ["ok", " padded"]})
+    expectation = {
+        "type": "expect_column_values_to_not_match_regex",
+        "kwargs": {"column": "quote", "regex": r"^\s"},
+        "meta": {"rule": "r", "why": "w"},
+    }
+    suite = {"name": "t", "expectations": [expectation]}
+    (result,) = session.validate(suite, content.to_pandas(frame), {}, complete=False)
+    assert not result.success  # the verdict does not depend on the fingerprint
+    assert bool(hashed) != session.hashing_skipped
+
+
+def test_gx_without_the_pinned_constant_still_validates(monkeypatch, package):
+    from great_expectations.execution_engine import pandas_execution_engine as engine
+
+    monkeypatch.delattr(engine, "HASH_THRESHOLD")
+    assert not content.skip_frame_hashing(content.HASHING_CHECKED_ON[0] + "1")
+    monkeypatch.setattr(engine, "HASH_THRESHOLD", 1e9, raising=False)  # GX's own value: it hashes
+    monkeypatch.setattr(content, "skip_frame_hashing", lambda version: False)
+    set_cell(package, "claims", 5, "quote", lambda q: q + " ")
+    check = next(c for c in validate(package).checks if c.layer == "content" and c.check == "claims")
+    assert [(p.rule, p.row) for p in check.problems] == [("trimmed", 5)]
+
+
+def test_quotes_checked_set_wise_find_a_shifted_offset_in_accented_text(package):
+    header, rows = read_rows(package, "claims")
+    accented = next(n for n, r in enumerate(rows, start=2) if not r[header.index("quote")].isascii())
+    set_cell(package, "claims", accented, "quote_start", lambda s: str(int(s) + 1))
+    set_cell(package, "claims", accented, "quote_end", lambda s: str(int(s) + 1))
+    check = next(c for c in validate(package).checks if c.check == "claim-quotes")
+    assert [(p.rule, p.row) for p in check.problems] == [("quote-offsets", accented)]
+    assert "shifted by +1" in check.problems[0].message
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_package_reader_refuses_what_read_package_file_refuses(package, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    os.symlink(outside, package / "seeds" / "leak.txt")
+    inner = next(p for p in sorted((package / "seeds").iterdir()) if p.name != "leak.txt")
+    os.symlink(inner.name, package / "seeds" / "alias.txt")
+    reader = containment.PackageReader(package)
+    assert reader.read(f"seeds/{inner.name}") == inner.read_bytes()
+    assert reader.read("seeds/alias.txt") == inner.read_bytes()  # a link inside is followed
+    for relative in ("seeds/leak.txt", "../secret.txt", "seeds/missing.txt"):
+        with pytest.raises(Exception) as slow:
+            containment.read_package_file(package, relative)
+        with pytest.raises(type(slow.value)) as fast:
+            reader.read(relative)
+        assert str(fast.value) == str(slow.value)
+    entries = dict(containment.walk_files(package, "seeds"))
+    assert entries["seeds/leak.txt"].rule == containment.OUTSIDE
+    assert entries["seeds/alias.txt"] is None and entries[f"seeds/{inner.name}"] is None
+
+
+def test_partitioned_parquet_reads_back_in_duckdb(tmp_path):
+    out = tmp_path / "dist"
+    result = run_cli("build", "--root", str(REPO), "--out", str(out), "--partition-by", "unit_id")
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(out / "commitments.duckdb"), read_only=True)
+    for name in ("claims", "commitments", "units"):
+        files = str(out / "partitioned" / name / "**" / "*.parquet")
+        read = f"SELECT * FROM read_parquet('{files}', hive_partitioning = true)"
+        columns = [r[0] for r in con.execute(f"DESCRIBE {name}").fetchall()]
+        table = f"SELECT {', '.join(columns)} FROM {name}"
+        both = f"SELECT {', '.join(columns)} FROM ({read})"
+        compared = f"({table} EXCEPT ALL {both}) UNION ALL ({both} EXCEPT ALL {table})"
+        assert con.execute(f"SELECT count(*) FROM ({compared})").fetchall() == [(0,)]
+        assert any(p.name.startswith("unit_id=") for p in (out / "partitioned" / name).iterdir())
+
+
+def test_partition_by_an_unknown_column_is_refused_before_anything_is_written(tmp_path):
+    out = tmp_path / "dist"
+    result = run_cli("build", "--root", str(REPO), "--out", str(out), "--partition-by", "unit")
+    assert result.exit_code != 0
+    assert 'no resource has that column. Did you mean "unit_id"?' in result.output
+    assert not out.exists()
