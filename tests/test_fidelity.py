@@ -433,9 +433,17 @@ def test_rule_value_stated_in_quote(package):
     rejected_by(package, "value-stated-in-quote", f"claims:{row}:value_stated")
 
 
-def test_rule_value_not_in_quote_checks_the_qualifier(package):
+def test_rule_value_stated_in_quote_checks_the_qualifier(package):
     row = broken(package, "claims", "claim_id", "c002-strategy-jobs", qualifier="exactly")  # 'plus de 40.000'
-    rejected_by(package, "value-not-in-quote", f"claims:{row}:value")
+    rejected_by(package, "value-stated-in-quote", f"claims:{row}:value_stated")
+
+
+def test_rule_value_not_in_quote_checks_the_qualifier_of_a_claim_without_stated_form(package):
+    row = broken(package, "claims", "claim_id", "c002-strategy-jobs", qualifier="exactly", value_stated="")
+    run = rejected_by(package, "value-not-in-quote", f"claims:{row}:value")
+    assert ("value-needs-stated", f"claims:{row}:value_stated") in [
+        (p.rule, p.location()) for p in run.problems
+    ]
 
 
 def test_rule_value_needs_stated(package):

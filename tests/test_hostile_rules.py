@@ -152,11 +152,12 @@ def status_goes_back_from_achieved(root):
 @case
 def value_not_in_quote(root):
     # the quote reads "103% de taux de pénétration Internet"
-    row = edit(root, "claims", {"claim_id": "c001-internet-penetration"}, value="999")
+    # (without its stated form, so value-not-in-quote reads the whole quote)
+    row = edit(root, "claims", {"claim_id": "c001-internet-penetration"}, value="999", value_stated="")
     indicator = row_of(root, "indicators", {"indicator_id": "internet-penetration-rate"})
     return {
         ("content", "value-not-in-quote", f"claims:{row}:value"),
-        ("content", "value-stated-in-quote", f"claims:{row}:value_stated"),  # '103%' is not 999
+        ("content", "value-needs-stated", f"claims:{row}:value_stated"),
         # the indicator's 103 is no longer stated by any claim either
         ("content", "figure-quoted", f"indicators:{indicator}:value"),
     }
@@ -168,7 +169,6 @@ def value_in_the_wrong_unit(root):
     row = edit(root, "claims", {"claim_id": "c002-energy-16gw"}, value="16")
     commitment = row_of(root, "commitments", {"commitment_id": "energy-capacity-16gw-2030"})
     return {
-        ("content", "value-not-in-quote", f"claims:{row}:value"),
         ("content", "value-stated-in-quote", f"claims:{row}:value_stated"),
         ("content", "figure-quoted", f"commitments:{commitment}:target_value"),
     }
@@ -178,10 +178,7 @@ def value_in_the_wrong_unit(root):
 def value_is_a_year_of_the_quote(root):
     # "240.000 opportunités d'emploi prévues d'ici 2030": 2030 is the deadline, not a figure
     row = edit(root, "claims", {"claim_id": "c001-jobs-240000"}, value="2030")
-    return {
-        ("content", "value-not-in-quote", f"claims:{row}:value"),
-        ("content", "value-stated-in-quote", f"claims:{row}:value_stated"),
-    }
+    return {("content", "value-stated-in-quote", f"claims:{row}:value_stated")}
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

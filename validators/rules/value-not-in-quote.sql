@@ -4,10 +4,12 @@
 --   with no unit named ("103 %" states 103 percent; "11 milliards de dirhams" 11000000000 mad),
 --   qualified as the row says ("plus de 40.000" is more_than, "40.000" exactly).
 --   Correct the value, the unit or the qualifier, or quote the passage that states it; a count
---   made by the curator is not a figure the source states.
+--   made by the curator is not a figure the source states. A claim that gives value_stated is
+--   judged by value-stated-in-quote instead (the same figure, read where the quote writes it),
+--   so a wrong value is reported once and each quote is read by the figure grammar once.
 -- checks: claims
 SELECT 'claims' AS resource, k._row AS row_number, 'value' AS column_name,
        'the quote states ' || figures_stated(k.quote) AS detail
 FROM claims AS k
-WHERE k.value IS NOT NULL AND NOT states_value(k.quote, k.value, k.unit_id, k.qualifier)
+WHERE k.value IS NOT NULL AND k.value_stated IS NULL AND NOT states_value(k.quote, k.value, k.unit_id, k.qualifier)
 ORDER BY k._row
