@@ -158,14 +158,15 @@ class Shown:
     """A value as a page shows it: ``text``, or when there is none, a muted ``note`` saying why.
 
     ``disputed``: ``text`` is the range of figures the sources give, shown with the note.
-    ``beside``: the same figure as people read it, shown after ``text`` when ``text`` is the figure
-    as the source writes it (in language ``lang``).
+    ``stated``: ``text`` is the figure as the source writes it (in language ``lang``), kept on one
+    line; ``beside``: the same figure as people read it, when it reads differently.
     """
 
     text: str
     note: str = "not stated"
     disputed: bool = False
     beside: str = ""
+    stated: bool = False
     lang: str = ""
 
 
@@ -179,8 +180,11 @@ def target(data: SiteData, commitment: Row) -> Shown:
         model.TARGET_QUALIFIER,
     )
     if text:
-        stated, beside = model.stated_first(data.stated_target(cid), text)
-        return Shown(stated, beside=beside, lang=_claims_language(data, cid) if beside else "")
+        as_stated = data.stated_target(cid)
+        if not as_stated:
+            return Shown(text)
+        stated, beside = model.stated_first(as_stated, text)
+        return Shown(stated, beside=beside, stated=True, lang=_claims_language(data, cid))
     spread = data.disputed_range(cid)
     if spread:
         return Shown(spread, DISPUTED, True)
