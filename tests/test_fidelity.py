@@ -324,6 +324,8 @@ def test_summary_shows_the_range_and_the_stated_figures():
     jobs = next(line for line in result.output.splitlines() if "digital-jobs-2030" in line)
     assert "> 40 000 to 240 000 count (sources disagree)" in jobs and "240.000 / 40.000" in jobs
     assert "11 milliards de dirhams" in result.output and "16 GW" in result.output
+    energy = next(line for line in result.output.splitlines() if "energy-capacity-16gw-2030" in line)
+    assert "16 GW" in energy  # the target's own row, not only a claim elsewhere
 
 
 # --- dates with their precision ------------------------------------------------------------------------

@@ -17,6 +17,7 @@ import polars as pl
 from commitment_tracker import amounts
 from commitment_tracker.datapackage import csvio, paths, schema
 from commitment_tracker.errors import TrackerError
+from commitment_tracker.publish import summary
 from commitment_tracker.publish.site import passages
 from commitment_tracker.validation import provenance
 
@@ -70,6 +71,7 @@ class SiteData:
     aliases_by_source: dict[str, list[Row]] = field(default_factory=dict)
     aliases_by_actor: dict[str, list[Row]] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)  # parent commitment -> children
+    targets: dict[str, Row] = field(default_factory=dict)  # commitment_id -> commitment_targets row
 
     @property
     def descriptor(self) -> dict[str, Any]:
@@ -174,21 +176,34 @@ class SiteData:
         spelled = [a["alias"] for a in self.aliases_by_actor.get(actor_id, [])]
         return list(dict.fromkeys([self.actor_name(actor_id), *spelled]))
 
-    def disputed_range(self, commitment_id: str) -> tuple[float, float] | None:
-        """Lowest and highest figure the commitment's claims state in its unit, when its target is
-        blank because sources disagree on it (its claims take part in a discrepancy); else None.
+    def target(self, commitment_id: str) -> Row:
+        """The commitment's row of the view ``commitment_targets`` (database.py), the one definition
+        of a target that ``due-by`` and ``summary`` read too, with ``as_stated`` (summary.targets)."""
+        return self.targets[commitment_id]
 
-        One function so that a shared definition (a view of the database) can replace it.
-        """
-        c = self.commitments[commitment_id]
-        if c["target_value"] is not None or not c["unit_id"] or not self.is_disputed(commitment_id):
-            return None
-        values = [
-            v["value"]
-            for v in self.commitment_claims(commitment_id)
-            if v["value"] is not None and v["unit_id"] == c["unit_id"]
-        ]
-        return (min(values), max(values)) if len(set(values)) > 1 else None
+    def disputed_range(self, commitment_id: str) -> str:
+        """The figures the sources give for a disputed target, as a range read as people read it
+        (ends joined by an en dash: "more than 40 000", "240 000"); "" when the target is not
+        disputed or states no figure."""
+        t = self.target(commitment_id)
+        if not t["disputed"] or t["target_low"] is None:
+            return ""
+        unit_id = self.commitments[commitment_id]["unit_id"]
+        ends = [(t["target_low"], t["low_qualifier"]), (t["target_high"], t["high_qualifier"])]
+        texts = [self.amount(value, unit_id, qualifier, CLAIM_QUALIFIER) for value, qualifier in ends]
+        return amounts.RANGE.join(dict.fromkeys(texts))
+
+    def stated_target(self, commitment_id: str) -> str:
+        """The target as the quotes backing it write it ("11 milliards de dirhams"), when it is
+        not disputed; "" when no claim states it."""
+        t = self.target(commitment_id)
+        return "" if t["disputed"] else t["as_stated"] or ""
+
+    def claim_figure(self, claim: Row) -> tuple[str, str]:
+        """(the figure as the quote writes it, the figure as people read it) of a claim; the second
+        is "" when it reads the same as the first (16 GW), both "" for a claim without a figure."""
+        reading = self.amount(claim["value"], claim["unit_id"], claim["qualifier"], CLAIM_QUALIFIER)
+        return stated_first(claim["value_stated"] or "", reading)
 
     def claim_target(self, claim: Row) -> tuple[str, str]:
         """("commitment" | "indicator" | "event", id) for a claim."""
@@ -283,6 +298,15 @@ class SiteData:
             return (published.isoformat() if published else "9999", c["source_id"], c["quote_start"])
 
         return sorted(claims, key=key)
+
+
+def stated_first(stated: str, reading: str) -> tuple[str, str]:
+    """(what a page shows first, what it shows beside it): the figure as the source writes it, then
+    as people read it when that differs ("11 milliards de dirhams", "11 milliards MAD"); the
+    reading alone when the source's form is not known."""
+    if not stated:
+        return reading, ""
+    return stated, "" if amounts.unbreakable(stated) == reading else reading
 
 
 def _shorten(text: str, width: int) -> str:
@@ -415,4 +439,6 @@ def load(root: Path) -> SiteData:
         if commitment["parent_commitment_id"]:
             children[commitment["parent_commitment_id"]].append(cid)
     data.children = dict(children)
+    # Read once per build from the database's view, so the site, `due-by` and `summary` agree.
+    data.targets = {r["commitment_id"]: r for r in _records(summary.targets(root, package))}
     return data

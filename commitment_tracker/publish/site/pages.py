@@ -19,7 +19,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from commitment_tracker import amounts
 from commitment_tracker.publish.site import chart, markup, meta, model, passages, prose
 from commitment_tracker.publish.site.model import Row, SiteData
 
@@ -159,11 +158,16 @@ class Shown:
     """A value as a page shows it: ``text``, or when there is none, a muted ``note`` saying why.
 
     ``disputed``: ``text`` is the range of figures the sources give, shown with the note.
+    ``stated``: ``text`` is the figure as the source writes it (in language ``lang``), kept on one
+    line; ``beside``: the same figure as people read it, when it reads differently.
     """
 
     text: str
     note: str = "not stated"
     disputed: bool = False
+    beside: str = ""
+    stated: bool = False
+    lang: str = ""
 
 
 def target(data: SiteData, commitment: Row) -> Shown:
@@ -176,14 +180,23 @@ def target(data: SiteData, commitment: Row) -> Shown:
         model.TARGET_QUALIFIER,
     )
     if text:
-        return Shown(text)
+        as_stated = data.stated_target(cid)
+        if not as_stated:
+            return Shown(text)
+        stated, beside = model.stated_first(as_stated, text)
+        return Shown(stated, beside=beside, stated=True, lang=_claims_language(data, cid))
     spread = data.disputed_range(cid)
-    if spread is not None:
-        return Shown(
-            amounts.readable_range(*spread, data.unit(commitment["unit_id"]), no_break=True), DISPUTED, True
-        )
+    if spread:
+        return Shown(spread, DISPUTED, True)
     has_values = any(c["value"] is not None for c in data.commitment_claims(cid))
     return Shown("", DISPUTED if has_values and data.is_disputed(cid) else "none stated")
+
+
+def _claims_language(data: SiteData, cid: str) -> str:
+    """The language the commitment's quoted figures are written in, when they share one."""
+    stated = [c for c in data.commitment_claims(cid) if c["value_stated"]]
+    languages = {data.sources[c["source_id"]]["language"] for c in stated}
+    return languages.pop() if len(languages) == 1 else ""
 
 
 def claim_href(data: SiteData, claim: Row, depth: int) -> str:
@@ -306,9 +319,7 @@ def _index_row(data: SiteData, cid: str, current: Row) -> dict[str, Any]:
         "disputed": data.is_disputed(cid),
         "people": [(a, data.actor_name(a), ", ".join(roles)) for a, roles in people.items()],
         "target": target(data, c),
-        "target_sort": c["target_value"]
-        if c["target_value"] is not None
-        else (data.disputed_range(cid) or [""])[0],
+        "target_sort": data.target(cid)["target_low"] if data.target(cid)["target_low"] is not None else "",
         "n_sources": len(data.commitment_source_ids(cid)),
     }
 
