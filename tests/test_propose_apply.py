@@ -168,7 +168,7 @@ def test_apply_records_the_accepted_rows_and_prints_them(flow):
         ("centre-al-jazari-nador", "2026-09-15", "achieved", "in_operation")
     ]
     assert "`centre-al-jazari-nador / 2026-09-15`" in result.output
-    assert f"`{ACTOR} / {SPELLING}`" in result.output
+    assert f"`{ACTOR} / {SPELLING} / {flow['source']}`" in result.output
 
 
 def test_each_accepted_row_became_what_the_curator_decided(flow):
@@ -204,7 +204,7 @@ def test_diff_names_the_new_claims_status_and_alias(flow):
     for claim in new_rows(flow, "claims"):
         assert f"`{claim['claim_id']}`" in result.output
     assert "`centre-al-jazari-nador / 2026-09-15`" in result.output
-    assert f"`{ACTOR} / {SPELLING}`" in result.output
+    assert f"`{ACTOR} / {SPELLING} / {flow['source']}`" in result.output
 
 
 def test_the_new_claims_quote_the_archived_seed_at_their_offsets(flow):

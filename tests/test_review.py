@@ -42,6 +42,11 @@ def git(repo: Path, *args: str) -> str:
     return done.stdout
 
 
+def record(header: list[str], **values: str) -> list[str]:
+    """A CSV record in ``header``'s column order, blank where no value is given."""
+    return [values.get(column, "") for column in header]
+
+
 def edit_rows(root: Path, resource: str, edit) -> None:
     """Rewrite one table by hand: ``edit(header, rows)`` returns the new rows."""
     header, rows = read_rows(root, resource)
@@ -139,18 +144,25 @@ def scripted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
         lambda h, rows: sorted(
             [
                 *rows,
-                [
-                    "centre-al-jazari-nador",
-                    "2026-11-15",
-                    "in_progress",
-                    "in_operation",
-                    "",
-                    SOURCE,
-                    "",
-                    "Hm.",
-                ],
+                record(
+                    h,
+                    commitment_id="centre-al-jazari-nador",
+                    as_of="2026-11-15",
+                    status="in_progress",
+                    formality="in_operation",
+                    source_id=SOURCE,
+                    rationale="Hm.",
+                ),
                 # Slipped in before the latest status the base had: history rewritten, not appended.
-                ["ai-law", "2025-06-30", "announced", "announced", "", SOURCE, "", "Backdated."],
+                record(
+                    h,
+                    commitment_id="ai-law",
+                    as_of="2025-06-30",
+                    status="announced",
+                    formality="announced",
+                    source_id=SOURCE,
+                    rationale="Backdated.",
+                ),
             ]
         ),
     )
