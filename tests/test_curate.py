@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_package, read_rows, run_cli, set_cell
+from conftest import REPO, copy_package, pin_today, read_rows, run_cli, set_cell, snapshot
 
 from commitment_tracker.curation import atomic, curate, lock
 from commitment_tracker.publish import release
@@ -34,9 +34,7 @@ ARTICLE = (
 QUOTE = "Le centre Al Jazari de Nador a ouvert ses portes le 10 novembre 2026"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture
@@ -44,15 +42,6 @@ def article(tmp_path: Path) -> Path:
     path = tmp_path / "capture.txt"
     path.write_text(ARTICLE, encoding="utf-8", newline="")
     return path
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the package (hidden ones included), except the lock file, by relative path."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != lock.LOCK_NAME
-    }
 
 
 def rows(root: Path, resource: str) -> list[dict[str, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO, copy_package, read_rows, run_cli, set_cell, write_rows
+from conftest import REPO, copy_package, pin_today, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker.curation import curate
 from commitment_tracker.publish import release
@@ -18,9 +18,7 @@ from commitment_tracker.publish.diff import diff_folders
 TODAY = "2026-11-24"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, read_rows, run_cli, write_rows
+from conftest import REPO, read_rows, run_cli, snapshot, write_rows
 
-from commitment_tracker.curation import lock
 from commitment_tracker.validation.report import Problem
 
 PINNED_TODAY = "2026-11-24"
@@ -237,15 +236,6 @@ def test_changes_of_course_and_progress_are_not_backwards(package, monkeypatch):
 
 
 # --- curation refuses what the rules refuse ----------------------------------------------------
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the package but the lock file, which a curation command creates to wait on."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != lock.LOCK_NAME
-    }
 
 
 def test_add_commitment_dated_before_its_event_is_refused(package, monkeypatch):

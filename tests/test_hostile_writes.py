@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, pin_today
 
 from commitment_tracker.cli import cli
 from commitment_tracker.curation import atomic, curate, lock
@@ -31,9 +31,7 @@ VICTIM = b"a file outside the package that no command may touch\n"
 SECRET = "SECRET-TOKEN-4242 must never be printed"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture
