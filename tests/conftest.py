@@ -111,6 +111,18 @@ def set_cell(root: Path, resource: str, row: int, column: str, value: str | Call
     return old
 
 
+def edit(root: Path, resource: str, key: dict[str, str], **changes: str) -> int:
+    """Set cells of the record matching every ``key`` column; returns its row number (header = 1)."""
+    header, rows = read_rows(root, resource)
+    for n, record in enumerate(rows, start=2):
+        if all(record[header.index(k)] == v for k, v in key.items()):
+            for column, value in changes.items():
+                record[header.index(column)] = value
+            write_rows(root, resource, header, rows)
+            return n
+    raise AssertionError(f"{resource} has no row {key}")
+
+
 def run_cli(*args: str):
     result = CliRunner().invoke(cli, list(args))
     assert "Traceback" not in result.output, result.output

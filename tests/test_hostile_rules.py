@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, read_rows, run_cli, snapshot, write_rows
+from conftest import REPO, edit, read_rows, run_cli, snapshot, write_rows
 
 from commitment_tracker.validation.report import Problem
 
@@ -28,18 +28,6 @@ CASES: dict[str, Callable[[Path], Expected]] = {}
 def case(func: Callable[[Path], Expected]) -> Callable[[Path], Expected]:
     CASES[func.__name__.replace("_", "-")] = func
     return func
-
-
-def edit(root: Path, resource: str, key: dict[str, str], **changes: str) -> int:
-    """Set cells of the record matching every ``key`` column; returns its row number (header = 1)."""
-    header, rows = read_rows(root, resource)
-    for n, record in enumerate(rows, start=2):
-        if all(record[header.index(k)] == v for k, v in key.items()):
-            for column, value in changes.items():
-                record[header.index(column)] = value
-            write_rows(root, resource, header, rows)
-            return n
-    raise AssertionError(f"{resource} has no row {key}")
 
 
 def insert_status(root: Path, **values: str) -> int:
