@@ -524,15 +524,21 @@ def _figure(value: str | float | int | None, option: str, kind: str = "number") 
 # --- quotes ----------------------------------------------------------------------------------
 
 
+def quote_starts(text: str, quote: str) -> list[int]:
+    """Every offset where ``quote`` begins in ``text``, overlaps included: what --occurrence counts."""
+    starts = []
+    at = text.find(quote)
+    while at != -1:
+        starts.append(at)
+        at = text.find(quote, at + 1)
+    return starts
+
+
 def find_quote(seed_text: str, quote: str, occurrence: int | None, where: str) -> int:
     """Start offset of ``quote`` in the seed; CurationError with a hint when absent or ambiguous."""
     if not quote:
         raise CurationError("the quote is empty")
-    starts = []
-    at = seed_text.find(quote)
-    while at != -1:
-        starts.append(at)
-        at = seed_text.find(quote, at + 1)
+    starts = quote_starts(seed_text, quote)
     if not starts:
         hints = "; ".join(provenance.explain_absence(seed_text, quote))
         raise CurationError(f"the quote is not in {where}: {hints}")
