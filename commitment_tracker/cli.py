@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -686,13 +686,60 @@ occurrence_option = click.option(
 id_option = click.option("--id", "new_id", help="Id to use instead of the generated slug.")
 
 
+# add-source's description of a text, which `propose FILE` takes too: (option, required, default, help).
+SOURCE_FIELDS = (
+    ("--outlet", True, None, "Publication as the text names it; '' when it names none."),
+    ("--title", True, None, "Headline as printed in the text; '' when it has none."),
+    (
+        "--published-on",
+        True,
+        None,
+        "Publication date the text gives (YYYY-MM-DD); '' when it gives none (never guessed).",
+    ),
+    ("--author", False, None, "Byline as printed in the text."),
+    ("--url", False, None, "Address of the original article, only when the text states it."),
+    ("--genre", False, "news", "Kind of text (sources.genre in the codebook)."),
+    ("--language", False, "fr", "ISO 639-1 code of the text's language."),
+    ("--notes", False, None, "How fields were read from the page; what is missing."),
+)
+
+
+def source_options(command: Callable) -> Callable:
+    """add-source's options, in SOURCE_FIELDS' order."""
+    for name, required, default, text in reversed(SOURCE_FIELDS):
+        shown = default is not None
+        option = click.option(name, required=required, default=default, show_default=shown, help=text)
+        command = option(command)
+    return command
+
+
+def propose_source_options(command: Callable) -> Callable:
+    """The same options for `propose`, all optional and without defaults: they apply to a FILE only,
+    so propose tells a given option from an absent one, and names the missing required ones itself."""
+    for name, required, default, _ in reversed(SOURCE_FIELDS):
+        if name == "--published-on":
+            note = " (required; '' when the text gives none)"
+        else:
+            note = " (required)" if required else ""
+        shown = f"  [default: {default}]" if default is not None else ""
+        command = click.option(name, help=f"With a FILE: as add-source{note}{shown}.")(command)
+    return command
+
+
+@contextlib.contextmanager
+def _file_errors(doing: str | None = None) -> Iterator[None]:
+    """An OSError (a file that cannot be read or written) as a TrackerError: the user's to fix, not a
+    bug. ``doing`` (e.g. "cannot write X") goes before the system's reason; without it, its message."""
+    try:
+        yield
+    except OSError as exc:
+        raise TrackerError(f"{doing}: {exc.strerror or exc}" if doing else str(exc)) from None
+
+
 def _curate(action, /, *args, **kwargs) -> None:
     """Run one curation function and print what it added (its refusals are TrackerErrors)."""
-    try:
+    with _file_errors():
         outcome = action(*args, **kwargs)
-    except OSError as exc:
-        # A file of the package that cannot be read or written: the user's to fix, not a bug.
-        raise TrackerError(str(exc)) from None
     click.echo(outcome.render(), nl=False)
 
 
@@ -710,20 +757,7 @@ def _split(values: tuple[str, ...], parts: int, shape: str) -> list[tuple[str, .
 @cli.command("add-source")
 @root_option
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--outlet", required=True, help="Publication as the text names it; '' when it names none.")
-@click.option("--title", required=True, help="Headline as printed in the text; '' when it has none.")
-@click.option(
-    "--published-on",
-    required=True,
-    help="Publication date the text gives (YYYY-MM-DD); '' when it gives none (never guessed).",
-)
-@click.option("--author", help="Byline as printed in the text.")
-@click.option("--url", help="Address of the original article, only when the text states it.")
-@click.option(
-    "--genre", default="news", show_default=True, help="Kind of text (sources.genre in the codebook)."
-)
-@click.option("--language", default="fr", show_default=True, help="ISO 639-1 code of the text's language.")
-@click.option("--notes", help="How fields were read from the page; what is missing.")
+@source_options
 @id_option
 @dry_run_option
 def add_source(root: Path, file: Path, new_id: str | None, dry_run: bool, **fields: str | None) -> None:
@@ -996,14 +1030,7 @@ def set_status(root: Path, commitment: str, dry_run: bool, **fields) -> None:
     help="Also write the changeset (CSV, one row per proposal) here, for review and `apply`.",
 )
 @click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
-@click.option("--outlet", help="With a FILE: as add-source (required).")
-@click.option("--title", help="With a FILE: as add-source (required).")
-@click.option("--published-on", help="With a FILE: as add-source (required; '' when the text gives none).")
-@click.option("--author", help="With a FILE: as add-source.")
-@click.option("--url", help="With a FILE: as add-source.")
-@click.option("--genre", help="With a FILE: as add-source  [default: news].")
-@click.option("--language", help="With a FILE: as add-source  [default: fr].")
-@click.option("--notes", help="With a FILE: as add-source.")
+@propose_source_options
 @click.option("--id", "new_id", help="With a FILE: the new source's id instead of the generated slug.")
 def propose_command(
     root: Path, target: str, output_format: str, out: Path | None, force: bool, new_id: str | None, **archive
@@ -1041,10 +1068,8 @@ def propose_command(
                 f"{target} is a file to archive first, as add-source: pass {', '.join(missing)}"
             )
         given = {"genre": "news", "language": "fr", **given, "source_id": new_id}
-    try:
+    with _file_errors():
         result = proposing.propose(root, resolved, given)
-    except OSError as exc:
-        raise TrackerError(str(exc)) from None
     for note in result.notes:
         click.echo(note, err=True)
     click.echo(
@@ -1164,10 +1189,8 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
     """
     from commitment_tracker.publish import release as release_mod
 
-    try:
+    with _file_errors("cannot write the release files"):
         plan = release_mod.release(root, bump, since=since, dry_run=dry_run)
-    except OSError as exc:
-        raise TrackerError(f"cannot write the release files: {exc.strerror or exc}") from None
     click.echo(plan.render(dry_run), nl=False)
 
 

@@ -4,8 +4,10 @@ one validation of the real package per session (shared by every pytest-xdist wor
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import os
 import pickle
 import shutil
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from click.testing import CliRunner, Result
 from filelock import FileLock
 
 from commitment_tracker.cli import cli
+from commitment_tracker.curation import lock
 from commitment_tracker.validation import validate as validate_module
 from commitment_tracker.validation.report import Problem, Report
 
@@ -54,6 +57,31 @@ def copy_package(target: Path) -> Path:
     return target
 
 
+def pin_today(day: str):
+    """An autouse fixture pinning "today" ($COMMITMENTS_TODAY) to ``day`` for every test of the module
+    that assigns it (``pinned_today = pin_today(TODAY)``), so date rules are repeatable."""
+
+    @pytest.fixture(autouse=True)
+    def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("COMMITMENTS_TODAY", day)
+
+    return pinned_today
+
+
+def snapshot(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` (hidden ones included) by relative path, a symbolic link
+    by its target (not followed); the package lock, which taking it creates and holds no data, left out."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.name == lock.LOCK_NAME:
+            continue
+        if p.is_symlink():
+            out[p.relative_to(root).as_posix()] = f"link to {os.readlink(p)}"
+        elif p.is_file():
+            out[p.relative_to(root).as_posix()] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
     """A writable copy of the real package."""
@@ -81,6 +109,18 @@ def set_cell(root: Path, resource: str, row: int, column: str, value: str | Call
     record[index] = value(old) if callable(value) else value
     write_rows(root, resource, header, rows)
     return old
+
+
+def edit(root: Path, resource: str, key: dict[str, str], **changes: str) -> int:
+    """Set cells of the record matching every ``key`` column; returns its row number (header = 1)."""
+    header, rows = read_rows(root, resource)
+    for n, record in enumerate(rows, start=2):
+        if all(record[header.index(k)] == v for k, v in key.items()):
+            for column, value in changes.items():
+                record[header.index(column)] = value
+            write_rows(root, resource, header, rows)
+            return n
+    raise AssertionError(f"{resource} has no row {key}")
 
 
 def run_cli(*args: str):

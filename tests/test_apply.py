@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import copy_package, run_cli
+from conftest import copy_package, pin_today, run_cli, snapshot
 
 from commitment_tracker.curation import changeset, curate
 from commitment_tracker.validation.validate import validate
@@ -39,9 +39,7 @@ ARTICLE = (
 LINE = {"p001": 2, "p002": 3, "p003": 4, "p004": 5, "p005": 7, "p006": 8}
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -152,15 +150,6 @@ def write_changeset(folder: Path, rows: list[dict[str, object]], name: str = "re
     path = folder / name
     path.write_text(changeset.to_csv(rows), encoding="utf-8", newline="")
     return path
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under the package (hidden ones included), by relative path."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.is_symlink()
-    }
 
 
 def table(root: Path, resource: str, **where: str) -> list[dict[str, str]]:

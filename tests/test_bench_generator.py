@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, read_rows, run_cli, set_cell
+from conftest import REPO, pin_today, read_rows, run_cli, set_cell
 
 CLAIMS = 1000
 
@@ -42,9 +42,7 @@ def synthetic(generated: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(generated, tmp_path / "pkg"))
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COMMITMENTS_TODAY", "2026-01-01")
+pinned_today = pin_today("2026-01-01")
 
 
 def problems_of(root: Path) -> list[dict]:

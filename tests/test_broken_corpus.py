@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, read_rows, run_cli, set_cell, write_rows
+from conftest import REPO, edit, read_rows, run_cli, set_cell, write_rows
 from test_rowchecks_agree import row_problems, structure_problems
 
 from commitment_tracker.datapackage import schema
@@ -45,18 +45,6 @@ def row_of(root: Path, resource: str, column: str, value: str) -> int:
         if record[index] == value:
             return n
     raise AssertionError(f"{resource} has no {column}={value!r}")
-
-
-def edit(root: Path, resource: str, key: dict[str, str], **changes: str) -> int:
-    """Set cells of the record matching every ``key`` column; returns its row number."""
-    header, rows = read_rows(root, resource)
-    for n, record in enumerate(rows, start=2):
-        if all(record[header.index(k)] == v for k, v in key.items()):
-            for column, value in changes.items():
-                record[header.index(column)] = value
-            write_rows(root, resource, header, rows)
-            return n
-    raise AssertionError(f"{resource} has no row {key}")
 
 
 def delete(root: Path, resource: str, key: dict[str, str]) -> None:

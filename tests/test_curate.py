@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_package, read_rows, run_cli, set_cell
+from conftest import REPO, copy_package, pin_today, read_rows, run_cli, set_cell, snapshot
 
 from commitment_tracker.curation import atomic, curate, lock
 from commitment_tracker.publish import release
@@ -34,9 +34,7 @@ ARTICLE = (
 QUOTE = "Le centre Al Jazari de Nador a ouvert ses portes le 10 novembre 2026"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture
@@ -44,15 +42,6 @@ def article(tmp_path: Path) -> Path:
     path = tmp_path / "capture.txt"
     path.write_text(ARTICLE, encoding="utf-8", newline="")
     return path
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the package (hidden ones included), except the lock file, by relative path."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != lock.LOCK_NAME
-    }
 
 
 def rows(root: Path, resource: str) -> list[dict[str, str]]:
@@ -76,8 +65,9 @@ def refused(root: Path, *args: str) -> str:
     return result.output
 
 
-def add_source(root: Path, article: Path) -> str:
-    result = run_cli(
+def add_source_args(root: Path, article: Path, title: str, published_on: str = "2026-11-10") -> list[str]:
+    """The add-source command archiving ``article`` in ``root`` as a Hespress text."""
+    return [
         "add-source",
         str(article),
         "--root",
@@ -85,10 +75,20 @@ def add_source(root: Path, article: Path) -> str:
         "--outlet",
         "Hespress",
         "--title",
-        "Le centre Al Jazari ouvre à Nador",
+        title,
         "--published-on",
-        "2026-11-10",
-    )
+        published_on,
+    ]
+
+
+def set_status_args(commitment: str, as_of: str, source: str, status: str = "in_progress") -> list[str]:
+    """A set-status command with a placeholder rationale."""
+    options = {"--as-of": as_of, "--status": status, "--source": source, "--rationale": "x"}
+    return ["set-status", commitment, *(word for pair in options.items() for word in pair)]
+
+
+def add_source(root: Path, article: Path) -> str:
+    result = run_cli(*add_source_args(root, article, "Le centre Al Jazari ouvre à Nador"))
     assert result.exit_code == 0, result.output
     return added_id(result.output, "sources")
 
@@ -195,19 +195,7 @@ def test_source_claim_status_validate_diff_release(tmp_path, article):
 
 def test_dry_run_shows_the_rows_and_writes_nothing(package, article):
     before = snapshot(package)
-    result = run_cli(
-        "add-source",
-        str(article),
-        "--root",
-        str(package),
-        "--outlet",
-        "Hespress",
-        "--title",
-        "",
-        "--published-on",
-        "",
-        "--dry-run",
-    )
+    result = run_cli(*add_source_args(package, article, "", ""), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "Dry run: nothing written" in result.output
     assert re.search(r"^\+ sources  seed-\d{3}-hespress$", result.output, re.MULTILINE), result.output
@@ -441,19 +429,7 @@ def test_duplicate_seed_names_the_existing_source(package, tmp_path):
 
 def test_status_for_unknown_commitment(package):
     source = rows(package, "sources")[0]["source_id"]
-    out = refused(
-        package,
-        "set-status",
-        "centre-al-jazari-nadr",
-        "--as-of",
-        "2026-01-01",
-        "--status",
-        "achieved",
-        "--source",
-        source,
-        "--rationale",
-        "x",
-    )
+    out = refused(package, *set_status_args("centre-al-jazari-nadr", "2026-01-01", source, "achieved"))
     assert "unknown commitment 'centre-al-jazari-nadr'; did you mean 'centre-al-jazari-nador'" in out
 
 
@@ -472,19 +448,7 @@ def test_status_dates_must_move_forward_and_not_into_the_future(package, as_of, 
         "latest": latest["as_of"],
         "before-latest": (dt.date.fromisoformat(latest["as_of"]) - dt.timedelta(days=1)).isoformat(),
     }
-    out = refused(
-        package,
-        "set-status",
-        COMMITMENT,
-        "--as-of",
-        dates.get(as_of, as_of),
-        "--status",
-        "in_progress",
-        "--source",
-        latest["source_id"],
-        "--rationale",
-        "x",
-    )
+    out = refused(package, *set_status_args(COMMITMENT, dates.get(as_of, as_of), latest["source_id"]))
     assert message in out
     assert ("append-only" in out) == as_of.endswith("latest")
 
@@ -523,19 +487,7 @@ def test_status_values_are_checked(package, option, value, messages):
 def test_write_refused_when_the_package_is_already_invalid(package):
     set_cell(package, "units", 2, "dimension", "weight")
     latest = latest_status(package, COMMITMENT)
-    out = refused(
-        package,
-        "set-status",
-        COMMITMENT,
-        "--as-of",
-        "2026-11-01",
-        "--status",
-        "in_progress",
-        "--source",
-        latest["source_id"],
-        "--rationale",
-        "x",
-    )
+    out = refused(package, *set_status_args(COMMITMENT, "2026-11-01", latest["source_id"]))
     assert "the package is already invalid" in out and "commitments validate" in out
 
 
@@ -555,18 +507,7 @@ def test_write_interrupted_between_temp_write_and_rename_changes_nothing(package
         return real_replace(src, dst)
 
     monkeypatch.setattr(atomic.os, "replace", crash_after_first_file)
-    result = run_cli(
-        "add-source",
-        str(article),
-        "--root",
-        str(package),
-        "--outlet",
-        "Hespress",
-        "--title",
-        "T",
-        "--published-on",
-        "2026-11-10",
-    )
+    result = run_cli(*add_source_args(package, article, "T"))
     monkeypatch.undo()
     assert result.exit_code == 1 and "simulated crash" in result.output, result.output
     assert len(renamed) >= 2  # the first file had really been replaced before the crash
@@ -600,18 +541,7 @@ cli.main()
 @pytest.mark.subprocess
 def test_crash_midway_is_rolled_back_by_the_next_command(package, article):
     before = snapshot(package)
-    args = [
-        "add-source",
-        str(article),
-        "--root",
-        str(package),
-        "--outlet",
-        "Hespress",
-        "--title",
-        "T",
-        "--published-on",
-        "2026-11-10",
-    ]
+    args = add_source_args(package, article, "T")
     env = {**os.environ, "COMMITMENTS_TODAY": TODAY}
     crashed = subprocess.run(
         [sys.executable, "-c", CRASHING_CLI, str(package), *args], cwd=REPO, env=env, capture_output=True
@@ -624,21 +554,8 @@ def test_crash_midway_is_rolled_back_by_the_next_command(package, article):
 
     # A dry run writes nothing, so it does not roll back either: it says what is pending.
     latest = latest_status(package, COMMITMENT)
-    result = run_cli(
-        "set-status",
-        COMMITMENT,
-        "--root",
-        str(package),
-        "--as-of",
-        "2026-11-01",
-        "--status",
-        "in_progress",
-        "--source",
-        latest["source_id"],
-        "--rationale",
-        "x",
-        "--dry-run",
-    )
+    args = set_status_args(COMMITMENT, "2026-11-01", latest["source_id"])
+    result = run_cli(*args, "--root", str(package), "--dry-run")
     assert result.exit_code == 1, result.output
     assert "holds a write that was interrupted" in result.output
     assert "without --dry-run" in result.output

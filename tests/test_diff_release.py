@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO, copy_package, read_rows, run_cli, set_cell, write_rows
+from conftest import REPO, copy_package, pin_today, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker.curation import curate
 from commitment_tracker.publish import release
@@ -18,9 +18,7 @@ from commitment_tracker.publish.diff import diff_folders
 TODAY = "2026-11-24"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture
@@ -202,8 +200,9 @@ def test_diff_between_git_refs(tmp_path):
 # --- release ---------------------------------------------------------------------------------------
 
 
-def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
-    package, version = versioned(tmp_path)
+def add_status(package: Path) -> dict[str, str]:
+    """A new in_progress status row for the first status row's commitment, citing its source;
+    returns that first row."""
     header, records = read_rows(package, "status_updates")
     latest = dict(zip(header, records[0], strict=True))
     curate.set_status(
@@ -214,6 +213,12 @@ def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
         source=latest["source_id"],
         rationale="Work reported.",
     )
+    return latest
+
+
+def test_release_compares_with_the_git_tag_of_the_current_version(tmp_path):
+    package, version = versioned(tmp_path)
+    latest = add_status(package)
     result = run_cli("release", "--root", str(package), "--bump", "patch")
     assert result.exit_code == 0, result.output
     major, minor, patch = version.split(".")
@@ -287,16 +292,7 @@ def test_release_and_diff_find_the_release_without_a_tag(tmp_path):
     package, version = versioned(tmp_path)
     git(package, "tag", "-d", f"v{version}")
     release_commit = git(package, "rev-parse", "HEAD").strip()
-    header, records = read_rows(package, "status_updates")
-    latest = dict(zip(header, records[0], strict=True))
-    curate.set_status(
-        package,
-        latest["commitment_id"],
-        as_of="2026-11-20",
-        status="in_progress",
-        source=latest["source_id"],
-        rationale="Work reported.",
-    )
+    latest = add_status(package)
     git(package, "commit", "-q", "-am", "a new status")
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(package), str(clone)], check=True)

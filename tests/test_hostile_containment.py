@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_package, read_rows, run_cli, set_cell, write_rows
+from conftest import REPO, copy_package, pin_today, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker.publish.site.markup import esc, safe_url
 
@@ -30,9 +30,7 @@ OUTSIDE_RULE = "path-outside-package"
 NOT_REGULAR_RULE = "not-a-regular-file"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 # --- helpers ---------------------------------------------------------------------------------------

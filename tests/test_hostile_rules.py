@@ -14,9 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, read_rows, run_cli, write_rows
+from conftest import REPO, edit, read_rows, run_cli, snapshot, write_rows
 
-from commitment_tracker.curation import lock
 from commitment_tracker.validation.report import Problem
 
 PINNED_TODAY = "2026-11-24"
@@ -29,18 +28,6 @@ CASES: dict[str, Callable[[Path], Expected]] = {}
 def case(func: Callable[[Path], Expected]) -> Callable[[Path], Expected]:
     CASES[func.__name__.replace("_", "-")] = func
     return func
-
-
-def edit(root: Path, resource: str, key: dict[str, str], **changes: str) -> int:
-    """Set cells of the record matching every ``key`` column; returns its row number (header = 1)."""
-    header, rows = read_rows(root, resource)
-    for n, record in enumerate(rows, start=2):
-        if all(record[header.index(k)] == v for k, v in key.items()):
-            for column, value in changes.items():
-                record[header.index(column)] = value
-            write_rows(root, resource, header, rows)
-            return n
-    raise AssertionError(f"{resource} has no row {key}")
 
 
 def insert_status(root: Path, **values: str) -> int:
@@ -237,15 +224,6 @@ def test_changes_of_course_and_progress_are_not_backwards(package, monkeypatch):
 
 
 # --- curation refuses what the rules refuse ----------------------------------------------------
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of the package but the lock file, which a curation command creates to wait on."""
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != lock.LOCK_NAME
-    }
 
 
 def test_add_commitment_dated_before_its_event_is_refused(package, monkeypatch):

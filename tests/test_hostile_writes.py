@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, pin_today
 
 from commitment_tracker.cli import cli
 from commitment_tracker.curation import atomic, curate, lock
@@ -31,9 +31,7 @@ VICTIM = b"a file outside the package that no command may touch\n"
 SECRET = "SECRET-TOKEN-4242 must never be printed"
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 @pytest.fixture
@@ -111,18 +109,25 @@ def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
+def journal(*entries: dict) -> dict:
+    """A version-1 journal listing ``entries``."""
+    return {"journal_version": 1, "files": list(entries)}
+
+
+def plant_journal(package: Path, *entries: dict) -> None:
+    """Leave a journal of ``entries`` where a pending write's would be."""
+    atomic.journal_path(package).write_text(json.dumps(journal(*entries)), encoding="utf-8")
+
+
 def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str]]:
     """Hostile journal contents, each with the words the refusal must contain."""
     units = (package / "data" / "units.csv").read_bytes()
     pwned = b64(b"pwned\n")
     temp = "data/.units.csv.1-0123abcd.tmp"
 
-    def files(*entries: dict) -> dict:
-        return {"journal_version": 1, "files": list(entries)}
-
     return {
         "dotdot-path": (
-            files(
+            journal(
                 {
                     "path": "../outside/victim.txt",
                     "temp": "../outside/.victim.txt.1-0123abcd.tmp",
@@ -132,7 +137,7 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
             "\"path\" is not a plain relative path (no '..'",
         ),
         "absolute-path": (
-            files(
+            journal(
                 {
                     "path": str(outside / "victim.txt"),
                     "temp": str(outside / ".v.1-0123abcd.tmp"),
@@ -142,7 +147,7 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
             '"path" is an absolute path',
         ),
         "null-original-outside": (
-            files(
+            journal(
                 {
                     "path": "../outside/victim.txt",
                     "temp": "../outside/.victim.txt.1-0123abcd.tmp",
@@ -152,15 +157,15 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
             '"path" is not a plain relative path',
         ),
         "temp-outside": (
-            files({"path": "data/units.csv", "temp": "../outside/victim.txt", "original": b64(units)}),
+            journal({"path": "data/units.csv", "temp": "../outside/victim.txt", "original": b64(units)}),
             '"temp" is not the temporary name beside its file',
         ),
         "temp-absolute": (
-            files({"path": "data/units.csv", "temp": str(outside / "victim.txt"), "original": b64(units)}),
+            journal({"path": "data/units.csv", "temp": str(outside / "victim.txt"), "original": b64(units)}),
             '"temp" is not the temporary name beside its file',
         ),
         "hidden-inside": (
-            files(
+            journal(
                 {
                     "path": ".git/hooks/pre-commit",
                     "temp": ".git/hooks/..pre-commit.1-0123abcd.tmp",
@@ -170,7 +175,7 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
             '"path" is a hidden file',
         ),
         "not-owned": (
-            files(
+            journal(
                 {
                     "path": "validators/units.json",
                     "temp": "validators/.units.json.1-0123abcd.tmp",
@@ -180,27 +185,27 @@ def journal_entries(package: Path, outside: Path) -> dict[str, tuple[object, str
             '"path" is not a file the package owns',
         ),
         "dotdot-inside": (
-            files({"path": "data/../data/units.csv", "temp": temp, "original": b64(units)}),
+            journal({"path": "data/../data/units.csv", "temp": temp, "original": b64(units)}),
             '"path" is not a plain relative path',
         ),
         "missing-temp": (
-            files({"path": "data/units.csv", "original": b64(units)}),
+            journal({"path": "data/units.csv", "original": b64(units)}),
             'exactly "path", "temp" and "original"',
         ),
         "path-not-string": (
-            files({"path": 5, "temp": temp, "original": None}),
+            journal({"path": 5, "temp": temp, "original": None}),
             '"path" and "temp" must be strings',
         ),
         "original-not-base64": (
-            files({"path": "data/units.csv", "temp": temp, "original": "%%%"}),
+            journal({"path": "data/units.csv", "temp": temp, "original": "%%%"}),
             "not valid base64",
         ),
         "original-wrong-type": (
-            files({"path": "data/units.csv", "temp": temp, "original": 12}),
+            journal({"path": "data/units.csv", "temp": temp, "original": 12}),
             "base64 text or null",
         ),
         "duplicate-entry": (
-            files(
+            journal(
                 {"path": "data/units.csv", "temp": temp, "original": b64(units)},
                 {"path": "data/units.csv", "temp": temp, "original": pwned},
             ),
@@ -252,9 +257,7 @@ def test_journal_entry_through_a_symlinked_file_is_refused(package, outside):
     units.unlink()
     units.symlink_to(outside / "units.csv")
     entry = {"path": "data/units.csv", "temp": "data/.units.csv.1-0123abcd.tmp", "original": b64(b"pwned\n")}
-    atomic.journal_path(package).write_text(
-        json.dumps({"journal_version": 1, "files": [entry]}), encoding="utf-8"
-    )
+    plant_journal(package, entry)
     out = refused(package, outside, *set_status_args(package, "--dry-run"))
     assert '"path" passes through a symbolic link' in out and "outside the package" in out
 
@@ -274,9 +277,7 @@ def test_journal_entry_through_a_symlinked_folder_is_refused(package, outside):
         "temp": "seeds/.009_0123456789abcdef.txt.1-0123abcd.tmp",
         "original": None,
     }
-    atomic.journal_path(package).write_text(
-        json.dumps({"journal_version": 1, "files": [entry]}), encoding="utf-8"
-    )
+    plant_journal(package, entry)
     out = refused(package, outside, *set_status_args(package))
     assert '"path" passes through a symbolic link' in out
 
@@ -295,9 +296,7 @@ def test_journal_naming_a_folder_is_refused(package, outside, folder, words):
         target.unlink()
     target.mkdir()
     entry = {"path": "data/units.csv", "temp": "data/.units.csv.1-0123abcd.tmp", "original": b64(b"x\n")}
-    atomic.journal_path(package).write_text(
-        json.dumps({"journal_version": 1, "files": [entry]}), encoding="utf-8"
-    )
+    plant_journal(package, entry)
     out = refused(package, outside, *set_status_args(package))
     assert words in out
 
@@ -354,9 +353,7 @@ def test_release_refuses_a_planted_journal(package, outside):
         "temp": "../outside/.victim.txt.1-0123abcd.tmp",
         "original": None,
     }
-    atomic.journal_path(package).write_text(
-        json.dumps({"journal_version": 1, "files": [entry]}), encoding="utf-8"
-    )
+    plant_journal(package, entry)
     out = refused(package, outside, "release", "--bump", "patch")
     assert "is not a plain relative path" in out
 

@@ -18,9 +18,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import copy_package, run_cli
+from conftest import copy_package, run_cli, snapshot
 
-from commitment_tracker.curation import changeset, lock
+from commitment_tracker.curation import changeset
 from commitment_tracker.curation.proposing import dates, status
 from commitment_tracker.datapackage import schema
 
@@ -53,15 +53,6 @@ EXPECTED = [
 ]
 # Figures of the unrelated headlines and of the page script in the capture.
 NOT_PROPOSED = {9e6, 3e6, 40, 4000, 150}
-
-
-def snapshot(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``root`` (the package lock, which holds no data, left out)."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.name != lock.LOCK_NAME
-    }
 
 
 def seed_text(root: Path, source_id: str) -> str:

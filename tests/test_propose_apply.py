@@ -19,8 +19,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import copy_package, read_rows, run_cli, validate_cli, write_rows
-from test_propose import ARCHIVE, ARTICLE, seed_text, snapshot
+from conftest import copy_package, pin_today, read_rows, run_cli, snapshot, validate_cli, write_rows
+from test_propose import ARCHIVE, ARTICLE, seed_text
 
 TODAY = "2026-12-01"
 ACTOR = "amal-el-fallah-seghrouchni"
@@ -42,9 +42,7 @@ REVIEW = {
 ACCEPTED_FIGURES = ("2,5 milliards de dirhams", "240.000")
 
 
-@pytest.fixture(autouse=True)
-def pinned_today(monkeypatch):
-    monkeypatch.setenv("COMMITMENTS_TODAY", TODAY)
+pinned_today = pin_today(TODAY)
 
 
 def without_spelling(root: Path, actor: str, spelling: str) -> None:

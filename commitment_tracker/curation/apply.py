@@ -225,10 +225,7 @@ def _offset(p: Proposal, column: str) -> int:
 
 def _occurrence(text: str, quote: str, start: int) -> int:
     """Which occurrence of ``quote`` in ``text`` begins at ``start`` (1 = first), as find_quote counts."""
-    n, at = 1, text.find(quote)
-    while at != -1 and at < start:
-        n, at = n + 1, text.find(quote, at + 1)
-    return n
+    return 1 + sum(1 for at in curate.quote_starts(text, quote) if at < start)
 
 
 def _subject(p: Proposal) -> tuple[str, str]:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import difflib
 import hashlib
 import json
 import math
@@ -52,6 +51,7 @@ from commitment_tracker.datapackage import csvio, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
+from commitment_tracker.text import closest
 from commitment_tracker.validation import context, provenance
 from commitment_tracker.validation.report import Problem, Report
 from commitment_tracker.validation.rules import FIRST_RECORD_ROW
@@ -294,7 +294,7 @@ class Draft:
             if allowed is None or problem.value in map(str, allowed):
                 return None
             # The validator's message lists the allowed values; point at the one likely meant.
-            close = difflib.get_close_matches(problem.value, [str(v) for v in allowed], n=1)
+            close = closest(problem.value, map(str, allowed), cutoff=0.6)  # difflib's default, as before
             return f"did you mean {close[0]!r}?" if close else None
         if problem.rule == "foreign-key":
             for fk in resource.foreign_keys:
@@ -453,7 +453,7 @@ def _typed_row(resource: Resource, values: Mapping[str, object]) -> Row:
 
 
 def _unknown(what: str, value: str, candidates: set[str]) -> str:
-    close = difflib.get_close_matches(value, sorted(candidates), n=3, cutoff=0.5)
+    close = closest(value, sorted(candidates), n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return f"unknown {what} {value!r}{hint}"
 
@@ -524,15 +524,21 @@ def _figure(value: str | float | int | None, option: str, kind: str = "number") 
 # --- quotes ----------------------------------------------------------------------------------
 
 
+def quote_starts(text: str, quote: str) -> list[int]:
+    """Every offset where ``quote`` begins in ``text``, overlaps included: what --occurrence counts."""
+    starts = []
+    at = text.find(quote)
+    while at != -1:
+        starts.append(at)
+        at = text.find(quote, at + 1)
+    return starts
+
+
 def find_quote(seed_text: str, quote: str, occurrence: int | None, where: str) -> int:
     """Start offset of ``quote`` in the seed; CurationError with a hint when absent or ambiguous."""
     if not quote:
         raise CurationError("the quote is empty")
-    starts = []
-    at = seed_text.find(quote)
-    while at != -1:
-        starts.append(at)
-        at = seed_text.find(quote, at + 1)
+    starts = quote_starts(seed_text, quote)
     if not starts:
         hints = "; ".join(provenance.explain_absence(seed_text, quote))
         raise CurationError(f"the quote is not in {where}: {hints}")
@@ -688,52 +694,31 @@ def add_source(
 def add_claim(
     root: Path,
     *,
-    source: str,
-    quote: str,
-    commitment: str | None = None,
-    indicator: str | None = None,
-    event: str | None = None,
-    value: str | float | None = None,
-    unit: str | None = None,
-    qualifier: str | None = None,
-    speaker: str | None = None,
-    notes: str | None = None,
-    occurrence: int | None = None,
     discrepancy: str | None = None,
     disputes: Sequence[str] = (),
     discrepancy_kind: str | None = None,
     discrepancy_description: str | None = None,
-    claim_id: str | None = None,
     dry_run: bool = False,
+    **claim: str | float | int | None,
 ) -> Outcome:
     """Quote a passage of a source about one commitment, indicator or event; offsets are found.
+
+    ``claim`` holds the claim's fields, named as :func:`_claim` takes them: ``source`` and
+    ``quote``, one of ``commitment``, ``indicator`` or ``event``, and optionally ``value``,
+    ``unit``, ``qualifier``, ``speaker``, ``notes``, ``occurrence`` and ``claim_id``.
 
     A claim whose figure differs from another claim's on the same subject is only valid once a
     discrepancy links them, so the link is made in the same write: ``discrepancy`` joins an
     existing discrepancy; ``disputes`` (claim ids) records a new one of ``discrepancy_kind``,
     described by ``discrepancy_description``, between those claims and the new one.
     """
-    value = _figure(value, "--value")
+    claim["value"] = _figure(claim.get("value"), "--value")
     with transaction(root, dry_run=dry_run) as draft:
-        claim = _claim(
-            draft,
-            source=source,
-            quote=quote,
-            commitment=commitment,
-            indicator=indicator,
-            event=event,
-            value=value,
-            unit=unit,
-            qualifier=qualifier,
-            speaker=speaker,
-            notes=notes,
-            occurrence=occurrence,
-            claim_id=claim_id,
-        )
+        row = _claim(draft, **claim)
         if discrepancy or disputes:
             if discrepancy and disputes:
                 raise CurationError("pass either --discrepancy (an existing one) or --disputes (a new one)")
-            claims = [claim["claim_id"], *disputes]
+            claims = [row["claim_id"], *disputes]
             _discrepancy(draft, discrepancy_kind, discrepancy_description, claims, to=discrepancy)
         return draft.commit(dry_run)
 

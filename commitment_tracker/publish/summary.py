@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-from commitment_tracker import database
+from commitment_tracker import database, text
 from commitment_tracker.amounts import group_digits, unit_symbol
 from commitment_tracker.datapackage import csvio, schema
 
@@ -137,21 +137,17 @@ def commitments_table(tables: dict[str, pl.DataFrame], ranges: pl.DataFrame) -> 
     )
 
 
+def _cell(value: object) -> str:
+    return "yes" if value is True else "" if value is False or value is None else str(value)
+
+
 def _render_table(df: pl.DataFrame) -> list[str]:
-    cells = [[str(c) for c in df.columns]]
-    for rec in df.iter_rows():
-        cells.append(["yes" if v is True else "" if v is False or v is None else str(v) for v in rec])
-    widths = [max(len(row[i]) for row in cells) for i in range(len(df.columns))]
+    header = [str(c) for c in df.columns]
+    body = [[_cell(v) for v in rec] for rec in df.rows()]
+    widths = text.column_widths([header, *body])
     numeric = [df.schema[c].is_numeric() for c in df.columns]
-    lines = []
-    for n, row in enumerate(cells):
-        parts = [
-            v.rjust(w) if num and n else v.ljust(w) for v, w, num in zip(row, widths, numeric, strict=True)
-        ]
-        lines.append("  ".join(parts).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return lines
+    rows = [text.aligned(row, widths, numeric) for row in body]
+    return [text.aligned(header, widths), text.rule(widths), *rows]
 
 
 def render(root: Path) -> str:
