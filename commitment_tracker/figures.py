@@ -687,16 +687,22 @@ def states_figure(
     """
     windows = _windows(quote, stated)
     if windows is None:
-        return states_value(quote, value, unit_id, qualifier, stated)
+        windows = [(0, len(quote), None)]  # read whole, once
     lang = None
     for start, end, at in windows:
         window = quote[start:end]
-        if lang is None and ("billion" in window.lower() or "trillion" in window.lower()):
+        if lang is None and _names_billions(window):
             lang = "fr" if _looks_french(views(quote)[1]) else "en"
         for f in find_figures(window, lang or "en"):  # without "billion" the language changes nothing
-            if f.start == at and f.text == stated and _matches(f, value, unit_id, qualifier):
+            if (at is None or f.start == at) and f.text == stated and _matches(f, value, unit_id, qualifier):
                 return True
     return False
+
+
+def _names_billions(text: str) -> bool:
+    """Whether ``text`` has the only words whose value depends on the language (``_FRENCH_LARGE``)."""
+    lower = text.lower()
+    return "billion" in lower or "trillion" in lower
 
 
 def _windows(quote: str, stated: str) -> list[tuple[int, int, int]] | None:
