@@ -669,6 +669,64 @@ def states_value(
     return any(f.text == stated or stated is None for f in _stating(quote, value, unit_id, qualifier))
 
 
+# How much of the quote around a written figure (claims.value_stated) decides its reading: the
+# grammar looks at most 60 characters back from digits (_BEFORE_RE: "articles 3, 4 et 12"), a range's
+# low figure a few words before its high one ("entre 10 milliards et 20 milliards de dirhams"), and
+# scale and unit words a few words after. Cuts fall on whitespace, never inside a word.
+_WINDOW_BEFORE, _WINDOW_AFTER = 80, 40
+
+
+def states_figure(
+    quote: str, stated: str, value: float, unit_id: str | None, qualifier: str | None = None
+) -> bool:
+    """``states_value(quote, value, unit_id, qualifier, stated)``, reading only the text around each
+    place ``quote`` writes ``stated`` (the same verdict: tests/test_speed_paths2.py compares them).
+
+    A figure written as ``stated`` starts where ``stated`` occurs, so the figures elsewhere in a
+    long quote need not be read. ``billion``'s reading still comes from the whole quote's language.
+    """
+    windows = _windows(quote, stated)
+    if windows is None:
+        windows = [(0, len(quote), None)]  # read whole, once
+    lang = None
+    for start, end, at in windows:
+        window = quote[start:end]
+        if lang is None and _names_billions(window):
+            lang = "fr" if _looks_french(views(quote)[1]) else "en"
+        for f in find_figures(window, lang or "en"):  # without "billion" the language changes nothing
+            if (at is None or f.start == at) and f.text == stated and _matches(f, value, unit_id, qualifier):
+                return True
+    return False
+
+
+def _names_billions(text: str) -> bool:
+    """Whether ``text`` has the only words whose value depends on the language (``_FRENCH_LARGE``)."""
+    lower = text.lower()
+    return "billion" in lower or "trillion" in lower
+
+
+def _windows(quote: str, stated: str) -> list[tuple[int, int, int]] | None:
+    """(start, end, where ``stated`` starts inside) of the text around each occurrence of ``stated``;
+    None when they would add up to the whole quote (reading it once is then cheaper)."""
+    if not stated:
+        return None
+    windows, total = [], 0
+    at = quote.find(stated)
+    while at >= 0:
+        start = max(0, at - _WINDOW_BEFORE)
+        while start > 0 and not quote[start - 1].isspace():
+            start -= 1
+        end = min(len(quote), at + len(stated) + _WINDOW_AFTER)
+        while end < len(quote) and not quote[end].isspace():
+            end += 1
+        windows.append((start, end, at - start))
+        total += end - start
+        if total >= len(quote):
+            return None
+        at = quote.find(stated, at + 1)
+    return windows
+
+
 def stated_form(quote: str, value: float, unit_id: str | None, qualifier: str | None = None) -> str | None:
     """How ``quote`` writes ``value`` (claims.value_stated: "11 milliards de dirhams"), or None.
 
@@ -678,13 +736,15 @@ def stated_form(quote: str, value: float, unit_id: str | None, qualifier: str | 
 
 
 def _stating(quote: str, value: float, unit_id: str | None, qualifier: str | None) -> list[Figure]:
-    return [
-        f
-        for f in find_figures(quote)
-        if same_value(f.value, value)
+    return [f for f in find_figures(quote) if _matches(f, value, unit_id, qualifier)]
+
+
+def _matches(f: Figure, value: float, unit_id: str | None, qualifier: str | None) -> bool:
+    return (
+        same_value(f.value, value)
         and (f.unit_id is None or unit_id is None or f.unit_id == unit_id)
         and (qualifier is None or f.qualifier == qualifier)
-    ]
+    )
 
 
 def describe(figures: list[Figure]) -> str:

@@ -136,7 +136,7 @@ def _states_figure(
 
     if quote is None or value is None or stated is None:
         return None
-    return figures.states_value(quote, value, unit_id, qualifier, stated)
+    return figures.states_figure(quote, stated, value, unit_id, qualifier)
 
 
 def _figures_stated(quote: str | None) -> str | None:

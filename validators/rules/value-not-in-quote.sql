@@ -11,5 +11,8 @@
 SELECT 'claims' AS resource, k._row AS row_number, 'value' AS column_name,
        'the quote states ' || figures_stated(k.quote) AS detail
 FROM claims AS k
-WHERE k.value IS NOT NULL AND k.value_stated IS NULL AND NOT states_value(k.quote, k.value, k.unit_id, k.qualifier)
+-- The value reaches states_value only without value_stated (else NULL, answered at once): DuckDB
+-- may call the function before the other conditions, and at 10^6 read every claim with a value.
+WHERE k.value IS NOT NULL AND k.value_stated IS NULL
+  AND NOT states_value(k.quote, CASE WHEN k.value_stated IS NULL THEN k.value END, k.unit_id, k.qualifier)
 ORDER BY k._row
