@@ -380,6 +380,9 @@ def test_language_switch_shows_one_language_and_remembers_it(context, built):
     assert first_fr.is_visible() and first_en.is_visible()
     page.check("#lang-en")
     assert first_en.is_visible() and not first_fr.is_visible()
+    # The choice is kept in localStorage by the change handler: navigate once it is stored, so the
+    # test judges whether the next page restores it, not how fast the write lands.
+    page.wait_for_function("localStorage.getItem('commitments-lang') === 'en'", timeout=5000)
     page.goto((out / "context.html").as_uri())
     # The saved choice is restored by the page's script: wait for it (up to 5 s) rather than race it.
     from playwright.sync_api import expect
