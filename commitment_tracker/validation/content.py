@@ -410,8 +410,22 @@ def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
 
 # Modules GX imports at start-up for expectations no suite here uses: scipy.stats for the KL
 # divergence and Kolmogorov-Smirnov ones (about 1 s), altair for the KL divergence's charts (about
-# 0.3 s). GX only reads their attributes when such an expectation runs.
+# 0.2 s). GX only reads their attributes when such an expectation runs.
 DEFERRED_MODULES = ("scipy.stats", "altair")
+
+
+class _DeferredModule(importlib.util._LazyModule):
+    """The standard library's lazy module, except that reading ``__spec__`` does not load it.
+
+    ``import altair as alt`` on a module already in sys.modules reads its ``__spec__`` (to see
+    whether it is still being imported), which would load the plain lazy module at once. Python
+    3.11's ``_LazyModule`` is what this relies on; ``defer_unused_gx_imports`` checks it is there.
+    """
+
+    def __getattribute__(self, attr: str) -> Any:
+        if attr == "__spec__":
+            return object.__getattribute__(self, "__dict__")["__spec__"]
+        return importlib.util._LazyModule.__getattribute__(self, attr)
 
 
 def defer_unused_gx_imports() -> None:
@@ -434,6 +448,8 @@ def defer_unused_gx_imports() -> None:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
+        if type(module) is importlib.util._LazyModule:
+            module.__class__ = _DeferredModule
         parent, _, child = name.rpartition(".")
         if parent:
             # `from scipy import stats` reads the attribute; without it scipy's __getattr__ would import it.
