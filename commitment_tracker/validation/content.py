@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from commitment_tracker.datapackage import paths
 from commitment_tracker.validation import rules, suites
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
+from commitment_tracker.validation.figure_functions import FigureJudge
 from commitment_tracker.validation.report import CheckResult
 from commitment_tracker.validation.rules import FIRST_RECORD_ROW
 
@@ -211,10 +212,11 @@ def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult
             tables[resource.name] = ctx.typed_table(resource.name)
         except TableUnavailable as exc:
             unavailable[resource.name] = str(exc)
-    con = rules.connect(tables) if parsed else None
     texts = {name: ctx.text_table(name) for name in tables}
-    for rule in parsed:
-        checks.append(_check_rule(ctx, session, con, rule, texts, unavailable))
+    with FigureJudge() as judge:
+        con = rules.connect(tables, judge) if parsed else None
+        for rule in parsed:
+            checks.append(_check_rule(ctx, session, con, rule, texts, unavailable))
     return sorted(checks, key=lambda c: c.check)
 
 

@@ -43,6 +43,8 @@ from commitment_tracker import sqlheader
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.text import first_line
+from commitment_tracker.validation import figure_functions
+from commitment_tracker.validation.figure_functions import FigureJudge
 
 if TYPE_CHECKING:
     import duckdb
@@ -119,44 +121,30 @@ def referenced_tables(rule: Rule) -> set[str]:
         return set()  # the query itself will fail with DuckDB's message
 
 
-def _states_value(
-    quote: str | None, value: float | None, unit_id: str | None, qualifier: str | None
-) -> bool | None:
-    from commitment_tracker import figures
-
-    if quote is None or value is None:
-        return None
-    return figures.states_value(quote, value, unit_id, qualifier)
-
-
-def _states_figure(
-    quote: str | None, stated: str | None, value: float | None, unit_id: str | None, qualifier: str | None
-) -> bool | None:
-    from commitment_tracker import figures
-
-    if quote is None or value is None or stated is None:
-        return None
-    return figures.states_figure(quote, stated, value, unit_id, qualifier)
-
-
-def _figures_stated(quote: str | None) -> str | None:
-    from commitment_tracker import figures
-
-    return None if quote is None else figures.describe(figures.find_figures(quote))
-
-
-# name: (function, argument types, return type); NULL in, NULL out.
+# name: (function, argument types, return type); NULL in, NULL out. The functions live in
+# figure_functions.py, which runs them in worker processes on large packages.
 FUNCTIONS = {
-    "states_value": (_states_value, ["VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"], "BOOLEAN"),
-    "states_figure": (_states_figure, ["VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"], "BOOLEAN"),
-    "figures_stated": (_figures_stated, ["VARCHAR"], "VARCHAR"),
+    "states_value": (figure_functions.states_value, ["VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"], "BOOLEAN"),
+    "states_figure": (
+        figure_functions.states_figure,
+        ["VARCHAR", "VARCHAR", "DOUBLE", "VARCHAR", "VARCHAR"],
+        "BOOLEAN",
+    ),
+    "figures_stated": (figure_functions.figures_stated, ["VARCHAR"], "VARCHAR"),
 }
 
 
-def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
+def connect(
+    tables: Mapping[str, pl.DataFrame], judge: FigureJudge | None = None
+) -> duckdb.DuckDBPyConnection:
     """In-memory DuckDB holding each frame (plus ``_row``) as a table and the rule ``FUNCTIONS``,
-    then locked as a query connection is: a rule, like a query, only reads the loaded tables."""
+    then locked as a query connection is: a rule, like a query, only reads the loaded tables.
+
+    The functions answer DuckDB's batches through ``judge`` (in worker processes once the rows are
+    many); without one, in this process only. The caller closes the judge it passes.
+    """
     import polars as pl
+    import pyarrow as pa
 
     from commitment_tracker import database
 
@@ -167,9 +155,12 @@ def connect(tables: Mapping[str, pl.DataFrame]) -> duckdb.DuckDBPyConnection:
         )
         # String views: DuckDB reads the frame's own buffers, nothing is copied.
         con.register(name, numbered.to_arrow(compat_level=pl.CompatLevel.newest()))
+    judge = judge or figure_functions.FigureJudge(workers=1)
+    arrow_types = {"BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
     for name, (function, arguments, returns) in FUNCTIONS.items():
         # "special" null handling: the function itself sees NULLs (a claim without unit_id)
-        con.create_function(name, function, arguments, returns, null_handling="special")
+        batch = judge.function(function, arrow_types[returns])
+        con.create_function(name, batch, arguments, returns, type="arrow", null_handling="special")
     return database.lock(con)
 
 

@@ -1,0 +1,223 @@
+"""The figure grammar as SQL functions for the rules, run in worker processes on large packages.
+
+``states_value``, ``states_figure`` and ``figures_stated`` (see ``rules.py``) read quotes with the
+figure grammar (``figures.py``), pure Python at about 200 µs per quote: at 10^6 claims that is
+most of ``validate``. DuckDB hands each function a batch of rows (Arrow arrays, about 2,048 rows),
+and a ``FigureJudge`` answers the batch. The first ``PARALLEL_AFTER_ROWS`` rows are read in this
+process (a small package never pays for starting workers); after that each batch is split across
+one worker process per available core, while this process waits. The verdicts are the same either
+way (tests/test_figure_functions.py), only the wall time changes; CPU time grows by the workers'
+start-up (a few tenths of a second each).
+
+A worker is ``python -m commitment_tracker.validation.figure_worker``: a new interpreter that
+imports only this module and the grammar, reads pickled batches on its standard input and writes
+the answers on its standard output. ``multiprocessing`` is not used: its start methods either copy
+this process (fork: DuckDB's and polars' threads in whatever state they are in) or re-run the
+caller's main script (spawn, forkserver), which a Python user's script may not expect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+# Rows a judge reads in-process before it starts workers: about 4 s of grammar, against about
+# 0.3 s to start a worker (a new interpreter that imports the grammar).
+PARALLEL_AFTER_ROWS = 20_000
+
+
+def states_value(
+    quote: str | None, value: float | None, unit_id: str | None, qualifier: str | None
+) -> bool | None:
+    from commitment_tracker import figures
+
+    if quote is None or value is None:
+        return None
+    return figures.states_value(quote, value, unit_id, qualifier)
+
+
+def states_figure(
+    quote: str | None, stated: str | None, value: float | None, unit_id: str | None, qualifier: str | None
+) -> bool | None:
+    from commitment_tracker import figures
+
+    if quote is None or value is None or stated is None:
+        return None
+    return figures.states_figure(quote, stated, value, unit_id, qualifier)
+
+
+def figures_stated(quote: str | None) -> str | None:
+    from commitment_tracker import figures
+
+    return None if quote is None else figures.describe(figures.find_figures(quote))
+
+
+def apply_rows(function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """``function(*row)`` for each row: what a worker runs on its share of a batch."""
+    return [function(*row) for row in rows]
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+# The functions a worker may be asked to run, by name.
+WORKER_FUNCTIONS = ("states_value", "states_figure", "figures_stated")
+
+
+class WorkerError(RuntimeError):
+    """A worker stopped or answered something other than a list of verdicts."""
+
+
+class _Worker:
+    """One ``figure_worker`` process and its pipes."""
+
+    def __init__(self) -> None:
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        import commitment_tracker
+
+        # The worker imports the same code as this process, wherever it was imported from.
+        code_root = str(Path(commitment_tracker.__file__).resolve().parent.parent)
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")])),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "commitment_tracker.validation.figure_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a worker's failure comes back as WorkerError, then is redone here
+            env=env,
+        )
+
+    def send(self, name: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        import pickle
+
+        assert self.process.stdin is not None
+        pickle.dump((name, list(rows)), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+
+    def receive(self) -> list[Any]:
+        import pickle
+
+        assert self.process.stdout is not None
+        try:
+            status, answer = pickle.load(self.process.stdout)
+        except (EOFError, pickle.UnpicklingError) as exc:
+            raise WorkerError(f"a figure worker stopped (exit code {self.process.poll()})") from exc
+        if status != "ok" or not isinstance(answer, list):
+            raise WorkerError(f"a figure worker failed: {answer}")
+        return answer
+
+    def stop(self) -> None:
+        import subprocess
+
+        with contextlib.suppress(OSError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()  # end of input: the worker exits
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+class FigureJudge:
+    """Answers batches of rows with one of the functions above, in worker processes once the rows
+    seen pass ``parallel_after``. Use as a context manager: leaving it stops the workers."""
+
+    def __init__(self, workers: int | None = None, parallel_after: int = PARALLEL_AFTER_ROWS) -> None:
+        self.workers = available_cores() if workers is None else workers
+        self.parallel_after = parallel_after
+        self.rows_seen = 0
+        self.rows_in_workers = 0
+        self.error: BaseException | None = None  # why workers were given up, if they were
+        self._running: list[_Worker] = []
+        self._lock = threading.Lock()  # DuckDB may call from several of its threads
+
+    def __enter__(self) -> FigureJudge:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            running, self._running = self._running, []
+        for worker in running:
+            worker.stop()
+
+    def map(self, function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        with self._lock:
+            self.rows_seen += len(rows)
+            parallel = (
+                self.workers > 1 and self.rows_seen > self.parallel_after and len(rows) >= 2 * self.workers
+            )
+            if not parallel:
+                return apply_rows(function, rows)
+            try:
+                answers = self._in_workers(function, rows)
+            except (OSError, WorkerError) as exc:  # no worker could start, or one stopped
+                self._give_up(exc)
+                return apply_rows(function, rows)
+            self.rows_in_workers += len(rows)
+            return answers
+
+    def _in_workers(self, function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        if function.__name__ not in WORKER_FUNCTIONS or globals().get(function.__name__) is not function:
+            return apply_rows(function, rows)  # only this module's functions are known to workers
+        while len(self._running) < self.workers:
+            self._running.append(_Worker())
+        parts = _split(rows, len(self._running))
+        for worker, part in zip(self._running, parts, strict=False):
+            worker.send(function.__name__, part)
+        return list(
+            itertools.chain.from_iterable(w.receive() for w, _ in zip(self._running, parts, strict=False))
+        )
+
+    def _give_up(self, exc: BaseException) -> None:
+        """Read the rest in this process: the verdicts do not depend on where they are computed."""
+        running, self._running = self._running, []
+        for worker in running:
+            with contextlib.suppress(Exception):
+                worker.process.kill()
+                worker.stop()
+        self.workers = 1
+        self.error = exc
+
+    def function(self, function: Callable[..., Any], returns: pa.DataType) -> Callable[..., pa.Array]:
+        """A DuckDB vectorized (Arrow) function answering each batch with ``function``."""
+        import inspect
+
+        import pyarrow as pa
+
+        def batch(*columns):  # annotations left out: DuckDB evaluates them
+            rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
+            return pa.array(self.map(function, rows), type=returns)
+
+        # DuckDB counts the parameters from the signature: give it the function's, unannotated.
+        names = inspect.signature(function).parameters
+        batch.__signature__ = inspect.Signature(
+            [inspect.Parameter(n, inspect.Parameter.POSITIONAL_ONLY) for n in names]
+        )
+        return batch
+
+
+def _split(rows: Sequence[tuple[Any, ...]], parts: int) -> list[Sequence[tuple[Any, ...]]]:
+    size = -(-len(rows) // parts)
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
