@@ -19,6 +19,7 @@ from conftest import REPO, copy_package, read_rows, set_cell
 from commitment_tracker.datapackage import csvio, schema
 from commitment_tracker.validation import rules
 from commitment_tracker.validation.figure_functions import (
+    WORKER_FUNCTIONS,
     FigureJudge,
     WorkerError,
     figures_stated,
@@ -46,6 +47,12 @@ def _rows(root: Path) -> list[tuple]:
     return out
 
 
+def _read(function: object, rows: list[tuple]) -> int:
+    """How many rows have every argument ``function`` needs (the ones it does not answer NULL)."""
+    needed = WORKER_FUNCTIONS[function.__name__]
+    return sum(all(row[k] is not None for k in needed) for row in rows)
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("generated") / "pkg"
@@ -70,7 +77,8 @@ def test_workers_give_the_verdicts_of_this_process(source: str, generated: Path)
             assert any(v is True for v in here) or function is figures_stated
         processes = [w.process for w in judge._running]
         assert len(processes) == 2
-    assert judge.rows_in_workers == sum(map(len, by_function.values()))  # every batch went to workers
+    # every row with the arguments its function needs went to the workers (the others are NULL)
+    assert judge.rows_in_workers == sum(_read(f, args) for f, args in by_function.items())
     assert judge.error is None
     assert [p.returncode for p in processes] == [0, 0]  # leaving the judge ended its workers
 
@@ -122,5 +130,7 @@ def test_a_worker_that_stops_is_replaced_by_this_process():
         judge._running[0].process.wait()
         assert judge.map(states_figure, rows) == [states_figure(*r) for r in rows]
     assert (
-        judge.workers == 1 and isinstance(judge.error, OSError | WorkerError) and judge.rows_in_workers == 50
+        judge.workers == 1
+        and isinstance(judge.error, OSError | WorkerError)
+        and judge.rows_in_workers == _read(states_figure, rows[:50])
     )

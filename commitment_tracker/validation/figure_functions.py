@@ -71,8 +71,10 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-# The functions a worker may be asked to run, by name.
-WORKER_FUNCTIONS = ("states_value", "states_figure", "figures_stated")
+# The functions a worker may be asked to run, by name, with the arguments without which each
+# answers NULL at once: only rows that have them all are worth reading (DuckDB may call
+# states_value on every claim with a value although the rule passes it NULL for most).
+WORKER_FUNCTIONS = {"states_value": (0, 1), "states_figure": (0, 1, 2), "figures_stated": (0,)}
 
 
 class WorkerError(RuntimeError):
@@ -163,29 +165,33 @@ class FigureJudge:
             worker.stop()
 
     def map(self, function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
+        needed = (
+            WORKER_FUNCTIONS.get(function.__name__) if globals().get(function.__name__) is function else None
+        )
         with self._lock:
-            self.rows_seen += len(rows)
-            parallel = (
-                self.workers > 1 and self.rows_seen > self.parallel_after and len(rows) >= 2 * self.workers
-            )
-            if not parallel:
+            if needed is None:  # not one of this module's functions: workers do not know it
+                return apply_rows(function, rows)
+            read = [i for i, row in enumerate(rows) if all(row[k] is not None for k in needed)]
+            self.rows_seen += len(read)
+            if self.workers < 2 or self.rows_seen <= self.parallel_after or len(read) < 2 * self.workers:
                 return apply_rows(function, rows)
             try:
-                answers = self._in_workers(function, rows)
+                answers = self._in_workers(function.__name__, [rows[i] for i in read])
             except (OSError, WorkerError) as exc:  # no worker could start, or one stopped
                 self._give_up(exc)
                 return apply_rows(function, rows)
-            self.rows_in_workers += len(rows)
-            return answers
+            self.rows_in_workers += len(read)
+            out: list[Any] = [None] * len(rows)
+            for i, answer in zip(read, answers, strict=True):
+                out[i] = answer
+            return out
 
-    def _in_workers(self, function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
-        if function.__name__ not in WORKER_FUNCTIONS or globals().get(function.__name__) is not function:
-            return apply_rows(function, rows)  # only this module's functions are known to workers
+    def _in_workers(self, name: str, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
         while len(self._running) < self.workers:
             self._running.append(_Worker())
         parts = _split(rows, len(self._running))
         for worker, part in zip(self._running, parts, strict=False):
-            worker.send(function.__name__, part)
+            worker.send(name, part)
         return list(
             itertools.chain.from_iterable(w.receive() for w, _ in zip(self._running, parts, strict=False))
         )
