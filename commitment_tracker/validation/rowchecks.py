@@ -127,7 +127,6 @@ def _load(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
     con.register(view, frame.with_row_index(ROW, offset=2).to_arrow(compat_level=pl.CompatLevel.newest()))
     table = _Table(resource, present, frame.height, {})
     columns = [quote_ident(ROW)]
-    derived: list[str] = []  # typed columns computed by the view from stored ones
     for f in resource.fields:
         if f not in present:
             columns.append(f"NULL::{f.duckdb_type} AS {quote_ident(f.name)}")
@@ -141,21 +140,12 @@ def _load(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
             valid = f"{raw} NOT IN ({', '.join(map(quote_literal, bad))})" if bad else "true"
             typed = raw
         ok = f"CASE WHEN {missing} THEN NULL ELSE ({valid}) END"
-        raw_name, ok_name = quote_ident(f.name + ":raw"), quote_ident(f.name + ":ok")
-        columns.append(f"{raw} AS {raw_name}")
-        columns.append(f"{ok} AS {ok_name}")
-        if typed == raw:
-            # Text as written (a plain string): its typed value is the stored text itself, given
-            # by the view below rather than stored a second time (quotes and notes are most of
-            # the bytes at 10^6 claims).
-            derived.append(f"CASE WHEN {ok_name} THEN {raw_name} END AS {raw}")
-        else:
-            columns.append(f"CASE WHEN {ok} THEN {typed} END AS {raw}")
+        columns.append(f"{raw} AS {quote_ident(f.name + ':raw')}")
+        columns.append(f"{ok} AS {quote_ident(f.name + ':ok')}")
+        columns.append(f"CASE WHEN {ok} THEN {typed} END AS {raw}")
     blank = " AND ".join(_missing(resource, quote_ident(f.name)) for f in present) or "false"
     columns.append(f"({blank}) AS __blank")
-    stored = quote_ident(f"stored_{resource.name}")
-    con.execute(f"CREATE TEMP TABLE {stored} AS SELECT {', '.join(columns)} FROM {quote_ident(view)}")
-    con.execute(f"CREATE TEMP VIEW {table.sql_name} AS SELECT {', '.join(['*', *derived])} FROM {stored}")
+    con.execute(f"CREATE TEMP TABLE {table.sql_name} AS SELECT {', '.join(columns)} FROM {quote_ident(view)}")
     con.unregister(view)
     return table
 
