@@ -67,6 +67,12 @@ class _Table:
     present: list[Field]  # fields paired with a column of the file, in schema order
     rows: int
     fallback_notes: dict[str, list[tuple[str, str, str]]]  # field -> (value, rule, note)
+    text_fields: set[str] = dataclasses.field(default_factory=set)  # typed value = stored text
+
+    def raw(self, name: str, alias: str = "") -> str:
+        """SQL for the cell's text as written (``alias.`` before the columns when given)."""
+        stored = f"{alias}{quote_ident(name + ':raw')}"
+        return f"coalesce({stored}, {alias}{quote_ident(name)})" if name in self.text_fields else stored
 
     @property
     def sql_name(self) -> str:
@@ -140,7 +146,14 @@ def _load(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
             valid = f"{raw} NOT IN ({', '.join(map(quote_literal, bad))})" if bad else "true"
             typed = raw
         ok = f"CASE WHEN {missing} THEN NULL ELSE ({valid}) END"
-        columns.append(f"{raw} AS {quote_ident(f.name + ':raw')}")
+        stored_raw = raw
+        if typed == raw:
+            # Text kept as written: where it is valid its typed value is the text itself, so the
+            # text is stored once (quotes and notes are most of the bytes at 10^6 claims); ``:raw``
+            # keeps only what the typed value lost: the text of a missing or refused cell.
+            table.text_fields.add(f.name)
+            stored_raw = f"CASE WHEN {ok} THEN NULL ELSE {raw} END"
+        columns.append(f"{stored_raw} AS {quote_ident(f.name + ':raw')}")
         columns.append(f"{ok} AS {quote_ident(f.name + ':ok')}")
         columns.append(f"CASE WHEN {ok} THEN {typed} END AS {raw}")
     blank = " AND ".join(_missing(resource, quote_ident(f.name)) for f in present) or "false"
@@ -232,7 +245,8 @@ def _row_problems(
     add("blank-row", 0, "NULL", "NULL", "NULL", "__blank")
     for f in table.present:
         rank = 1 + order[f.name]
-        raw, ok, col = (quote_ident(f.name + s) for s in (":raw", ":ok", ""))
+        ok, col = (quote_ident(f.name + s) for s in (":ok", ""))
+        raw = table.raw(f.name)
         name = quote_literal(f.name)
         cell_where = f"NOT __blank AND {ok} IS NOT DISTINCT FROM"
         note = quote_literal(csvio.type_error_note(f.type, f.format))
@@ -288,7 +302,7 @@ def _row_problems(
         equal = " AND ".join(f"{a} IS NOT DISTINCT FROM {b}" for a, b in zip(src, ref, strict=True))
         if len(src) == 1:
             equal = f"{src[0]} = {ref[0]}"
-        raw_cells = " || ', ' || ".join(f"coalesce(s.{quote_ident(c + ':raw')}, '')" for c in fk.fields)
+        raw_cells = " || ', ' || ".join(f"coalesce({table.raw(c, 's.')}, '')" for c in fk.fields)
         note = (
             f'\'for "{", ".join(fk.fields)}": values "\' || {raw_cells} || '
             f'\'" not found in the lookup table "{fk.resource}" as "{", ".join(fk.reference_fields)}"\''
@@ -319,12 +333,21 @@ def _row_problems(
 def _failing(con: duckdb.DuckDBPyConnection, table: str, queries: list[tuple[str, str]]) -> list[str]:
     """The locating queries of the rules some row breaks, found by counting first.
 
-    Every rule is counted in one statement over the table: the rules on its own cells in one scan
-    (``count_if``), duplicates by distinct counts, foreign keys as anti-join subqueries. A valid
+    Every rule is counted first: the rules on its own cells in one scan (``count_if``), then
+    duplicates by distinct counts and foreign keys as anti-joins, one statement each. A valid
     table thus costs one pass and a few key scans, and no row is located unless a rule fails.
     """
-    (found,) = con.execute(f"SELECT {', '.join(count for _, count in queries)} FROM {table}").fetchall()
-    return [located for (located, _), n in zip(queries, found, strict=True) if n]
+    # The cell rules share one scan; each key, duplicate and reference count runs alone, so their
+    # hash tables (one per count, about the size of the key columns) never coexist in memory.
+    cheap = [i for i, (_, count) in enumerate(queries) if count.startswith("count_if(")]
+    found: dict[int, int] = {}
+    if cheap:
+        (counts,) = con.execute(f"SELECT {', '.join(queries[i][1] for i in cheap)} FROM {table}").fetchall()
+        found.update(zip(cheap, counts, strict=True))
+    for i, (_, count) in enumerate(queries):
+        if i not in found:
+            (found[i],) = con.execute(f"SELECT {count} FROM {table}").fetchone()
+    return [located for i, (located, _) in enumerate(queries) if found[i]]
 
 
 _SAME_AS = "'the same as in the row at position ' || __prev"
