@@ -91,24 +91,26 @@ def _fold_char(c: str) -> str:
 _FOLD_TABLE = {i: _fold_char(chr(i)) for i in (*range(0x80, 0x250), *range(0x1E00, 0x1F00))}
 
 
-# The same tables in the forms that translate fastest (str.translate pays an exception for each
-# character a dict does not map): pairs to replace, a list indexed by code point, and for text in
-# Latin-1 (most French and English) one byte table that folds and lowers at once.
+# The same tables in forms that are faster to apply (str.translate pays an exception for each
+# character a dict does not map): pairs to replace, the folded characters that change, and for
+# text in Latin-1 (most French and English) one byte table that folds and lowers at once.
 _PLAIN_PAIRS = [(chr(k), v) for k, v in _PLAIN_TABLE.items()]
-_FOLD_LIST = [_FOLD_TABLE.get(i, chr(i)) for i in range(max(_FOLD_TABLE) + 1)]
+_FOLDED = {chr(k): v for k, v in _FOLD_TABLE.items() if v != chr(k)}  # folding it again changes nothing
 
 
-def _views_slow(text: str) -> tuple[str, str]:
-    plain = text.translate(_PLAIN_TABLE)
-    fold = plain.translate(_FOLD_LIST).lower()
+def _fold(plain: str) -> str:
+    fold = plain
+    for char in _FOLDED.keys() & set(plain):
+        fold = fold.replace(char, _FOLDED[char])
+    fold = fold.lower()
     if len(fold) != len(plain):  # a character whose lower case is longer: fold one by one
         fold = "".join(map(_fold_char, plain))
-    return plain, fold
+    return fold
 
 
 # Lower case and accent folding are one character for one character in Latin-1 (no context: only
 # the Greek final sigma has one), so a byte table built from the general path is exact.
-_LATIN1_FOLD = bytes(ord(_views_slow(chr(i))[1]) for i in range(256))
+_LATIN1_FOLD = bytes(ord(_fold(chr(i).translate(_PLAIN_TABLE))) for i in range(256))
 
 
 def views(text: str) -> tuple[str, str]:
@@ -124,7 +126,7 @@ def views(text: str) -> tuple[str, str]:
     try:
         return plain, plain.encode("latin-1").translate(_LATIN1_FOLD).decode("latin-1")
     except UnicodeEncodeError:
-        return _views_slow(plain)
+        return plain, _fold(plain)
 
 
 # ---------------------------------------------------------------------------------------------
