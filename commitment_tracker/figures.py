@@ -173,27 +173,40 @@ _BEFORE_RE = re.compile(
     r"|(?P<code>(?:https?://|www\.)\S*|[=<>]=?\s*|\+))$"
 )
 
-# Most digits are no date and follow no keyword: a sieve run once per text finds the digits that
-# certainly are not such a span (most of them) without trying both regexes above at every place in
-# 60 characters around them. It errs only the other way: where it is unsure, _not_a_figure decides.
+
+def _trie(words: set[str]) -> str:
+    """An alternation of ``words`` as a tree of their common prefixes, which re tries much faster
+    than a flat list (same matches: each word, and nothing else, at each place)."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], set()).add(word[1:])
+    body = "|".join(re.escape(first) + _trie(rest) for first, rest in sorted(branches.items()))
+    if not body:
+        return ""
+    body = f"(?:{body})" if len(branches) > 1 else body
+    return f"(?:{body})?" if "" in words else body
+
+
+# Most digits are no date and follow no keyword: _NotFigures finds the digits that certainly are
+# in no such span (most of them) without trying both regexes above at every place in 60 characters
+# around them. It errs only the other way: where it is unsure, the two regexes decide as before.
 # A span of _NOT_FIGURES_RE, written without its look-aheads (a window's end may cut a span, which
 # they would then accept) and with its month read as a prefix (the window may cut the month too).
-_MONTH_PREFIX = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MAYBE_NOT_FIGURE_RE = re.compile(
-    rf"\d{{1,2}}{_DAY_SUFFIX}(?:\s*(?:-|et|and|au|to)\s*\d{{1,2}}{_DAY_SUFFIX})?\s+(?:de\s+)?(?:{_MONTH_PREFIX})"
+    # what each starts with, tried first because it is quick to refuse: one or two digits alone
+    # (dates, times), four (2025-07-01), a 0 (phone numbers) or digits after "+".
+    r"(?=\d{1,2}(?!\d)|\d{4}(?!\d)|0|(?<=\+))(?:"
+    rf"\d{{1,2}}{_DAY_SUFFIX}(?:\s*(?:-|et|and|au|to)\s*\d{{1,2}}{_DAY_SUFFIX})?\s+(?:de\s+)?{_trie(_MONTHS)}"
     r"|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}"
     r"|\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*(?P=sep)\s*\d{2}"
     r"|\d{1,2}\s?h|\d{1,2}:\d{2}"
     r"|(?:00|(?<=\+))\d{1,3}[\s.-]?(?:\(0\)\s?)?\d(?:[\s.-]?\d){6,}"
-    r"|0\d(?:[\s.-]?\d){8}"
+    r"|0\d(?:[\s.-]?\d){8})"
 )
 # A word _BEFORE_RE would answer on (a month, a word numbering a text, n°, §) starts a run of
 # letters with one of these; the word ends at the latest at the end of that run (and its dot).
-_KEYWORD_RE = re.compile(
-    r"(?<![a-z])(?:"
-    + "|".join(re.escape(w) for w in sorted(_TEXT_NUMBERS | _MONTHS, key=len, reverse=True))
-    + ")"
-)
+_KEYWORD_RE = re.compile(r"(?<![a-z])" + _trie(_TEXT_NUMBERS | _MONTHS))
 _LETTERS_BACK_RE = re.compile(r"[a-z]*")
 # Between such a word and the digits, _BEFORE_RE reads only spaces, "n°" and a list of numbers:
 # these characters (read backwards from the digits, on the reversed text).
@@ -326,20 +339,6 @@ _NUMBER_WORDS = (
     set(_WORD_SMALL) | _WORD_HUNDRED | _WORD_THOUSAND | set(_WORD_LARGE) | set(_APPROXIMATE)
     | {"dozen", "et", "and", "a", "demi", "demie", "half"}
 )  # fmt: skip
-
-
-def _trie(words: set[str]) -> str:
-    """An alternation of ``words`` as a tree of their common prefixes, which re tries much faster
-    than a flat list (same matches: each word, and nothing else, at each place)."""
-    branches: dict[str, set[str]] = {}
-    for word in words:
-        if word:
-            branches.setdefault(word[0], set()).add(word[1:])
-    body = "|".join(re.escape(first) + _trie(rest) for first, rest in sorted(branches.items()))
-    if not body:
-        return ""
-    body = f"(?:{body})" if len(branches) > 1 else body
-    return f"(?:{body})?" if "" in words else body
 
 
 _WORD_RE = re.compile(r"(?<![a-z0-9_])" + _trie(_NUMBER_WORDS) + r"(?![a-z0-9_])")
