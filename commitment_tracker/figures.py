@@ -47,6 +47,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -344,7 +345,7 @@ _NUMBER_WORDS = (
 _WORD_RE = re.compile(r"(?<![a-z0-9_])" + _trie(_NUMBER_WORDS) + r"(?![a-z0-9_])")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Number:
     start: int
     end: int
@@ -769,6 +770,9 @@ def _looks_french(fold: str) -> bool:
 # Public API
 
 
+_START = operator.attrgetter("start")
+
+
 def find_figures(text: str, lang: str | None = None) -> list[Figure]:
     """Every figure ``text`` states, in order of position.
 
@@ -779,7 +783,7 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
     rev = fold[::-1]  # what ends where a number starts is read backwards
     french = lang == "fr" if lang else _looks_french(fold)
     numbers = _digit_numbers(plain, fold, rev) + _word_numbers(fold, french)
-    numbers.sort(key=lambda n: n.start)
+    numbers.sort(key=_START)
     kept: list[_Number] = []
     for number in numbers:
         if kept and number.start < kept[-1].end:
