@@ -760,9 +760,16 @@ def _deadline(fold: str, start: int, end: int) -> int | None:
     return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
 
 
+# The commonest words of each language, as whole words.
+_FRENCH_WORDS = {"le", "la", "les", "des", "du", "de", "et", "est", "une", "pour", "dans", "sur"}
+_ENGLISH_WORDS = {"the", "of", "and", "is", "to", "for", "in", "on", "with", "by", "that"}
+_FRENCH_WORDS_RE = re.compile(r"(?<![a-z])" + _trie(_FRENCH_WORDS) + "(?![a-z])")
+_ENGLISH_WORDS_RE = re.compile(r"(?<![a-z])" + _trie(_ENGLISH_WORDS) + "(?![a-z])")
+
+
 def _looks_french(fold: str) -> bool:
-    french = len(re.findall(r"(?<![a-z])(?:le|la|les|des|du|de|et|est|une|pour|dans|sur)(?![a-z])", fold))
-    english = len(re.findall(r"(?<![a-z])(?:the|of|and|is|to|for|in|on|with|by|that)(?![a-z])", fold))
+    french = len(_FRENCH_WORDS_RE.findall(fold))
+    english = len(_ENGLISH_WORDS_RE.findall(fold))
     return french > english  # a tie (no words): "billion" is read as English, its commoner sense
 
 
