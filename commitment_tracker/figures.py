@@ -213,6 +213,7 @@ _LETTERS_BACK_RE = re.compile(r"[a-z]*")
 # these characters (read backwards from the digits, on the reversed text).
 _LIST_RUN_RE = re.compile(r"[\s\d°º./,\-adenot]*")
 _NO_RE = re.compile(r"n\s*[°º.o]")
+_URL_BEFORE_RE = re.compile(r"(?:https?://|www\.)\S*\n?\Z")  # _BEFORE_RE's URL, "$" spelled out
 
 _QUALIFIERS = [
     (
@@ -464,7 +465,7 @@ class _NotFigures:
         A code ("x <= 3", "+5") starts at most two characters before the run (its spaces).
         """
         fold, rev, low = self.fold, self.rev, max(0, start - 60)
-        if self.url:
+        if self.url and _URL_BEFORE_RE.search(fold, low, start):
             return low
         at = len(fold) - start
         listed = start - (_LIST_RUN_RE.match(rev, at).end() - at)  # where the run starts
