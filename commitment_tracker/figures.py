@@ -205,6 +205,7 @@ _MAYBE_NOT_FIGURE_RE = re.compile(
     r"|(?:00|(?<=\+))\d{1,3}[\s.-]?(?:\(0\)\s?)?\d(?:[\s.-]?\d){6,}"
     r"|0\d(?:[\s.-]?\d){8})"
 )
+_MAYBE_NOT_FIGURE_AT_RE = re.compile(rf"(?=\d)(?<!\d)(?={_MAYBE_NOT_FIGURE_RE.pattern})")  # at run starts
 # A word _BEFORE_RE would answer on (a month, a word numbering a text, n°, §) starts a run of
 # letters with one of these; the word ends at the latest at the end of that run (and its dot).
 _KEYWORD_RE = re.compile(r"(?<![a-z])" + _trie(_TEXT_NUMBERS | _MONTHS))
@@ -428,8 +429,7 @@ class _NotFigures:
         self.fold = fold
         self.rev = rev
         # The runs of digits where a span of _NOT_FIGURES_RE may start, even without its look-aheads.
-        runs = _DIGITS_RE.finditer(fold)
-        self.spans = [m.start() for m in runs if _MAYBE_NOT_FIGURE_RE.match(fold, m.start())]
+        self.spans = [m.start() for m in _MAYBE_NOT_FIGURE_AT_RE.finditer(fold)]
         self.url = "http://" in fold or "https://" in fold or "www." in fold
 
     def __call__(self, start: int) -> bool:
@@ -467,14 +467,13 @@ class _NotFigures:
         fold, rev, low = self.fold, self.rev, max(0, start - 60)
         if self.url and _URL_BEFORE_RE.search(fold, low, start):
             return low
-        at = len(fold) - start
-        listed = start - (_LIST_RUN_RE.match(rev, at).end() - at)  # where the run starts
+        # Positions in the reversed text: len(fold) - i is fold[i - 1] read backwards.
+        listed = len(fold) - _LIST_RUN_RE.match(rev, len(fold) - start).end()  # where the run starts
         word = listed
         if listed > 0 and fold[listed - 1] == "§":
             word = listed - 1
         elif listed > 0 and "a" <= fold[listed - 1] <= "z":
-            at = len(fold) - listed
-            word = listed - (_LETTERS_BACK_RE.match(rev, at).end() - at)
+            word = len(fold) - _LETTERS_BACK_RE.match(rev, len(fold) - listed).end()
         sure = (
             (word == listed or word < low or _KEYWORD_RE.match(fold, word) is None)
             and _NO_RE.search(fold, listed, start) is None
