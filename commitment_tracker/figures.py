@@ -747,9 +747,16 @@ def _ranges(numbers: list[_Number], fold: str) -> None:
 _SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
 
 
-def _sentences(fold: str) -> list[int]:
-    """Where each sentence starts (each runs to the next one's start, the last to the end)."""
-    return [0, *(match.end() for match in _SENTENCE_END_RE.finditer(fold))]
+# The same ends read backwards: "$" or a space after the mark is before it in the reversed text.
+_SENTENCE_END_BACK_RE = re.compile(r"\n|(?<!\S)[.!?;]")
+
+
+def _sentence(fold: str, rev: str, at: int) -> tuple[int, int]:
+    """(start, end) of the sentence ``fold[at]`` is in: from just after the last end of a sentence
+    before it (or the start of the text) to just after the next one (or the end of the text)."""
+    before = _SENTENCE_END_BACK_RE.search(rev, len(fold) - at)
+    after = _SENTENCE_END_RE.search(fold, at)
+    return len(fold) - before.start() if before else 0, after.end() if after else len(fold)
 
 
 def _deadline(fold: str, start: int, end: int) -> int | None:
@@ -802,16 +809,13 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
         kept.append(number)
     _ranges(kept, fold)
     figures = []
-    sentences: list[int] = []
-    deadlines: dict[int, int | None] = {}  # by sentence start
+    deadlines: dict[tuple[int, int], int | None] = {}  # by sentence
     for number in kept:
         if number.year:
             continue
-        sentences = sentences or _sentences(fold)
-        i = bisect.bisect_right(sentences, number.start) - 1
-        if sentences[i] not in deadlines:
-            end = sentences[i + 1] if i + 1 < len(sentences) else len(fold)
-            deadlines[sentences[i]] = _deadline(fold, sentences[i], end)
+        sentence = _sentence(fold, rev, number.start)
+        if sentence not in deadlines:
+            deadlines[sentence] = _deadline(fold, *sentence)
         figures.append(
             Figure(
                 start=number.start,
@@ -819,7 +823,7 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
                 value=number.value,
                 unit_id=number.unit_id,
                 qualifier=number.qualifier,
-                deadline_year=deadlines[sentences[i]],
+                deadline_year=deadlines[sentence],
                 text=text[number.start : number.end],
             )
         )
