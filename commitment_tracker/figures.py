@@ -209,10 +209,9 @@ _MAYBE_NOT_FIGURE_AT_RE = re.compile(rf"(?=\d)(?<!\d)(?={_MAYBE_NOT_FIGURE_RE.pa
 # A word _BEFORE_RE would answer on (a month, a word numbering a text, n°, §) starts a run of
 # letters with one of these; the word ends at the latest at the end of that run (and its dot).
 _KEYWORD_RE = re.compile(r"(?<![a-z])" + _trie(_TEXT_NUMBERS | _MONTHS))
-_LETTERS_BACK_RE = re.compile(r"[a-z]*")
 # Between such a word and the digits, _BEFORE_RE reads only spaces, "n°" and a list of numbers:
-# these characters (read backwards from the digits, on the reversed text).
-_LIST_RUN_RE = re.compile(r"[\s\d°º./,\-adenot]*")
+# a run of these characters (read backwards from the digits, on the reversed text), then letters.
+_BEFORE_BACK_RE = re.compile(r"[\s\d°º./,\-adenot]*([a-z]*)")
 _NO_RE = re.compile(r"n\s*[°º.o]")
 _URL_BEFORE_RE = re.compile(r"(?:https?://|www\.)\S*\n?\Z")  # _BEFORE_RE's URL, "$" spelled out
 
@@ -458,7 +457,7 @@ class _NotFigures:
         """Where _BEFORE_RE's leftmost match ending at ``start`` starts at the earliest, or None
         when no match could make the digits no figure.
 
-        Between a word and the digits _BEFORE_RE reads only characters of _LIST_RUN_RE, so such a
+        Between a word and the digits _BEFORE_RE reads only the run _BEFORE_BACK_RE reads, so such a
         word ends inside the run of them before the digits ("articles 3, 4 et 12": the run is
         " 3, 4 et "); the only keywords made of these characters are "no." and "n°", which _NO_RE
         finds. So the keyword, if any, is the run of letters that ends where the run starts.
@@ -467,17 +466,16 @@ class _NotFigures:
         fold, rev, low = self.fold, self.rev, max(0, start - 60)
         if self.url and _URL_BEFORE_RE.search(fold, low, start):
             return low
-        # Positions in the reversed text: len(fold) - i is fold[i - 1] read backwards.
-        listed = len(fold) - _LIST_RUN_RE.match(rev, len(fold) - start).end()  # where the run starts
-        word = listed
-        if listed > 0 and fold[listed - 1] == "§":
+        # The run, then the letters before it, read backwards: in the reversed text, position
+        # len(fold) - i is fold[i - 1].
+        back = _BEFORE_BACK_RE.match(rev, len(fold) - start)
+        listed, word = len(fold) - back.start(1), len(fold) - back.end(1)  # where the run, the word start
+        if listed == word and listed > 0 and fold[listed - 1] == "§":
             word = listed - 1
-        elif listed > 0 and "a" <= fold[listed - 1] <= "z":
-            word = len(fold) - _LETTERS_BACK_RE.match(rev, len(fold) - listed).end()
         sure = (
-            (word == listed or word < low or _KEYWORD_RE.match(fold, word) is None)
+            (listed == 0 or fold[listed - 1] not in "=<>+")  # "x <= 3", "+5", "+\n5"
+            and (word == listed or word < low or _KEYWORD_RE.match(fold, word) is None)
             and _NO_RE.search(fold, listed, start) is None
-            and (listed == 0 or fold[listed - 1] not in "=<>+")  # "x <= 3", "+5", "+\n5"
         )
         return None if sure else max(low, min(word, listed - 2))
 
