@@ -405,11 +405,11 @@ def _digit_numbers(plain: str, fold: str, rev: str) -> list[_Number]:
         pos = end
         if _glued_before(plain, start):
             continue
+        if plain[end - 2 : end] == ".0" and not plain_integer:
+            continue  # a version number: industrie 4.0, Web 3.0
         not_a_figure = not_a_figure or _NotFigures(fold, rev)
         if not_a_figure(start):
             continue
-        if plain[end - 2 : end] == ".0" and not plain_integer:
-            continue  # a version number: industrie 4.0, Web 3.0
         numbers.append(_Number(start, end, value, plain_integer))
     return numbers
 
@@ -457,8 +457,8 @@ class _NotFigures:
         """Where _BEFORE_RE's leftmost match ending at ``start`` starts at the earliest, or None
         when no match could make the digits no figure.
 
-        Between a word and the digits _BEFORE_RE reads only the run _BEFORE_BACK_RE reads, so such a
-        word ends inside the run of them before the digits ("articles 3, 4 et 12": the run is
+        Between a word and the digits _BEFORE_RE reads only characters of the run _BEFORE_BACK_RE
+        reads first, so such a word ends inside that run ("articles 3, 4 et 12": the run is
         " 3, 4 et "); the only keywords made of these characters are "no." and "n°", which _NO_RE
         finds. So the keyword, if any, is the run of letters that ends where the run starts.
         A code ("x <= 3", "+5") starts at most two characters before the run (its spaces).
