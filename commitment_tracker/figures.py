@@ -44,8 +44,10 @@ quantity whose unit the text gives elsewhere.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,17 +92,42 @@ def _fold_char(c: str) -> str:
 _FOLD_TABLE = {i: _fold_char(chr(i)) for i in (*range(0x80, 0x250), *range(0x1E00, 0x1F00))}
 
 
+# The same tables in forms that are faster to apply (str.translate pays an exception for each
+# character a dict does not map): pairs to replace, the folded characters that change, and for
+# text in Latin-1 (most French and English) one byte table that folds and lowers at once.
+_PLAIN_PAIRS = [(chr(k), v) for k, v in _PLAIN_TABLE.items()]
+_FOLDED = {chr(k): v for k, v in _FOLD_TABLE.items() if v != chr(k)}  # folding it again changes nothing
+
+
+def _fold(plain: str) -> str:
+    fold = plain
+    for char in _FOLDED.keys() & set(plain):
+        fold = fold.replace(char, _FOLDED[char])
+    fold = fold.lower()
+    if len(fold) != len(plain):  # a character whose lower case is longer: fold one by one
+        fold = "".join(map(_fold_char, plain))
+    return fold
+
+
+# Lower case and accent folding are one character for one character in Latin-1 (no context: only
+# the Greek final sigma has one), so a byte table built from the general path is exact.
+_LATIN1_FOLD = bytes(ord(_fold(chr(i).translate(_PLAIN_TABLE))) for i in range(256))
+
+
 def views(text: str) -> tuple[str, str]:
     """(plain, folded): spaces, apostrophes and dashes unified; folded is also lower case, no accents.
 
     Both have exactly one character for each character of ``text``, so a span found in either is a
     span of ``text``.
     """
-    plain = text.translate(_PLAIN_TABLE)
-    fold = plain.translate(_FOLD_TABLE).lower()
-    if len(fold) != len(plain):  # a character whose lower case is longer: fold one by one
-        fold = "".join(map(_fold_char, plain))
-    return plain, fold
+    plain = text
+    for char, replacement in _PLAIN_PAIRS:
+        if char in plain:
+            plain = plain.replace(char, replacement)
+    try:
+        return plain, plain.encode("latin-1").translate(_LATIN1_FOLD).decode("latin-1")
+    except UnicodeEncodeError:
+        return plain, _fold(plain)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,6 +174,47 @@ _BEFORE_RE = re.compile(
     r"|(?P<code>(?:https?://|www\.)\S*|[=<>]=?\s*|\+))$"
 )
 
+
+def _trie(words: set[str]) -> str:
+    """An alternation of ``words`` as a tree of their common prefixes, which re tries much faster
+    than a flat list (same matches: each word, and nothing else, at each place)."""
+    branches: dict[str, set[str]] = {}
+    for word in words:
+        if word:
+            branches.setdefault(word[0], set()).add(word[1:])
+    body = "|".join(re.escape(first) + _trie(rest) for first, rest in sorted(branches.items()))
+    if not body:
+        return ""
+    body = f"(?:{body})" if len(branches) > 1 else body
+    return f"(?:{body})?" if "" in words else body
+
+
+# Most digits are no date and follow no keyword: _NotFigures finds the digits that certainly are
+# in no such span (most of them) without trying both regexes above at every place in 60 characters
+# around them. It errs only the other way: where it is unsure, the two regexes decide as before.
+# A span of _NOT_FIGURES_RE, written without its look-aheads (a window's end may cut a span, which
+# they would then accept) and with its month read as a prefix (the window may cut the month too).
+_MAYBE_NOT_FIGURE_RE = re.compile(
+    # what each starts with, tried first because it is quick to refuse: one or two digits alone
+    # (dates, times), four (2025-07-01), a 0 (phone numbers) or digits after "+".
+    r"(?=\d{1,2}(?!\d)|\d{4}(?!\d)|0|(?<=\+))(?:"
+    rf"\d{{1,2}}{_DAY_SUFFIX}(?:\s*(?:-|et|and|au|to)\s*\d{{1,2}}{_DAY_SUFFIX})?\s+(?:de\s+)?{_trie(_MONTHS)}"
+    r"|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}"
+    r"|\d{1,2}\s*(?P<sep>[/.-])\s*\d{1,2}\s*(?P=sep)\s*\d{2}"
+    r"|\d{1,2}\s?h|\d{1,2}:\d{2}"
+    r"|(?:00|(?<=\+))\d{1,3}[\s.-]?(?:\(0\)\s?)?\d(?:[\s.-]?\d){6,}"
+    r"|0\d(?:[\s.-]?\d){8})"
+)
+_MAYBE_NOT_FIGURE_AT_RE = re.compile(rf"(?=\d)(?<!\d)(?={_MAYBE_NOT_FIGURE_RE.pattern})")  # at run starts
+# A word _BEFORE_RE would answer on (a month, a word numbering a text, n°, §) starts a run of
+# letters with one of these; the word ends at the latest at the end of that run (and its dot).
+_KEYWORD_RE = re.compile(r"(?<![a-z])" + _trie(_TEXT_NUMBERS | _MONTHS))
+# Between such a word and the digits, _BEFORE_RE reads only spaces, "n°" and a list of numbers:
+# a run of these characters (read backwards from the digits, on the reversed text), then letters.
+_BEFORE_BACK_RE = re.compile(r"[\s\d°º./,\-adenot]*([a-z]*)")
+_NO_RE = re.compile(r"n\s*[°º.o]")
+_URL_BEFORE_RE = re.compile(r"(?:https?://|www\.)\S*\n?\Z")  # _BEFORE_RE's URL, "$" spelled out
+
 _QUALIFIERS = [
     (
         MORE_THAN,
@@ -171,7 +239,27 @@ _QUALIFIERS = [
 ]
 # "autour de" is "about" before a figure, except where it means "built around".
 _STRUCTURE_RE = re.compile(r"(?:articul|organis|structur|tourn|centr)[a-z]*\s+autour\s+de\s*$")
-_QUALIFIER_RE = [(q, re.compile(rf"(?<![a-z])(?:{words})\s*$")) for q, words in _QUALIFIERS]
+
+
+def _spelled(words: str) -> list[str]:
+    """The words an alternation of _QUALIFIERS stands for ("superieure? a": two of them)."""
+    spelled = []
+    for word in words.split("|"):
+        if "?" in word:
+            i = word.index("?")
+            spelled += [word[: i - 1] + word[i + 1 :], word[:i] + word[i + 1 :]]
+        else:
+            spelled.append(word)
+    return spelled
+
+
+# The qualifier the 30 characters before a figure end with, read backwards on the reversed text:
+# one anchored match instead of a search at each of 30 places for each kind. The kinds are tried
+# in the order of _QUALIFIERS, the first that ends the window wins.
+_BACKWARDS = "|".join(
+    f"(?P<{kind}>" + "|".join(re.escape(word[::-1]) for word in _spelled(w)) + ")" for kind, w in _QUALIFIERS
+)
+_QUALIFIER_BACK_RE = re.compile(rf"\s*(?:{_BACKWARDS})(?![a-z])")
 
 # Deadline cues on the folded text; group 1 is the year.
 _DEADLINE_RE = re.compile(
@@ -228,6 +316,11 @@ _UNIT_AFTER = [
     (r"(?:téra|tera|giga|méga|mega|kilo)?watts?(?![a-zA-Z])", "w", None),
 ]
 _UNIT_AFTER_RE = [(re.compile(rf"\s*(?:{p})"), u, m) for p, u, m in _UNIT_AFTER]
+# All of them at once, in the same order; each starts with a character that is no space, so the
+# alternative that matches first is the first unit that matches alone.
+_ANY_UNIT_AFTER_RE = re.compile(
+    r"\s*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _, _) in enumerate(_UNIT_AFTER)) + ")"
+)
 _PREFIX_MULTIPLIER = {"k": 1e3, "kilo": 1e3, "M": 1e6, "mega": 1e6, "méga": 1e6, "G": 1e9, "giga": 1e9,
                       "T": 1e12, "tera": 1e12, "téra": 1e12}  # fmt: skip
 # "11 milliards de dirhams", "5 millions of dollars": a unit word after de/d'/of, only after a scale.
@@ -235,8 +328,10 @@ _OF_RE = re.compile(r"\s+(?:de|d'|of)\s*")
 # A currency written before the figure: "$5M", "MAD 11bn", "€3", "USD 5 million".
 _UNIT_BEFORE_RE = re.compile(r"(?:(?P<usd>US\$|\$|USD)|(?P<eur>€|EUR)|(?P<mad>MAD|DH))\s?$")
 _UNIT_BEFORE = {"usd": "usd", "eur": "eur", "mad": "mad"}
+_CURRENCY_CHARS = set("$€DRH")  # one of them is in each currency _UNIT_BEFORE_RE reads
 
 _DIGITS_RE = re.compile(r"\d+")
+_NUMERAL_RE = re.compile(r"(\d+)((?:[ '.,]\d+)*)")  # where _read_digits may join groups
 _SPACE_SEPARATORS = " '"
 _MARKS = ".,"
 # The words a number in words can be made of (a word glued to "_" or a digit is part of a name,
@@ -246,12 +341,12 @@ _NUMBER_WORDS = (
     set(_WORD_SMALL) | _WORD_HUNDRED | _WORD_THOUSAND | set(_WORD_LARGE) | set(_APPROXIMATE)
     | {"dozen", "et", "and", "a", "demi", "demie", "half"}
 )  # fmt: skip
-_WORD_RE = re.compile(
-    r"(?<![a-z0-9_])(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")(?![a-z0-9_])"
-)
 
 
-@dataclass
+_WORD_RE = re.compile(r"(?<![a-z0-9_])" + _trie(_NUMBER_WORDS) + r"(?![a-z0-9_])")
+
+
+@dataclass(slots=True)
 class _Number:
     start: int
     end: int
@@ -297,49 +392,109 @@ def _read_digits(plain: str, start: int) -> tuple[int, float, bool]:
     return end, float("".join(groups)), len(groups) == 1
 
 
-def _digit_numbers(plain: str, fold: str) -> list[_Number]:
+def _digit_numbers(plain: str, fold: str, rev: str) -> list[_Number]:
     numbers = []
     pos = 0
-    while (match := _DIGITS_RE.search(plain, pos)) is not None:
+    not_a_figure = None
+    while (match := _NUMERAL_RE.search(plain, pos)) is not None:
         start = match.start()
-        end, value, plain_integer = _read_digits(plain, start)
+        if match.group(2):
+            end, value, plain_integer = _read_digits(plain, start)
+        else:  # no separator followed by digits: the digits alone
+            end, value, plain_integer = match.end(), float(match.group(1)), True
         pos = end
-        if _glued_before(plain, start) or _not_a_figure(fold, start):
+        if _glued_before(plain, start):
             continue
         if plain[end - 2 : end] == ".0" and not plain_integer:
             continue  # a version number: industrie 4.0, Web 3.0
+        not_a_figure = not_a_figure or _NotFigures(fold, rev)
+        if not_a_figure(start):
+            continue
         numbers.append(_Number(start, end, value, plain_integer))
     return numbers
 
 
-def _not_a_figure(fold: str, start: int) -> bool:
-    """Whether the digits at ``start`` are part of a date, time, phone number, article number…
+class _NotFigures:
+    """Which digits of one text are part of a date, time, phone number, article number…
 
-    Only spans around these digits are looked at: on a whole text, dozens of month names and
-    keywords would be tried at every character.
+    Only spans around the digits are looked at: on a whole text, dozens of month names and keywords
+    would be tried at every character. What can be read once for the whole text is read once: where
+    runs of digits start, the text reversed (to read what ends at the digits, backwards).
     """
-    window = max(0, start - _NOT_FIGURES_WINDOW), start + _NOT_FIGURES_WINDOW
-    for m in _NOT_FIGURES_RE.finditer(fold, *window):
-        if (
-            m.start() <= start < m.end()
-            and (m.group("month") is None or m.group("month") in _MONTHS)
-            and (m.start() == 0 or not fold[m.start() - 1].isdigit())
-        ):
+
+    __slots__ = ("fold", "rev", "spans", "url")
+
+    def __init__(self, fold: str, rev: str) -> None:
+        self.fold = fold
+        self.rev = rev
+        # The runs of digits where a span of _NOT_FIGURES_RE may start, even without its look-aheads.
+        self.spans = [m.start() for m in _MAYBE_NOT_FIGURE_AT_RE.finditer(fold)]
+        self.url = "http://" in fold or "https://" in fold or "www." in fold
+
+    def __call__(self, start: int) -> bool:
+        """Whether the digits at ``start`` are not a figure."""
+        # A span that counts starts at a run of digits at most 30 before the digits.
+        spans = self.spans
+        i = bisect.bisect_left(spans, start - _NOT_FIGURES_WINDOW) if spans else 0
+        if i < len(spans) and spans[i] <= start and self._in_span(start):
             return True
-    before = _BEFORE_RE.search(fold, max(0, start - 60), start)
-    if before is None:
+        pos = self._before_from(start)
+        return pos is not None and self._after_word(start, pos)
+
+    def _in_span(self, start: int) -> bool:
+        fold = self.fold
+        window = max(0, start - _NOT_FIGURES_WINDOW), start + _NOT_FIGURES_WINDOW
+        for m in _NOT_FIGURES_RE.finditer(fold, *window):
+            if (
+                m.start() <= start < m.end()
+                and (m.group("month") is None or m.group("month") in _MONTHS)
+                and (m.start() == 0 or not fold[m.start() - 1].isdigit())
+            ):
+                return True
         return False
-    if before.group("code") is not None:
-        return True
-    word, listed = before.group("word"), before.group("list")
-    if before.group("no") is not None:
-        return True  # "programme n° 12": the number of an item
-    if word in _MONTHS:
-        return not listed and _DIGITS_RE.match(fold, start).end() - start <= 2  # July 1 (a day)
-    if word.rstrip("s") in _TEXT_NUMBERS or word in _TEXT_NUMBERS:
-        # "loi 09-08 et 10 millions": only a plural keyword opens a list joined by et/and/à/to
-        return not re.search(r"[a-z]", listed) or word.endswith("s")
-    return False
+
+    def _before_from(self, start: int) -> int | None:
+        """Where _BEFORE_RE's leftmost match ending at ``start`` starts at the earliest, or None
+        when no match could make the digits no figure.
+
+        Between a word and the digits _BEFORE_RE reads only characters of the run _BEFORE_BACK_RE
+        reads first, so such a word ends inside that run ("articles 3, 4 et 12": the run is
+        " 3, 4 et "); the only keywords made of these characters are "no." and "n°", which _NO_RE
+        finds. So the keyword, if any, is the run of letters that ends where the run starts.
+        A code ("x <= 3", "+5") starts at most two characters before the run (its spaces).
+        """
+        fold, rev, low = self.fold, self.rev, max(0, start - 60)
+        if self.url and _URL_BEFORE_RE.search(fold, low, start):
+            return low
+        # The run, then the letters before it, read backwards: in the reversed text, position
+        # len(fold) - i is fold[i - 1].
+        back = _BEFORE_BACK_RE.match(rev, len(fold) - start)
+        listed, word = len(fold) - back.start(1), len(fold) - back.end(1)  # where the run, the word start
+        if listed == word and listed > 0 and fold[listed - 1] == "§":
+            word = listed - 1
+        sure = (
+            (listed == 0 or fold[listed - 1] not in "=<>+")  # "x <= 3", "+5", "+\n5"
+            and (word == listed or word < low or _KEYWORD_RE.match(fold, word) is None)
+            and _NO_RE.search(fold, listed, start) is None
+        )
+        return None if sure else max(low, min(word, listed - 2))
+
+    def _after_word(self, start: int, pos: int) -> bool:
+        fold = self.fold
+        before = _BEFORE_RE.search(fold, pos, start)
+        if before is None:
+            return False
+        if before.group("code") is not None:
+            return True
+        word, listed = before.group("word"), before.group("list")
+        if before.group("no") is not None:
+            return True  # "programme n° 12": the number of an item
+        if word in _MONTHS:
+            return not listed and _DIGITS_RE.match(fold, start).end() - start <= 2  # July 1 (a day)
+        if word.rstrip("s") in _TEXT_NUMBERS or word in _TEXT_NUMBERS:
+            # "loi 09-08 et 10 millions": only a plural keyword opens a list joined by et/and/à/to
+            return not re.search(r"[a-z]", listed) or word.endswith("s")
+        return False
 
 
 def _glued_before(plain: str, start: int) -> bool:
@@ -476,7 +631,7 @@ def _words_value(words: list[str], french: bool) -> float | None:
 # Around a number: scale, unit, qualifier
 
 
-def _extend(number: _Number, plain: str, fold: str, french: bool) -> None:
+def _extend(number: _Number, plain: str, fold: str, rev: str, french: bool) -> None:
     """Read the scale and unit written after ``number`` and the currency and qualifier before it."""
     pos = number.end
     if not number.scaled and not number.approximate:
@@ -506,16 +661,16 @@ def _extend(number: _Number, plain: str, fold: str, french: bool) -> None:
             break
     number.end = pos
     if number.unit_id is None:
-        before = _UNIT_BEFORE_RE.search(plain[max(0, number.start - 5) : number.start])
+        head = plain[max(0, number.start - 5) : number.start]
+        before = _UNIT_BEFORE_RE.search(head) if _CURRENCY_CHARS.intersection(head) else None
         if before is not None and before.lastgroup:
             number.unit_id = _UNIT_BEFORE[before.lastgroup]
             number.start -= len(before.group())
-    window = fold[max(0, number.start - 30) : number.start]
-    for qualifier, pattern in _QUALIFIER_RE:
-        if pattern.search(window) is not None:
-            number.qualifier = qualifier
-            break
-    if _STRUCTURE_RE.search(window):
+    low = max(0, number.start - 30)
+    qualifier = _QUALIFIER_BACK_RE.match(rev, len(fold) - number.start, len(fold) - low)
+    if qualifier is not None:
+        number.qualifier = qualifier.lastgroup
+    if fold.find("autour", low, number.start) >= 0 and _STRUCTURE_RE.search(fold[low : number.start]):
         number.qualifier = EXACTLY  # "s'articulent autour de 13 verticales": around, not about
     else:
         if number.approximate:
@@ -523,7 +678,12 @@ def _extend(number: _Number, plain: str, fold: str, french: bool) -> None:
 
 
 def _unit_after(plain: str, pos: int) -> tuple[str, float, int] | None:
-    for pattern, unit_id, factor in _UNIT_AFTER_RE:
+    first = _ANY_UNIT_AFTER_RE.match(plain, pos)
+    if first is None:
+        return None
+    # Units before the first one that matches do not match; a unit glued to a letter ("5 Dhsx")
+    # gives way to the next kind, as when each kind is tried in turn.
+    for pattern, unit_id, factor in _UNIT_AFTER_RE[int(first.lastgroup[1:]) :]:
         match = pattern.match(plain, pos)
         if match is None or _letter_at(plain, match.end()):
             continue
@@ -582,13 +742,19 @@ def _ranges(numbers: list[_Number], fold: str) -> None:
             high.qualifier = UP_TO
 
 
-def _sentences(fold: str) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for match in re.finditer(r"[.!?;](?=\s|$)|\n", fold):
-        bounds.append((start, match.end()))
-        start = match.end()
-    bounds.append((start, len(fold)))
-    return bounds
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)|\n")
+
+
+# The same ends read backwards: "$" or a space after the mark is before it in the reversed text.
+_SENTENCE_END_BACK_RE = re.compile(r"\n|(?<!\S)[.!?;]")
+
+
+def _sentence(fold: str, rev: str, at: int) -> tuple[int, int]:
+    """(start, end) of the sentence ``fold[at]`` is in: from just after the last end of a sentence
+    before it (or the start of the text) to just after the next one (or the end of the text)."""
+    before = _SENTENCE_END_BACK_RE.search(rev, len(fold) - at)
+    after = _SENTENCE_END_RE.search(fold, at)
+    return len(fold) - before.start() if before else 0, after.end() if after else len(fold)
 
 
 def _deadline(fold: str, start: int, end: int) -> int | None:
@@ -599,14 +765,24 @@ def _deadline(fold: str, start: int, end: int) -> int | None:
     return year if YEAR_RANGE[0] <= year <= YEAR_RANGE[1] else None
 
 
+# The commonest words of each language, as whole words.
+_FRENCH_WORDS = {"le", "la", "les", "des", "du", "de", "et", "est", "une", "pour", "dans", "sur"}
+_ENGLISH_WORDS = {"the", "of", "and", "is", "to", "for", "in", "on", "with", "by", "that"}
+_FRENCH_WORDS_RE = re.compile(r"(?<![a-z])" + _trie(_FRENCH_WORDS) + "(?![a-z])")
+_ENGLISH_WORDS_RE = re.compile(r"(?<![a-z])" + _trie(_ENGLISH_WORDS) + "(?![a-z])")
+
+
 def _looks_french(fold: str) -> bool:
-    french = len(re.findall(r"(?<![a-z])(?:le|la|les|des|du|de|et|est|une|pour|dans|sur)(?![a-z])", fold))
-    english = len(re.findall(r"(?<![a-z])(?:the|of|and|is|to|for|in|on|with|by|that)(?![a-z])", fold))
+    french = len(_FRENCH_WORDS_RE.findall(fold))
+    english = len(_ENGLISH_WORDS_RE.findall(fold))
     return french > english  # a tie (no words): "billion" is read as English, its commoner sense
 
 
 # ---------------------------------------------------------------------------------------------
 # Public API
+
+
+_START = operator.attrgetter("start")
 
 
 def find_figures(text: str, lang: str | None = None) -> list[Figure]:
@@ -616,25 +792,28 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
     when None it is guessed from the text's commonest words.
     """
     plain, fold = views(text)
+    rev = fold[::-1]  # what ends where a number starts is read backwards
     french = lang == "fr" if lang else _looks_french(fold)
-    numbers = _digit_numbers(plain, fold) + _word_numbers(fold, french)
-    numbers.sort(key=lambda n: n.start)
+    numbers = _digit_numbers(plain, fold, rev) + _word_numbers(fold, french)
+    numbers.sort(key=_START)
     kept: list[_Number] = []
     for number in numbers:
         if kept and number.start < kept[-1].end:
             continue  # inside the previous figure ("pour cent" after 15, "mille" after 100)
-        _extend(number, plain, fold, french)
+        _extend(number, plain, fold, rev, french)
         if _letter_at(plain, number.end):
             continue  # glued to a word that is no scale or unit: 5G, 1er, 3ème, 21st, 4x4
         number.year = _is_year(number)
         kept.append(number)
     _ranges(kept, fold)
-    sentences = _sentences(fold)
     figures = []
+    deadlines: dict[tuple[int, int], int | None] = {}  # by sentence
     for number in kept:
         if number.year:
             continue
-        start, end = next((a, b) for a, b in sentences if a <= number.start < b)
+        sentence = _sentence(fold, rev, number.start)
+        if sentence not in deadlines:
+            deadlines[sentence] = _deadline(fold, *sentence)
         figures.append(
             Figure(
                 start=number.start,
@@ -642,7 +821,7 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
                 value=number.value,
                 unit_id=number.unit_id,
                 qualifier=number.qualifier,
-                deadline_year=_deadline(fold, start, end),
+                deadline_year=deadlines[sentence],
                 text=text[number.start : number.end],
             )
         )
