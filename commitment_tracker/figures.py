@@ -616,6 +616,8 @@ def _words_value(words: list[str], french: bool) -> float | None:
                 current += _WORD_SMALL[w]
         elif w in _WORD_HUNDRED:
             current = (current or 1) * 100
+        elif w == "dozen":
+            current = (current or 1) * 12  # "two dozen"; it used to reach _large() and raise KeyError
         elif w in _WORD_THOUSAND:
             total += (current or 1) * 1000
             current = 0

@@ -90,6 +90,9 @@ CASES: list[tuple[str, list[tuple[str, float, str | None, str]]]] = [
     ("un million et demi de visiteurs", [("un million et demi", 1.5e6, None, "exactly")]),
     ("quinze pour cent", [("quinze pour cent", 15, "percent", "exactly")]),
     ("one hundred and five schools", [("one hundred and five", 105, None, "exactly")]),
+    # "dozen" after a number multiplies it (it used to raise KeyError and crash the figure rules)
+    ("two dozen projects", [("two dozen", 24, None, "exactly")]),
+    ("a hundred dozen eggs", [("a hundred dozen", 1200, None, "exactly")]),
     ("twenty-five percent", [("twenty-five percent", 25, "percent", "exactly")]),
     ("a million jobs", [("a million", 1e6, None, "exactly")]),
     ("une dizaine de pays", [("une dizaine", 10, None, "about")]),
