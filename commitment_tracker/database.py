@@ -29,7 +29,7 @@ import contextlib
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -254,14 +254,22 @@ def _insert_self_referencing(con: duckdb.DuckDBPyConnection, resource: Resource,
 
 
 def _load_resource(
-    con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, package: Package, constraints: bool
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    resource: Resource,
+    package: Package,
+    constraints: bool,
+    columns: Collection[str] | None = None,
 ) -> None:
+    """Create and fill the resource's table; with ``columns``, only those are read (others NULL)."""
     path = check_header(root, resource)
     reader = read_csv_sql(resource)
     table = quote_ident(resource.name)
     try:
         if not constraints:
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM {reader}", {"path": str(path)})
+            every = columns is None or set(resource.field_names) <= set(columns)
+            select = "*" if every else _select_only(resource, columns)  # type: ignore[arg-type]
+            con.execute(f"CREATE TABLE {table} AS SELECT {select} FROM {reader}", {"path": str(path)})
             return
         con.execute(create_table_sql(resource, package))
         if any(fk.resource == resource.name for fk in resource.foreign_keys):
@@ -275,6 +283,18 @@ def _load_resource(
             con.execute(f"INSERT INTO {table} SELECT * FROM {reader}", {"path": str(path)})
     except duckdb.Error as exc:
         raise LoadError(f"{resource.path}: {first_line(exc)}; run `commitments validate`") from None
+
+
+def _select_only(resource: Resource, columns: Collection[str]) -> str:
+    """Every field of ``resource`` in order, those outside ``columns`` as a typed NULL.
+
+    The table keeps all its columns, so a statement binds to it exactly as to the full table, while
+    read_csv parses and converts only the named ones (DuckDB pushes the projection into the reader).
+    """
+    return ", ".join(
+        quote_ident(f.name) if f.name in columns else f"NULL::{f.duckdb_type} AS {quote_ident(f.name)}"
+        for f in resource.fields
+    )
 
 
 # --- derived views -------------------------------------------------------------------------------
@@ -419,6 +439,101 @@ def _nodes(tree: object) -> Iterator[dict]:
             stack.extend(node)
 
 
+# --- which columns a statement reads -------------------------------------------------------------
+
+# The optimizers left on when planning a statement to see which columns it reads. Each of them
+# rewrites a plan into one that holds for any rows in the tables; every other one is switched off,
+# new ones included: the plan is made on empty tables, and from their statistics DuckDB would
+# drop a filter, a CASE branch or a whole scan that real rows need. Table filters (filter_pushdown)
+# are off too: the plan lists a filter's columns only as expression text.
+_PLANNING_OPTIMIZERS = ("unused_columns", "column_lifetime", "cte_inlining")
+
+# Operators of a plan that read no table themselves (they read what the operators below them give).
+# A plan holding any operator outside these and SEQ_SCAN is one this module does not know: every
+# column is loaded then.
+_NON_READING_OPERATORS = frozenset({
+    "PROJECTION", "FILTER", "HASH_JOIN", "NESTED_LOOP_JOIN", "PIECEWISE_MERGE_JOIN",
+    "BLOCKWISE_NL_JOIN", "CROSS_PRODUCT", "POSITIONAL_JOIN", "IE_JOIN", "ASOF_JOIN",
+    "LEFT_DELIM_JOIN", "RIGHT_DELIM_JOIN", "DELIM_JOIN", "DELIM_SCAN", "HASH_GROUP_BY",
+    "PERFECT_HASH_GROUP_BY", "UNGROUPED_AGGREGATE", "ORDER_BY", "TOP_N", "LIMIT", "STREAMING_LIMIT",
+    "LIMIT_PERCENT", "WINDOW", "STREAMING_WINDOW", "UNION", "CTE", "CTE_SCAN", "REC_CTE",
+    "REC_CTE_SCAN", "RECURSIVE_CTE", "RECURSIVE_CTE_SCAN", "DUMMY_SCAN", "EMPTY_RESULT",
+    "COLUMN_DATA_SCAN", "UNNEST", "STREAMING_SAMPLE", "RESERVOIR_SAMPLE",
+})  # fmt: skip
+# What the plan shows of a scan of a table: anything else (a pushed-down filter) means "cannot tell".
+_SCAN_INFO = frozenset({"Table", "Type", "Projections", "Estimated Cardinality"})
+
+
+def columns_read_by(
+    sql: str, package: Package, tables: Iterable[str], params: Mapping[str, object] | None = None
+) -> dict[str, list[str]]:
+    """For each of ``tables`` (resources ``sql`` reads), the fields its rows must hold for ``sql``.
+
+    Told from DuckDB's own plan of the statement on empty tables of the same columns and types (and
+    the views of VIEWS), on a locked connection of its own, made with only the optimizers in
+    _PLANNING_OPTIMIZERS: its scans name the columns they read. A table gets every field whenever
+    that cannot be told: the statement is not one plain SELECT (DESCRIBE, SUMMARIZE, SHOW), does not
+    plan (an unknown column: the query then fails as it always did), its plan holds an operator
+    outside _NON_READING_OPERATORS, or a scan of the table shows anything but a list of its fields.
+    ``params`` are bound as the statement will be run.
+    """
+    resources = [package.resource(name) for name in tables]
+    every = {r.name: r.field_names for r in resources}
+    if not resources:
+        return every
+    con = open_connection()
+    try:
+        statements = con.extract_statements(sql)
+        if len(statements) != 1 or statements[0].type.name != "SELECT":
+            return every
+        for resource in resources:
+            columns = ", ".join(f"{quote_ident(f.name)} {f.duckdb_type}" for f in resource.fields)
+            con.execute(f"CREATE TABLE {quote_ident(resource.name)} ({columns})")
+        create_views(con, every)
+        optimizers = [name for (name,) in con.execute("SELECT name FROM duckdb_optimizers()").fetchall()]
+        off = ",".join(name for name in optimizers if name not in _PLANNING_OPTIMIZERS)
+        con.execute(f"SET disabled_optimizers = {quote_literal(off)}")
+        lock(con)
+        explain = f"EXPLAIN (FORMAT json) {statements[0].query}"
+        ((_, plan),) = con.execute(explain, dict(params or {})).fetchall()
+        read = _columns_scanned(json.loads(plan), every)
+    except (duckdb.Error, ValueError):
+        return every
+    finally:
+        con.close()
+    if read is None:
+        return every
+    return {name: [f for f in fields if f in read.get(name, fields)] for name, fields in every.items()}
+
+
+def _columns_scanned(plan: object, fields: Mapping[str, list[str]]) -> dict[str, set[str]] | None:
+    """{table: columns its scans read} from a JSON plan; a table whose scans cannot be read is left
+    out (all its fields are loaded). None when the plan holds an operator not known to read nothing."""
+    read: dict[str, set[str]] = {}
+    unknown: set[str] = set()
+    for node in _nodes(plan):
+        name = node.get("name")
+        if name is None or "children" not in node:
+            continue
+        info = node.get("extra_info") or {}
+        if name.strip() != "SEQ_SCAN":
+            if name.strip() not in _NON_READING_OPERATORS:
+                return None
+            continue
+        table = str(info.get("Table", "")).removeprefix("memory.main.")
+        projections = info.get("Projections")
+        if isinstance(projections, str):
+            # One column is a string; "" is either none (count(*)) or all the columns the binder
+            # named, which the plan does not show.
+            projections = [projections] if projections else None
+        known = table in fields and set(info) <= _SCAN_INFO and info.get("Type") == "Sequential Scan"
+        if not known or projections is None or not set(projections) <= set(fields[table]):
+            unknown.add(table)
+            continue
+        read.setdefault(table, set()).update(projections)
+    return {table: columns for table, columns in read.items() if table not in unknown}
+
+
 def _is_catalog_entry(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether DuckDB itself knows ``name`` on a fresh connection (sqlite_master, pg_tables…)."""
     found = con.execute(
@@ -473,13 +588,18 @@ def load_into(
     package: Package | None = None,
     constraints: bool = False,
     resources: Iterable[str] | None = None,
+    columns: Mapping[str, Collection[str]] | None = None,
 ) -> Package:
-    """Create and fill one table per resource (all, or the named ones) on an open connection."""
+    """Create and fill one table per resource (all, or the named ones) on an open connection.
+
+    ``columns`` ({resource: fields}) fills only those fields of a resource's table (others NULL).
+    """
     package = package or schema_mod.load_package(root)
     wanted = set(resources) if resources is not None else None
     for resource in dependency_order(package):
         if wanted is None or resource.name in wanted:
-            _load_resource(con, Path(root), resource, package, constraints)
+            only = (columns or {}).get(resource.name)
+            _load_resource(con, Path(root), resource, package, constraints, only)
     return package
 
 
@@ -492,6 +612,7 @@ def connect(
     package: Package | None = None,
     config: dict[str, str] | None = None,
     sql: str | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding every resource as a typed table named after it.
 
@@ -500,8 +621,9 @@ def connect(
     ``duckdb.connect`` (e.g. a block size for a database file, or the query's ``memory_limit``).
     With ``sql``, only the resources that statement reads are loaded (all of them when that cannot
     be told, see ``tables_read_by``), so a broken or large file the statement does not touch is
-    never read. Raises LoadError (UnknownTableError for a table that does not exist)
-    or schema.DescriptorError, with a hint.
+    never read; and of those, only the columns it reads (``columns_read_by``, with ``params`` bound
+    as the statement will be run): the other columns are there, all NULL. Raises LoadError
+    (UnknownTableError for a table that does not exist) or schema.DescriptorError, with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
@@ -509,7 +631,10 @@ def connect(
     try:
         # Decided on the fresh connection, before any file is read and before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None
-        load_into(con, root, package, constraints=constraints, resources=wanted)
+        columns = None
+        if wanted is not None and not constraints:
+            columns = columns_read_by(sql, package, wanted, params)  # type: ignore[arg-type]
+        load_into(con, root, package, constraints=constraints, resources=wanted, columns=columns)
         if not constraints:  # a build's database file holds the resources' tables only
             create_views(con, package.resource_names if wanted is None else wanted)
         if lock_connection:
