@@ -29,7 +29,7 @@ import contextlib
 import csv
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -254,22 +254,14 @@ def _insert_self_referencing(con: duckdb.DuckDBPyConnection, resource: Resource,
 
 
 def _load_resource(
-    con: duckdb.DuckDBPyConnection,
-    root: Path,
-    resource: Resource,
-    package: Package,
-    constraints: bool,
-    columns: Collection[str] | None = None,
+    con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, package: Package, constraints: bool
 ) -> None:
-    """Create and fill the resource's table; with ``columns``, only those are read (others NULL)."""
     path = check_header(root, resource)
     reader = read_csv_sql(resource)
     table = quote_ident(resource.name)
-    try:
+    with _load_errors(resource):
         if not constraints:
-            every = columns is None or set(resource.field_names) <= set(columns)
-            select = "*" if every else _select_only(resource, columns)  # type: ignore[arg-type]
-            con.execute(f"CREATE TABLE {table} AS SELECT {select} FROM {reader}", {"path": str(path)})
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM {reader}", {"path": str(path)})
             return
         con.execute(create_table_sql(resource, package))
         if any(fk.resource == resource.name for fk in resource.foreign_keys):
@@ -281,20 +273,34 @@ def _load_resource(
                 con.execute(f"DROP TABLE {stage}")
         else:
             con.execute(f"INSERT INTO {table} SELECT * FROM {reader}", {"path": str(path)})
+
+
+@contextlib.contextmanager
+def _load_errors(resource: Resource) -> Iterator[None]:
+    try:
+        yield
     except duckdb.Error as exc:
         raise LoadError(f"{resource.path}: {first_line(exc)}; run `commitments validate`") from None
 
 
-def _select_only(resource: Resource, columns: Collection[str]) -> str:
-    """Every field of ``resource`` in order, those outside ``columns`` as a typed NULL.
+def create_empty_table(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
+    """The resource's table with every column typed from the schema, no row and no constraint."""
+    columns = ", ".join(f"{quote_ident(f.name)} {f.duckdb_type}" for f in resource.fields)
+    con.execute(f"CREATE TABLE {quote_ident(resource.name)} ({columns})")
 
-    The table keeps all its columns, so a statement binds to it exactly as to the full table, while
-    read_csv parses and converts only the named ones (DuckDB pushes the projection into the reader).
+
+def _fill_columns(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, columns: list[str]) -> None:
+    """Fill the empty table of ``resource`` with ``columns`` of its file; the others stay NULL.
+
+    read_csv then parses and converts only those columns (DuckDB pushes the projection into it),
+    while the table keeps every column, so a statement binds to it exactly as to the full table.
     """
-    return ", ".join(
-        quote_ident(f.name) if f.name in columns else f"NULL::{f.duckdb_type} AS {quote_ident(f.name)}"
-        for f in resource.fields
-    )
+    path = check_header(root, resource)
+    names = ", ".join(map(quote_ident, columns))
+    table = quote_ident(resource.name)
+    insert = f"INSERT INTO {table} ({names}) SELECT {names} FROM {read_csv_sql(resource)}"
+    with _load_errors(resource):
+        con.execute(insert, {"path": str(path)})
 
 
 # --- derived views -------------------------------------------------------------------------------
@@ -465,42 +471,41 @@ _SCAN_INFO = frozenset({"Table", "Type", "Projections", "Estimated Cardinality"}
 
 
 def columns_read_by(
-    sql: str, package: Package, tables: Iterable[str], params: Mapping[str, object] | None = None
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    package: Package,
+    tables: Iterable[str],
+    params: Mapping[str, object] | None = None,
 ) -> dict[str, list[str]]:
     """For each of ``tables`` (resources ``sql`` reads), the fields its rows must hold for ``sql``.
 
-    Told from DuckDB's own plan of the statement on empty tables of the same columns and types (and
-    the views of VIEWS), on a locked connection of its own, made with only the optimizers in
-    _PLANNING_OPTIMIZERS: its scans name the columns they read. A table gets every field whenever
-    that cannot be told: the statement is not one plain SELECT (DESCRIBE, SUMMARIZE, SHOW), does not
-    plan (an unknown column: the query then fails as it always did), its plan holds an operator
-    outside _NON_READING_OPERATORS, or a scan of the table shows anything but a list of its fields.
-    ``params`` are bound as the statement will be run.
+    Told from DuckDB's own plan of the statement on ``con``, which holds those tables (empty ones
+    will do: see ``create_empty_table``) and the views of VIEWS over them, planned with only the
+    optimizers in _PLANNING_OPTIMIZERS: its scans name the columns they read. ``params`` are bound
+    as the statement will be run. A table gets every field whenever that cannot be told: the
+    statement is not one plain SELECT (DESCRIBE, SUMMARIZE, SHOW), does not plan (an unknown
+    column: the query then fails as it always did), its plan holds an operator outside
+    _NON_READING_OPERATORS, or a scan of the table shows anything but a list of its fields. The
+    optimizer setting is restored before returning.
     """
-    resources = [package.resource(name) for name in tables]
-    every = {r.name: r.field_names for r in resources}
-    if not resources:
+    every = {name: package.resource(name).field_names for name in tables}
+    if not every:
         return every
-    con = open_connection()
     try:
         statements = con.extract_statements(sql)
         if len(statements) != 1 or statements[0].type.name != "SELECT":
             return every
-        for resource in resources:
-            columns = ", ".join(f"{quote_ident(f.name)} {f.duckdb_type}" for f in resource.fields)
-            con.execute(f"CREATE TABLE {quote_ident(resource.name)} ({columns})")
-        create_views(con, every)
         optimizers = [name for (name,) in con.execute("SELECT name FROM duckdb_optimizers()").fetchall()]
         off = ",".join(name for name in optimizers if name not in _PLANNING_OPTIMIZERS)
         con.execute(f"SET disabled_optimizers = {quote_literal(off)}")
-        lock(con)
-        explain = f"EXPLAIN (FORMAT json) {statements[0].query}"
-        ((_, plan),) = con.execute(explain, dict(params or {})).fetchall()
+        try:
+            explain = f"EXPLAIN (FORMAT json) {statements[0].query}"
+            ((_, plan),) = con.execute(explain, dict(params or {})).fetchall()
+        finally:
+            con.execute("RESET disabled_optimizers")
         read = _columns_scanned(json.loads(plan), every)
     except (duckdb.Error, ValueError):
         return every
-    finally:
-        con.close()
     if read is None:
         return every
     return {name: [f for f in fields if f in read.get(name, fields)] for name, fields in every.items()}
@@ -588,18 +593,13 @@ def load_into(
     package: Package | None = None,
     constraints: bool = False,
     resources: Iterable[str] | None = None,
-    columns: Mapping[str, Collection[str]] | None = None,
 ) -> Package:
-    """Create and fill one table per resource (all, or the named ones) on an open connection.
-
-    ``columns`` ({resource: fields}) fills only those fields of a resource's table (others NULL).
-    """
+    """Create and fill one table per resource (all, or the named ones) on an open connection."""
     package = package or schema_mod.load_package(root)
     wanted = set(resources) if resources is not None else None
     for resource in dependency_order(package):
         if wanted is None or resource.name in wanted:
-            only = (columns or {}).get(resource.name)
-            _load_resource(con, Path(root), resource, package, constraints, only)
+            _load_resource(con, Path(root), resource, package, constraints)
     return package
 
 
@@ -629,20 +629,41 @@ def connect(
     package = package or schema_mod.load_package(root)
     con = open_connection(database, config, harden=lock_connection)
     try:
-        # Decided on the fresh connection, before any file is read and before the lock.
+        # Decided on the fresh connection, before any file is read and before the lock. A statement
+        # reading anything but the resources and views (a file, a table function) gets None here,
+        # so only a statement over the package's own tables is planned before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None
-        columns = None
-        if wanted is not None and not constraints:
-            columns = columns_read_by(sql, package, wanted, params)  # type: ignore[arg-type]
-        load_into(con, root, package, constraints=constraints, resources=wanted, columns=columns)
-        if not constraints:  # a build's database file holds the resources' tables only
-            create_views(con, package.resource_names if wanted is None else wanted)
+        if sql is not None and wanted is not None and not constraints:
+            _load_for_statement(con, root, package, sql, params, wanted)
+        else:
+            load_into(con, root, package, constraints=constraints, resources=wanted)
+            if not constraints:  # a build's database file holds the resources' tables only
+                create_views(con, package.resource_names if wanted is None else wanted)
         if lock_connection:
             lock(con)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _load_for_statement(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    package: Package,
+    sql: str,
+    params: Mapping[str, object] | None,
+    wanted: list[str],
+) -> None:
+    """The tables ``sql`` reads, created empty, planned on (with the views), then filled with only
+    the columns the plan reads: the statement itself is planned on the fresh connection."""
+    resources = [r for r in dependency_order(package) if r.name in wanted]
+    for resource in resources:
+        create_empty_table(con, resource)
+    create_views(con, wanted)
+    columns = columns_read_by(con, sql, package, wanted, params)
+    for resource in resources:
+        _fill_columns(con, root, resource, columns[resource.name])
 
 
 def load(root: Path | str | None = None) -> dict[str, pl.DataFrame]:
