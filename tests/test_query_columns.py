@@ -232,3 +232,29 @@ def test_the_cli_reads_only_the_columns_its_statement_reads(package):
     assert broken.exit_code == 1
     assert broken.output.startswith("Error: data/claims.csv: Conversion Error"), broken.output
     assert "run `commitments validate`" in broken.output
+
+
+# --- the figures of commitment_targets -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("40000", "40,000"),
+        ("-2500000", "-2,500,000"),
+        ("1.5", "1.5"),
+        ("0.000123", "0.000123"),
+        ("999999999999999999", "1,000,000,000,000,000,000"),  # a double: the nearest is 10^18
+        ("123456789012345678901", "123,456,789,012,345,683,968"),  # past BIGINT: as HUGEINT, exactly
+        ("-1e19", "-10,000,000,000,000,000,000"),
+    ],
+)
+def test_target_text_writes_every_whole_figure_in_full_with_thousands(package, value, text):
+    set_cell(package, "commitments", 2, "target_value", value)
+    commitment = set_cell(package, "commitments", 2, "commitment_id", lambda cid: cid)
+    sql = f"SELECT target_text FROM commitment_targets WHERE commitment_id = '{commitment}'"
+    con = connect(package, sql=sql)
+    try:
+        assert con.execute(sql).fetchall() == [(text,)]
+    finally:
+        con.close()
