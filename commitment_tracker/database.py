@@ -29,7 +29,7 @@ import contextlib
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -283,14 +283,25 @@ def _load_errors(resource: Resource) -> Iterator[None]:
         raise LoadError(f"{resource.path}: {first_line(exc)}; run `commitments validate`") from None
 
 
-def create_empty_table(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
-    """The resource's table with every column typed from the schema, no row and no constraint."""
-    columns = ", ".join(f"{quote_ident(f.name)} {f.duckdb_type}" for f in resource.fields)
-    con.execute(f"CREATE TABLE {quote_ident(resource.name)} ({columns})")
+def create_empty_table(
+    con: duckdb.DuckDBPyConnection, resource: Resource, stored: Collection[str] | None = None
+) -> None:
+    """The resource's table with every column typed from the schema, no row and no constraint.
+
+    A column outside ``stored`` (when given) is a virtual generated column that is always NULL: it
+    is there for a statement to bind to, but costs nothing to fill or to hold.
+    """
+    columns = []
+    for f in resource.fields:
+        column = f"{quote_ident(f.name)} {f.duckdb_type}"
+        if stored is not None and f.name not in stored:
+            column += f" GENERATED ALWAYS AS (NULL::{f.duckdb_type}) VIRTUAL"
+        columns.append(column)
+    con.execute(f"CREATE TABLE {quote_ident(resource.name)} ({', '.join(columns)})")
 
 
 def _fill_columns(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, columns: list[str]) -> None:
-    """Fill the empty table of ``resource`` with ``columns`` of its file; the others stay NULL.
+    """Fill the empty table of ``resource`` with ``columns`` of its file (its stored columns).
 
     read_csv then parses and converts only those columns (DuckDB pushes the projection into it),
     while the table keeps every column, so a statement binds to it exactly as to the full table.
@@ -659,13 +670,17 @@ def _load_for_statement(
     wanted: list[str],
 ) -> None:
     """The tables ``sql`` reads, created empty, planned on (with the views), then filled with only
-    the columns the plan reads: the statement itself is planned on the fresh connection."""
+    the columns the plan reads; the others are generated columns, always NULL."""
     resources = [r for r in dependency_order(package) if r.name in wanted]
     for resource in resources:
         create_empty_table(con, resource)
     create_views(con, wanted)
     columns = columns_read_by(con, sql, package, wanted, params)
     for resource in resources:
+        if columns[resource.name] != resource.field_names:
+            # The same table again, its unread columns NULL by definition (views bind by name).
+            con.execute(f"DROP TABLE {quote_ident(resource.name)}")
+            create_empty_table(con, resource, columns[resource.name])
         _fill_columns(con, root, resource, columns[resource.name])
 
 
