@@ -7,7 +7,10 @@ the table gives the median of the rounds. Output goes to /dev/null (standard out
 
     git archive BASE | tar -x -C /tmp/before
     COMMITMENTS_TODAY=2026-01-01 python bench/query_columns.py --root /tmp/bench6 \\
-        --tree before=/tmp/before --tree after=. --rounds 3
+        --tree before=/tmp/before --tree after=.,/tmp/bench6-new-queries --rounds 3
+
+A tree may name its own package root after a comma: a package's queries/ travel with its data, so
+a copy of the package with the tree's queries/ measures a changed query file.
 """
 
 from __future__ import annotations
@@ -50,19 +53,22 @@ def run_once(tree: Path, root: Path, name: str, params: list[str]) -> tuple[floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, required=True)
-    parser.add_argument("--tree", action="append", required=True, help="LABEL=PATH of a code tree")
+    parser.add_argument("--tree", action="append", required=True, help="LABEL=PATH[,ROOT] of a code tree")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--query", action="append", help="only these queries (default: all)")
     args = parser.parse_args()
-    trees = dict(t.split("=", 1) for t in args.tree)
+    trees = {}
+    for tree in args.tree:
+        label, _, where = tree.partition("=")
+        path, _, root = where.partition(",")
+        trees[label] = (Path(path), Path(root) if root else args.root)
     names = args.query or sorted(p.stem for p in (args.root / "queries").glob("*.sql"))
     runs: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
     for _ in range(args.rounds):
         for name in names:
-            for label, tree in trees.items():
-                runs.setdefault((name, label), []).append(
-                    run_once(Path(tree), args.root, name, BENCH_PARAMS.get(name, []))
-                )
+            for label, (tree, root) in trees.items():
+                measured = run_once(tree, root, name, BENCH_PARAMS.get(name, []))
+                runs.setdefault((name, label), []).append(measured)
     load = os.getloadavg()[0]
     header = " | ".join(f"{label} wall s | {label} CPU s | {label} MiB" for label in trees)
     print(f"| query | {header} |")
