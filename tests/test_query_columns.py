@@ -63,15 +63,20 @@ def busiest(root: Path, resource: str, column: str) -> str:
     return min(counts, key=lambda value: (-counts[value], value))
 
 
+def example_params(query: queries.NamedQuery) -> dict[str, str]:
+    """The --param values of the query's first documented example."""
+    words = shlex.split(query.examples[0])
+    options = [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("--param", "-p")]
+    return queries.parse_param_options(options)
+
+
 def param_sets(query: queries.NamedQuery, root: Path) -> list[dict[str, str]]:
     """Parameters to run ``query`` with: its defaults, its documented example, and values that select
     rows in a generated package (its ids are not the real package's)."""
     sets = []
     if not any(p.required for p in query.params):
         sets.append({})
-    words = shlex.split(query.examples[0])
-    example = [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("--param", "-p")]
-    sets.append(queries.parse_param_options(example))
+    sets.append(example_params(query))
     if root != REPO:
         picked = {
             "commitment": busiest(root, "claims", "commitment_id"),
@@ -102,19 +107,12 @@ def test_the_named_queries_leave_most_columns_unread():
     # Not vacuous: the plans name fewer columns than the tables hold, for every named query.
     for name, query in NAMED.items():
         wanted = tables_read_by(duckdb.connect(), query.sql, PACKAGE)
-        columns = read(query.sql, *wanted, params=query.bind(_example(query)))
+        columns = read(query.sql, *wanted, params=query.bind(example_params(query)))
         total = sum(len(PACKAGE.resource(t).fields) for t in wanted)
         assert sum(map(len, columns.values())) < total, name
     due = NAMED["due-by"]
     columns = read(due.sql, *tables_read_by(duckdb.connect(), due.sql, PACKAGE), params=due.bind({}))
     assert columns["claims"] == ["claim_id", "commitment_id", "value"]  # through the view commitment_targets
-
-
-def _example(query: queries.NamedQuery) -> dict[str, str]:
-    words = shlex.split(query.examples[0])
-    return queries.parse_param_options(
-        [words[i + 1] for i, word in enumerate(words[:-1]) if word in ("--param", "-p")]
-    )
 
 
 # --- statements of every shape -------------------------------------------------------------------
