@@ -531,14 +531,16 @@ def _columns_scanned(plan: object, fields: Mapping[str, list[str]]) -> dict[str,
     read: dict[str, set[str]] = {}
     unknown: set[str] = set()
     for node in _nodes(plan):
-        name = node.get("name")
-        if name is None or "children" not in node:
-            continue
-        info = node.get("extra_info") or {}
-        if name.strip() != "SEQ_SCAN":
-            if name.strip() not in _NON_READING_OPERATORS:
+        if "children" not in node:
+            continue  # not an operator (its extra_info, say)
+        name = str(node.get("name", "")).strip()
+        if name != "SEQ_SCAN":
+            if name not in _NON_READING_OPERATORS:
                 return None
             continue
+        info = node.get("extra_info")
+        if not isinstance(info, dict):
+            return None
         table = str(info.get("Table", "")).removeprefix("memory.main.")
         projections = info.get("Projections")
         if isinstance(projections, str):
@@ -546,10 +548,15 @@ def _columns_scanned(plan: object, fields: Mapping[str, list[str]]) -> dict[str,
             # named, which the plan does not show.
             projections = [projections] if projections else None
         known = table in fields and set(info) <= _SCAN_INFO and info.get("Type") == "Sequential Scan"
-        if not known or projections is None or not set(projections) <= set(fields[table]):
+        if (
+            not known
+            or not isinstance(projections, list)
+            or not projections  # a table is filled with one column at least
+            or not set(map(str, projections)) <= set(fields[table])
+        ):
             unknown.add(table)
             continue
-        read.setdefault(table, set()).update(projections)
+        read.setdefault(table, set()).update(map(str, projections))
     return {table: columns for table, columns in read.items() if table not in unknown}
 
 

@@ -22,6 +22,7 @@ import pytest
 from conftest import REPO, pin_today, run_cli, set_cell
 
 from commitment_tracker.database import (
+    _columns_scanned,
     columns_read_by,
     connect,
     create_empty_table,
@@ -256,3 +257,22 @@ def test_target_text_writes_every_whole_figure_in_full_with_thousands(package, v
         assert con.execute(sql).fetchall() == [(text,)]
     finally:
         con.close()
+
+
+def test_a_plan_this_module_does_not_know_loads_every_column():
+    # DuckDB may name a new operator or show a scan differently in a later version: then nothing is
+    # pruned, instead of a column being missed.
+    fields = {"claims": PACKAGE.resource("claims").field_names}
+
+    def scan(**info):
+        return {"name": "SEQ_SCAN", "children": [], "extra_info": {"Table": "memory.main.claims", **info}}
+
+    plain = scan(Type="Sequential Scan", Projections=["claim_id", "value"])
+    assert _columns_scanned([plain], fields) == {"claims": {"claim_id", "value"}}
+    new_operator = {"name": "SOME_NEW_OPERATOR", "children": [plain], "extra_info": {}}
+    assert _columns_scanned([new_operator], fields) is None
+    filtered = scan(Type="Sequential Scan", Projections=["claim_id"], Filters=["value > 3"])
+    assert _columns_scanned([{"name": "PROJECTION", "children": [plain, filtered]}], fields) == {}
+    for odd in ([], "", ["claim_id", "no_such_column"]):
+        assert _columns_scanned([scan(Type="Sequential Scan", Projections=odd)], fields) == {}
+    assert _columns_scanned([scan(Type="Index Scan", Projections=["claim_id"])], fields) == {}
