@@ -408,9 +408,9 @@ def _emit(
     if max_rows is None:
         max_rows = 0 if output is not None else limits.DEFAULT_MAX_ROWS
     with limits.process_memory_cap(memory_limit), limits.Stopper(timeout) as stopper:
-        # The locked connection holding only the tables ``sql`` reads (loading only those is the
-        # speed-up). Ctrl-C is a clean stop from here on.
-        con = connect(root, sql=sql, config={"memory_limit": memory_limit})
+        # The locked connection holding only the tables and columns ``sql`` reads with these
+        # parameters (loading only those is the speed-up). Ctrl-C is a clean stop from here on.
+        con = connect(root, sql=sql, params=params, config={"memory_limit": memory_limit})
         try:
             with queries.QueryRun(con, sql, params, stopper) as run:
                 written = _deliver(output, output_format, run, max_rows, width)

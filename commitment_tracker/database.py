@@ -29,7 +29,7 @@ import contextlib
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -259,7 +259,7 @@ def _load_resource(
     path = check_header(root, resource)
     reader = read_csv_sql(resource)
     table = quote_ident(resource.name)
-    try:
+    with _load_errors(resource):
         if not constraints:
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM {reader}", {"path": str(path)})
             return
@@ -273,15 +273,55 @@ def _load_resource(
                 con.execute(f"DROP TABLE {stage}")
         else:
             con.execute(f"INSERT INTO {table} SELECT * FROM {reader}", {"path": str(path)})
+
+
+@contextlib.contextmanager
+def _load_errors(resource: Resource) -> Iterator[None]:
+    try:
+        yield
     except duckdb.Error as exc:
         raise LoadError(f"{resource.path}: {first_line(exc)}; run `commitments validate`") from None
+
+
+def create_empty_table(
+    con: duckdb.DuckDBPyConnection, resource: Resource, stored: Collection[str] | None = None
+) -> None:
+    """The resource's table with every column typed from the schema, no row and no constraint.
+
+    A column outside ``stored`` (when given) is a virtual generated column that is always NULL: it
+    is there for a statement to bind to, but costs nothing to fill or to hold.
+    """
+    columns = []
+    for f in resource.fields:
+        column = f"{quote_ident(f.name)} {f.duckdb_type}"
+        if stored is not None and f.name not in stored:
+            column += f" GENERATED ALWAYS AS (NULL::{f.duckdb_type}) VIRTUAL"
+        columns.append(column)
+    con.execute(f"CREATE TABLE {quote_ident(resource.name)} ({', '.join(columns)})")
+
+
+def _fill_columns(con: duckdb.DuckDBPyConnection, root: Path, resource: Resource, columns: list[str]) -> None:
+    """Fill the empty table of ``resource`` with ``columns`` of its file (its stored columns).
+
+    read_csv then parses and converts only those columns (DuckDB pushes the projection into it),
+    while the table keeps every column, so a statement binds to it exactly as to the full table.
+    """
+    path = check_header(root, resource)
+    names = ", ".join(map(quote_ident, columns))
+    table = quote_ident(resource.name)
+    insert = f"INSERT INTO {table} ({names}) SELECT {names} FROM {read_csv_sql(resource)}"
+    with _load_errors(resource):
+        con.execute(insert, {"path": str(path)})
 
 
 # --- derived views -------------------------------------------------------------------------------
 
 # A figure in a view's text: whole numbers grouped by thousands (40,000), others as written (1.5).
+# A whole number under 10^18 is formatted as a BIGINT, which holds it exactly: DuckDB 2.0 formats a
+# HUGEINT about six times slower, and at 10^6 claims that was 0.7 s of `due-by`.
 _FIGURE_SQL = (
-    "CASE WHEN {v} = trunc({v}) THEN format('{{:,}}', {v}::HUGEINT) ELSE format('{{:.15g}}', {v}) END"
+    "CASE WHEN {v} = trunc({v}) AND abs({v}) < 1e18 THEN format('{{:,}}', {v}::BIGINT) "
+    "WHEN {v} = trunc({v}) THEN format('{{:,}}', {v}::HUGEINT) ELSE format('{{:.15g}}', {v}) END"
 )
 _LOW, _HIGH = _FIGURE_SQL.format(v="target_low"), _FIGURE_SQL.format(v="target_high")
 
@@ -419,6 +459,107 @@ def _nodes(tree: object) -> Iterator[dict]:
             stack.extend(node)
 
 
+# --- which columns a statement reads -------------------------------------------------------------
+
+# The optimizers left on when planning a statement to see which columns it reads. Each of them
+# rewrites a plan into one that holds for any rows in the tables; every other one is switched off,
+# new ones included: the plan is made on empty tables, and from their statistics DuckDB would
+# drop a filter, a CASE branch or a whole scan that real rows need. Table filters (filter_pushdown)
+# are off too: the plan lists a filter's columns only as expression text.
+_PLANNING_OPTIMIZERS = ("unused_columns", "column_lifetime", "cte_inlining")
+
+# Operators of a plan that read no table themselves (they read what the operators below them give).
+# A plan holding any operator outside these and SEQ_SCAN is one this module does not know: every
+# column is loaded then.
+_NON_READING_OPERATORS = frozenset({
+    "PROJECTION", "FILTER", "HASH_JOIN", "NESTED_LOOP_JOIN", "PIECEWISE_MERGE_JOIN",
+    "BLOCKWISE_NL_JOIN", "CROSS_PRODUCT", "POSITIONAL_JOIN", "IE_JOIN", "ASOF_JOIN",
+    "LEFT_DELIM_JOIN", "RIGHT_DELIM_JOIN", "DELIM_JOIN", "DELIM_SCAN", "HASH_GROUP_BY",
+    "PERFECT_HASH_GROUP_BY", "UNGROUPED_AGGREGATE", "ORDER_BY", "TOP_N", "LIMIT", "STREAMING_LIMIT",
+    "LIMIT_PERCENT", "WINDOW", "STREAMING_WINDOW", "UNION", "CTE", "CTE_SCAN", "REC_CTE",
+    "REC_CTE_SCAN", "RECURSIVE_CTE", "RECURSIVE_CTE_SCAN", "DUMMY_SCAN", "EMPTY_RESULT",
+    "COLUMN_DATA_SCAN", "UNNEST", "STREAMING_SAMPLE", "RESERVOIR_SAMPLE",
+})  # fmt: skip
+# What the plan shows of a scan of a table: anything else (a pushed-down filter) means "cannot tell".
+_SCAN_INFO = frozenset({"Table", "Type", "Projections", "Estimated Cardinality"})
+
+
+def columns_read_by(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    package: Package,
+    tables: Iterable[str],
+    params: Mapping[str, object] | None = None,
+) -> dict[str, list[str]]:
+    """For each of ``tables`` (resources ``sql`` reads), the fields its rows must hold for ``sql``.
+
+    Told from DuckDB's own plan of the statement on ``con``, which holds those tables (empty ones
+    will do: see ``create_empty_table``) and the views of VIEWS over them, planned with only the
+    optimizers in _PLANNING_OPTIMIZERS: its scans name the columns they read. ``params`` are bound
+    as the statement will be run. A table gets every field whenever that cannot be told: the
+    statement is not one plain SELECT (DESCRIBE, SUMMARIZE, SHOW), does not plan (an unknown
+    column: the query then fails as it always did), its plan holds an operator outside
+    _NON_READING_OPERATORS, or a scan of the table shows anything but a list of its fields. The
+    optimizer setting is restored before returning.
+    """
+    every = {name: package.resource(name).field_names for name in tables}
+    if not every:
+        return every
+    try:
+        statements = con.extract_statements(sql)
+        if len(statements) != 1 or statements[0].type.name != "SELECT":
+            return every
+        optimizers = [name for (name,) in con.execute("SELECT name FROM duckdb_optimizers()").fetchall()]
+        off = ",".join(name for name in optimizers if name not in _PLANNING_OPTIMIZERS)
+        con.execute(f"SET disabled_optimizers = {quote_literal(off)}")
+        try:
+            explain = f"EXPLAIN (FORMAT json) {statements[0].query}"
+            ((_, plan),) = con.execute(explain, dict(params or {})).fetchall()
+        finally:
+            con.execute("RESET disabled_optimizers")
+        read = _columns_scanned(json.loads(plan), every)
+    except (duckdb.Error, ValueError):
+        return every
+    if read is None:
+        return every
+    return {name: [f for f in fields if f in read.get(name, fields)] for name, fields in every.items()}
+
+
+def _columns_scanned(plan: object, fields: Mapping[str, list[str]]) -> dict[str, set[str]] | None:
+    """{table: columns its scans read} from a JSON plan; a table whose scans cannot be read is left
+    out (all its fields are loaded). None when the plan holds an operator not known to read nothing."""
+    read: dict[str, set[str]] = {}
+    unknown: set[str] = set()
+    for node in _nodes(plan):
+        if "children" not in node:
+            continue  # not an operator (its extra_info, say)
+        name = str(node.get("name", "")).strip()
+        if name != "SEQ_SCAN":
+            if name not in _NON_READING_OPERATORS:
+                return None
+            continue
+        info = node.get("extra_info")
+        if not isinstance(info, dict):
+            return None
+        table = str(info.get("Table", "")).removeprefix("memory.main.")
+        projections = info.get("Projections")
+        if isinstance(projections, str):
+            # One column is a string; "" is either none (count(*)) or all the columns the binder
+            # named, which the plan does not show.
+            projections = [projections] if projections else None
+        known = table in fields and set(info) <= _SCAN_INFO and info.get("Type") == "Sequential Scan"
+        if (
+            not known
+            or not isinstance(projections, list)
+            or not projections  # a table is filled with one column at least
+            or not set(map(str, projections)) <= set(fields[table])
+        ):
+            unknown.add(table)
+            continue
+        read.setdefault(table, set()).update(map(str, projections))
+    return {table: columns for table, columns in read.items() if table not in unknown}
+
+
 def _is_catalog_entry(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether DuckDB itself knows ``name`` on a fresh connection (sqlite_master, pg_tables…)."""
     found = con.execute(
@@ -492,6 +633,7 @@ def connect(
     package: Package | None = None,
     config: dict[str, str] | None = None,
     sql: str | None = None,
+    params: Mapping[str, object] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection holding every resource as a typed table named after it.
 
@@ -500,24 +642,53 @@ def connect(
     ``duckdb.connect`` (e.g. a block size for a database file, or the query's ``memory_limit``).
     With ``sql``, only the resources that statement reads are loaded (all of them when that cannot
     be told, see ``tables_read_by``), so a broken or large file the statement does not touch is
-    never read. Raises LoadError (UnknownTableError for a table that does not exist)
-    or schema.DescriptorError, with a hint.
+    never read; and of those, only the columns it reads (``columns_read_by``, with ``params`` bound
+    as the statement will be run): the other columns are there, all NULL. Raises LoadError
+    (UnknownTableError for a table that does not exist) or schema.DescriptorError, with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
     package = package or schema_mod.load_package(root)
     con = open_connection(database, config, harden=lock_connection)
     try:
-        # Decided on the fresh connection, before any file is read and before the lock.
+        # Decided on the fresh connection, before any file is read and before the lock. A statement
+        # reading anything but the resources and views (a file, a table function) gets None here,
+        # so only a statement over the package's own tables is planned before the lock.
         wanted = tables_read_by(con, sql, package) if sql is not None else None
-        load_into(con, root, package, constraints=constraints, resources=wanted)
-        if not constraints:  # a build's database file holds the resources' tables only
-            create_views(con, package.resource_names if wanted is None else wanted)
+        if sql is not None and wanted is not None and not constraints:
+            _load_for_statement(con, root, package, sql, params, wanted)
+        else:
+            load_into(con, root, package, constraints=constraints, resources=wanted)
+            if not constraints:  # a build's database file holds the resources' tables only
+                create_views(con, package.resource_names if wanted is None else wanted)
         if lock_connection:
             lock(con)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _load_for_statement(
+    con: duckdb.DuckDBPyConnection,
+    root: Path,
+    package: Package,
+    sql: str,
+    params: Mapping[str, object] | None,
+    wanted: list[str],
+) -> None:
+    """The tables ``sql`` reads, created empty, planned on (with the views), then filled with only
+    the columns the plan reads; the others are generated columns, always NULL."""
+    resources = [r for r in dependency_order(package) if r.name in wanted]
+    for resource in resources:
+        create_empty_table(con, resource)
+    create_views(con, wanted)
+    columns = columns_read_by(con, sql, package, wanted, params)
+    for resource in resources:
+        if columns[resource.name] != resource.field_names:
+            # The same table again, its unread columns NULL by definition (views bind by name).
+            con.execute(f"DROP TABLE {quote_ident(resource.name)}")
+            create_empty_table(con, resource, columns[resource.name])
+        _fill_columns(con, root, resource, columns[resource.name])
 
 
 def load(root: Path | str | None = None) -> dict[str, pl.DataFrame]:

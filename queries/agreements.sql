@@ -7,6 +7,7 @@
 WITH latest AS (
     SELECT commitment_id, arg_max(status, as_of) AS status, arg_max(formality, as_of) AS formality
     FROM status_updates
+    WHERE commitment_id IN (SELECT commitment_id FROM commitments WHERE kind = 'agreement')
     GROUP BY commitment_id
 ),
 parties AS (
@@ -17,6 +18,8 @@ parties AS (
         string_agg(DISTINCT p.claim_id, '; ' ORDER BY p.claim_id) AS claims
     FROM commitment_parties AS p
     JOIN actors AS a USING (actor_id)
+    -- Only the agreements' parties: aggregating every commitment's was 3/4 of the query's time.
+    WHERE p.commitment_id IN (SELECT commitment_id FROM commitments WHERE kind = 'agreement')
     GROUP BY p.commitment_id
 )
 SELECT
