@@ -257,3 +257,40 @@ def test_partition_by_an_unknown_column_is_refused_before_anything_is_written(tm
     assert result.exit_code != 0
     assert 'no resource has that column. Did you mean "unit_id"?' in result.output
     assert not out.exists()
+
+
+def test_rules_get_only_the_columns_they_name_and_every_column_for_a_star(tmp_path):
+    from commitment_tracker.validation import rules
+
+    package = schema.load_package(REPO)
+    tables = {r.name: csvio.read_typed_table(REPO, r) for r in package.resources}
+    parsed = [rules.parse_rule(p) for p in rules.rule_files(REPO)]
+    kept = rules.columns_read(parsed, tables)
+    assert kept is not None
+    assert "notes" not in kept["claims"] and "rationale" not in kept["status_updates"]
+    for rule in parsed:  # every column a rule names is handed to DuckDB
+        words = set(re.findall(r"[a-z_][a-z0-9_]*", rule.sql.lower()))
+        for name, frame in tables.items():
+            assert {c for c in frame.columns if c in words} <= set(kept[name]), (rule.id, name)
+    star = tmp_path / "every-claim.sql"
+    star.write_text("-- title: t\n-- why: w\n-- checks: claims\nSELECT * FROM claims WHERE false\n")
+    assert rules.columns_read([*parsed, rules.parse_rule(star)], tables) is None
+    # count(*) reads no column: it does not widen the set
+    count = tmp_path / "count.sql"
+    count.write_text("-- title: t\n-- why: w\nSELECT count(*) AS resource, 1 AS row_number, 2 AS column_name")
+    assert rules.columns_read([*parsed, rules.parse_rule(count)], tables) == kept
+
+
+def test_a_rule_on_pruned_columns_reports_what_it_reports_on_every_column(package):
+    from commitment_tracker.validation import rules
+
+    header, rows = read_rows(package, "claims")
+    valued = [i for i, r in enumerate(rows) if r[header.index("value_stated")]]
+    set_cell(package, "claims", valued[0] + 2, "value", lambda v: v + "7")
+    loaded = schema.load_package(package)
+    tables = {r.name: csvio.read_typed_table(package, r) for r in loaded.resources}
+    parsed = [rules.parse_rule(p) for p in rules.rule_files(package)]
+    pruned, whole = rules.connect(tables, reads=parsed), rules.connect(tables)
+    for rule in parsed:
+        assert rules.run(pruned, rule).to_dicts() == rules.run(whole, rule).to_dicts(), rule.id
+    assert rules.run(pruned, next(r for r in parsed if r.id == "value-stated-in-quote")).height == 1

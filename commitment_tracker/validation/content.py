@@ -214,7 +214,7 @@ def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult
             unavailable[resource.name] = str(exc)
     texts = {name: ctx.text_table(name) for name in tables}
     with FigureJudge() as judge:
-        con = rules.connect(tables, judge) if parsed else None
+        con = rules.connect(tables, judge, reads=parsed) if parsed else None
         for rule in parsed:
             checks.append(_check_rule(ctx, session, con, rule, texts, unavailable))
     return sorted(checks, key=lambda c: c.check)
