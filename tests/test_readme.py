@@ -26,8 +26,6 @@ RUNNABLE = ["sh", "runnable"]
 OUTPUT = ["text", "output"]
 # Not copied: environments, builds, caches, git metadata.
 NOT_COPIED = (".venv", ".consumers", ".git", "dist", "node_modules", "__pycache__", "*.egg-info", ".*_cache")
-# Linked from the README, written on other branches at the same time; checked once they exist.
-PENDING_DOCS = {"docs/scaling.md"}
 
 
 @dataclass(frozen=True)
@@ -160,9 +158,5 @@ def test_relative_links_resolve(document):
     text = (REPO / document).read_text(encoding="utf-8")
     base = (REPO / document).parent
     targets = {base / m for m in re.findall(r"\]\(([^)#]+)\)", text) if "://" not in m}
-    missing = sorted(
-        t.resolve().relative_to(REPO).as_posix()
-        for t in targets
-        if not t.exists() and t.resolve().relative_to(REPO).as_posix() not in PENDING_DOCS
-    )
+    missing = sorted(t.resolve().relative_to(REPO).as_posix() for t in targets if not t.exists())
     assert missing == []
