@@ -10,6 +10,8 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +43,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if scopes and scopes[-1] in ("module", "class"):
                 item.add_marker(pytest.mark.xdist_group(f"{item.module.__name__}:{name}"))
                 break
+
+
+def generate_package(out: Path, claims: int, seed: int | None = None) -> Path:
+    """A synthetic package of ``claims`` claims written by bench/generate.py (valid by construction)."""
+    argv = [sys.executable, str(REPO / "bench" / "generate.py"), "--claims", str(claims), "--out", str(out)]
+    if seed is not None:
+        argv += ["--seed", str(seed)]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return out
 
 
 def copy_package(target: Path) -> Path:

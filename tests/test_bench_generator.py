@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, pin_today, read_rows, run_cli, set_cell
+from conftest import REPO, generate_package, pin_today, read_rows, run_cli, set_cell
 
 CLAIMS = 1000
 
@@ -23,12 +23,7 @@ pytestmark = [pytest.mark.subprocess, pytest.mark.xdist_group("bench-generator")
 
 
 def generate(out: Path, claims: int = CLAIMS, seed: int | None = None) -> Path:
-    argv = [sys.executable, str(REPO / "bench" / "generate.py"), "--claims", str(claims), "--out", str(out)]
-    if seed is not None:
-        argv += ["--seed", str(seed)]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
-    return out
+    return generate_package(out, claims, seed)
 
 
 @pytest.fixture(scope="module")

@@ -10,11 +10,10 @@ judge reports the same rows; workers that cannot start leave the reading to this
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, copy_package, read_rows, set_cell
+from conftest import REPO, copy_package, generate_package, read_rows, set_cell
 
 from commitment_tracker.datapackage import csvio, schema
 from commitment_tracker.validation import rules
@@ -55,10 +54,7 @@ def _read(function: object, rows: list[tuple]) -> int:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("generated") / "pkg"
-    argv = [sys.executable, str(REPO / "bench" / "generate.py"), "--claims", "3000", "--out", str(out)]
-    subprocess.run(argv, check=True, capture_output=True)
-    return out
+    return generate_package(tmp_path_factory.mktemp("generated") / "pkg", 3000)
 
 
 @pytest.mark.subprocess

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import csv
 import shlex
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-from conftest import REPO, pin_today, run_cli, set_cell
+from conftest import REPO, generate_package, pin_today, run_cli, set_cell
 
 from commitment_tracker.database import (
     _columns_scanned,
@@ -41,10 +39,7 @@ NAMED = queries.discover()
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A package of 2,000 generated claims (bench/generate.py), shared by the module's tests."""
-    out = tmp_path_factory.mktemp("generated") / "pkg"
-    argv = [sys.executable, str(REPO / "bench" / "generate.py"), "--claims", "2000", "--out", str(out)]
-    subprocess.run(argv, check=True, capture_output=True)
-    return out
+    return generate_package(tmp_path_factory.mktemp("generated") / "pkg", 2000)
 
 
 def answer(root: Path, sql: str, params: dict[str, Any], pruned: bool) -> tuple[list, list]:

@@ -8,12 +8,10 @@ quotes set inside long texts (so that the windows are narrower than the quote), 
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, read_rows
+from conftest import REPO, generate_package, read_rows
 
 from commitment_tracker import figures
 
@@ -125,9 +123,7 @@ def test_windowed_verdict_is_the_whole_quotes_on_every_claim_of_the_package():
 def test_generated_claims_state_their_figure_and_agree(tmp_path: Path):
     """bench/generate.py writes value_stated for its claims with a value, so the bench measures
     value-stated-in-quote, and the windowed verdicts match on its quotes too."""
-    out = tmp_path / "pkg"
-    argv = [sys.executable, str(REPO / "bench" / "generate.py"), "--claims", "1000", "--out", str(out)]
-    subprocess.run(argv, check=True, capture_output=True)
+    out = generate_package(tmp_path / "pkg", 1000)
     valued = _claims(out)
     assert valued and all(r["value_stated"] for r in valued)
     _assert_claims_agree(valued)
