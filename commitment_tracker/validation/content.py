@@ -215,8 +215,12 @@ def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult
     texts = {name: ctx.text_table(name) for name in tables}
     with FigureJudge() as judge:
         con = rules.connect(tables, judge, reads=parsed) if parsed else None
-        for rule in parsed:
-            checks.append(_check_rule(ctx, session, con, rule, texts, unavailable))
+        try:
+            for rule in parsed:
+                checks.append(_check_rule(ctx, session, con, rule, texts, unavailable))
+        finally:
+            if con is not None:
+                con.close()
     return sorted(checks, key=lambda c: c.check)
 
 
