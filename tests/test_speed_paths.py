@@ -153,6 +153,27 @@ def test_failing_row_rules_are_located_with_their_rows(package):
     assert {rule for rule, _, _ in located} <= {"type-error", "primary-key", "unique-error", "foreign-key"}
 
 
+def test_counting_key_and_reference_rules_apart_finds_the_same_problems(package, monkeypatch):
+    """Large tables count their duplicate and reference rules one statement each (less memory):
+    forced on the small package, the problems are those of the single counting statement."""
+    from commitment_tracker.validation import rowchecks
+
+    header, rows = read_rows(package, "claims")
+    rows.insert(8, list(rows[7]))  # a repeated primary key
+    write_rows(package, "claims", header, rows)
+    set_cell(package, "claims", 12, "source_id", "src-nowhere")  # a broken reference
+    set_cell(package, "claims", 14, "quote_start", "x")  # a type error
+
+    def problems() -> list[tuple]:
+        ctx = ValidationContext(root=package, package=schema.load_package(package), today=dt.date(2026, 1, 1))
+        return [(p.rule, p.resource, p.row, p.column, p.message) for p in rowchecks.run(ctx).problems]
+
+    together = problems()
+    monkeypatch.setattr(rowchecks, "COUNT_APART_ROWS", 0)
+    assert problems() == together
+    assert {"primary-key", "foreign-key", "type-error"} <= {rule for rule, *_ in together}
+
+
 def test_a_row_local_expectation_on_distinct_values_reports_every_row(package):
     header, rows = read_rows(package, "claims")
     blank_value = [n for n, r in enumerate(rows, start=2) if r[header.index("value")] == ""][:3]
