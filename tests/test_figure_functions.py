@@ -48,7 +48,7 @@ def _rows(root: Path) -> list[tuple]:
 
 def _read(function: object, rows: list[tuple]) -> int:
     """How many rows have every argument ``function`` needs (the ones it does not answer NULL)."""
-    needed = WORKER_FUNCTIONS[function.__name__]
+    needed = WORKER_FUNCTIONS[function.__name__].needed
     return sum(all(row[k] is not None for k in needed) for row in rows)
 
 

@@ -19,6 +19,7 @@ caller's main script (spawn, forkserver), which a Python user's script may not e
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import threading
@@ -33,30 +34,40 @@ if TYPE_CHECKING:
 PARALLEL_AFTER_ROWS = 20_000
 
 
-def states_value(
-    quote: str | None, value: float | None, unit_id: str | None, qualifier: str | None
-) -> bool | None:
+def _null_without(*needed: int) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """NULL whenever an argument at one of the ``needed`` positions is NULL; the positions are kept
+    on the function (``needed``) so the judge ships only the rows worth reading."""
+
+    def wrap(function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def checked(*args: Any) -> Any:
+            return None if any(args[k] is None for k in needed) else function(*args)
+
+        checked.needed = needed  # type: ignore[attr-defined]
+        return checked
+
+    return wrap
+
+
+@_null_without(0, 1)
+def states_value(quote: str, value: float, unit_id: str | None, qualifier: str | None) -> bool:
     from commitment_tracker import figures
 
-    if quote is None or value is None:
-        return None
     return figures.states_value(quote, value, unit_id, qualifier)
 
 
-def states_figure(
-    quote: str | None, stated: str | None, value: float | None, unit_id: str | None, qualifier: str | None
-) -> bool | None:
+@_null_without(0, 1, 2)
+def states_figure(quote: str, stated: str, value: float, unit_id: str | None, qualifier: str | None) -> bool:
     from commitment_tracker import figures
 
-    if quote is None or value is None or stated is None:
-        return None
     return figures.states_figure(quote, stated, value, unit_id, qualifier)
 
 
-def figures_stated(quote: str | None) -> str | None:
+@_null_without(0)
+def figures_stated(quote: str) -> str:
     from commitment_tracker import figures
 
-    return None if quote is None else figures.describe(figures.find_figures(quote))
+    return figures.describe(figures.find_figures(quote))
 
 
 def apply_rows(function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
@@ -71,10 +82,10 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-# The functions a worker may be asked to run, by name, with the arguments without which each
-# answers NULL at once: only rows that have them all are worth reading (DuckDB may call
-# states_value on every claim with a value although the rule passes it NULL for most).
-WORKER_FUNCTIONS = {"states_value": (0, 1), "states_figure": (0, 1, 2), "figures_stated": (0,)}
+# The functions a worker may be asked to run, by name. Only rows with every argument a function
+# needs (its ``needed`` positions) are worth reading: DuckDB may call states_value on every claim
+# with a value although the rule passes it NULL for most.
+WORKER_FUNCTIONS = {f.__name__: f for f in (states_value, states_figure, figures_stated)}
 
 
 class WorkerError(RuntimeError):
@@ -165,9 +176,7 @@ class FigureJudge:
             worker.stop()
 
     def map(self, function: Callable[..., Any], rows: Sequence[tuple[Any, ...]]) -> list[Any]:
-        needed = (
-            WORKER_FUNCTIONS.get(function.__name__) if globals().get(function.__name__) is function else None
-        )
+        needed = function.needed if WORKER_FUNCTIONS.get(function.__name__) is function else None
         with self._lock:
             if needed is None:  # not one of this module's functions: workers do not know it
                 return apply_rows(function, rows)

@@ -44,7 +44,6 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.text import first_line
 from commitment_tracker.validation import figure_functions
-from commitment_tracker.validation.figure_functions import FigureJudge
 
 if TYPE_CHECKING:
     import duckdb
@@ -135,7 +134,9 @@ FUNCTIONS = {
 
 
 def connect(
-    tables: Mapping[str, pl.DataFrame], judge: FigureJudge | None = None, reads: Sequence[Rule] | None = None
+    tables: Mapping[str, pl.DataFrame],
+    judge: figure_functions.FigureJudge | None = None,
+    reads: Sequence[Rule] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """In-memory DuckDB holding each frame (plus ``_row``) as a table and the rule ``FUNCTIONS``,
     then locked as a query connection is: a rule, like a query, only reads the loaded tables.
