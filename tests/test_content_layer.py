@@ -60,6 +60,16 @@ def test_unreadable_table_skips_the_checks_that_need_it_and_runs_the_rest(packag
     assert status[("provenance", "claim-quotes")] == "passed"
 
 
+def test_an_unreadable_claims_file_skips_the_figure_rules_too(package):
+    # They call the rule functions (states_figure, states_value): DuckDB must still see that they
+    # read claims, or they would report a rule-error beside the structure layer's empty-file problem.
+    (package / "data" / "claims.csv").write_bytes(b"")
+    checks = {c.check: c for c in validate(package).checks if c.layer == "content"}
+    for rule in ("rule:value-stated-in-quote", "rule:value-not-in-quote", "rule:figure-quoted"):
+        assert checks[rule].status == "skipped", (rule, [p.message for p in checks[rule].problems])
+    assert not any(p.rule == "rule-error" for c in checks.values() for p in c.problems)
+
+
 def test_text_report_lines_are_grouped_and_capped(package):
     header, rows = read_rows(package, "units")
     column = header.index("label")
