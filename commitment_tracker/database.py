@@ -144,6 +144,10 @@ def check_header(root: Path, resource: Resource) -> Path:
         raise LoadError(f"{resource.name}: {exc}; run `commitments validate`") from None
     except (UnicodeDecodeError, csv.Error) as exc:
         raise LoadError(f"{resource.path} cannot be read: {exc}; run `commitments validate`") from None
+    if header is None:
+        raise LoadError(
+            f"{resource.path} is empty: it needs at least the header row; run `commitments validate`"
+        )
     if header != resource.field_names:
         raise LoadError(
             f"{resource.path}: header {header} does not match the schema's fields "

@@ -8,7 +8,7 @@ import sys
 import duckdb
 import polars as pl
 import pytest
-from conftest import REPO, read_rows, set_cell, write_rows
+from conftest import REPO, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker import load as load_function
 from commitment_tracker.database import LoadError, connect, dependency_order
@@ -126,6 +126,15 @@ def test_renamed_header_is_refused(package):
     write_rows(package, "units", header, rows)
     with pytest.raises(LoadError, match=r"data/units.csv: header .* does not match"):
         connect(package)
+
+
+def test_an_empty_file_is_named_as_empty(package):
+    (package / "data" / "claims.csv").write_bytes(b"")
+    with pytest.raises(LoadError, match=r"^data/claims.csv is empty: it needs at least the header row; run"):
+        connect(package)
+    result = run_cli("query", "search-quotes", "-p", "text=IA", "--root", str(package))
+    assert result.exit_code == 1 and "data/claims.csv is empty" in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.subprocess
