@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import os
 import re
 import sys
@@ -188,6 +189,42 @@ def test_a_row_local_expectation_on_distinct_values_reports_every_row(package):
     )
     check = next(c for c in validate(package).checks if c.layer == "content" and c.check == "claims")
     assert sorted(p.row for p in check.problems if p.rule == "unit-needs-value") == blank_value
+
+
+def test_row_local_expectations_judged_in_slices_report_what_the_whole_table_reports(package, monkeypatch):
+    header, rows = read_rows(package, "claims")
+    quote, start, end = (header.index(c) for c in ("quote", "quote_start", "quote_end"))
+    for n in (3, 11, 12, 40):  # rows in several slices of 7, two in one slice
+        rows[n][quote] += " "
+    rows[25][end] = rows[25][start]  # quote_end must be past quote_start
+    write_rows(package, "claims", header, rows)
+    suite_path = content.suites.suite_path(package, "claims")
+    suite = json.loads(suite_path.read_text(encoding="utf-8"))
+    # An expectation GX cannot evaluate (an invalid regular expression) crashes on every slice.
+    suite["expectations"].append(
+        {
+            "type": "expect_column_values_to_not_match_regex",
+            "kwargs": {"column": "quote", "regex": "("},
+            "meta": {"rule": "broken-regex", "why": "a test"},
+        }
+    )
+    suite_path.write_text(json.dumps(suite), encoding="utf-8")
+
+    def judged() -> tuple[int, list[tuple]]:
+        check = next(c for c in validate(package).checks if c.layer == "content" and c.check == "claims")
+        assert check.skipped_reason is None
+        return check.checked, [(p.rule, p.row, p.column, p.value) for p in check.problems]
+
+    whole = judged()
+    monkeypatch.setattr(content, "SLICE_ROWS", 7)
+    typed = ValidationContext(
+        root=package, package=schema.load_package(package), today=dt.date(2026, 1, 1)
+    ).typed_table("claims")
+    assert len([b for b in content.suite_batches(suite, typed) if b.table is None]) > 3
+    assert judged() == whole
+    rules = [rule for rule, *_ in whole[1]]
+    assert rules.count("expectation-error") == 1
+    assert sorted(row for rule, row, column, _ in whole[1] if column == "quote" and row) == [5, 13, 14, 42]
 
 
 def test_gx_frame_hashing_is_off_on_the_pinned_version_only(monkeypatch):

@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -154,17 +155,22 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
         )
         return result
     unparsed: set[tuple[int, str]] | None = None
-    for r, batch in results:
-        result.checked += 1
+    crashed: set[str] = set()
+    for r, batch in _by_expectation(results):
+        # An expectation judged on several slices is one rule: counted once, a crash reported once.
+        result.checked += batch.offset == 0
         if r.success:
             continue
         config = r.expectation_config
         meta, kwargs = config.meta or {}, config.kwargs
-        rule, why = meta.get("rule", config.type), meta.get("why", "")
+        rule, why = _rule_of(r), meta.get("why", "")
         columns = _columns_of(kwargs)
         column = ", ".join(columns) or None
         crash = _crash_message(r.exception_info or {})
         if crash is not None:
+            if batch.offset and _expectation_key(r) in crashed:
+                continue
+            crashed.add(_expectation_key(r))
             result.problem(
                 "expectation-error",
                 f"{rule}: Great Expectations could not evaluate {config.type} ({crash}); "
@@ -193,6 +199,27 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
                 rule, why, resource=name, row=row, column=column, value=_cell_texts(text, columns, int(index))
             )
     return result
+
+
+def _expectation_key(r: Any) -> str:
+    config = r.expectation_config
+    return json.dumps([config.type, config.kwargs, config.meta], sort_keys=True, default=str)
+
+
+def _by_expectation(results: list[tuple[Any, Batch]]) -> list[tuple[Any, Batch]]:
+    """Results grouped by expectation, ordered by rule name, slices in table order within each:
+    the same problems in the same order however the table was sliced (GX's own order depends on
+    which expectations failed in the first pass)."""
+    groups: dict[str, list[tuple[Any, Batch]]] = {}
+    for r, batch in results:
+        groups.setdefault(_expectation_key(r), []).append((r, batch))
+    ordered = sorted(groups.items(), key=lambda kv: (_rule_of(kv[1][0][0]), kv[0]))
+    return [pair for _, group in ordered for pair in sorted(group, key=lambda p: p[1].offset)]
+
+
+def _rule_of(r: Any) -> str:
+    config = r.expectation_config
+    return (config.meta or {}).get("rule", config.type)
 
 
 def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult]:
@@ -311,6 +338,12 @@ ROW_LOCAL = frozenset(
 )
 # Distinct combinations are worth handing over only when they are much fewer than the rows.
 DISTINCT_SHARE = 0.5
+# HyperLogLog's estimate is within a few per cent: above this share the exact count is not needed.
+SURELY_TOO_MANY = 0.6
+# Row-local expectations on the table are judged on slices of this many rows: GX's pandas frame
+# (one Python object per text cell: the quote column alone is about 230 MiB at 10^6 claims) then
+# never holds the whole table at once. One slice up to this size, as before.
+SLICE_ROWS = 250_000
 
 
 @dataclasses.dataclass
@@ -325,10 +358,12 @@ class Batch:
     suite: dict[str, Any]
     frame: pl.DataFrame
     table: pl.DataFrame | None = None
+    # The table row (0-based) of the frame's first row, when the frame is a slice of the table.
+    offset: int = 0
 
     def rows_of(self, indexes: list[int]) -> list[int]:
         if self.table is None:
-            return [int(i) for i in indexes]
+            return [self.offset + int(i) for i in indexes]
         failing = self.frame[[int(i) for i in indexes]]
         found = self.table.with_row_index("__index").join(
             failing, on=self.frame.columns, how="semi", nulls_equal=True
@@ -342,7 +377,8 @@ def suite_batches(suite: dict[str, Any], typed: pl.DataFrame, whole: bool = Fals
 
     At 10^6 claims the unit and qualifier rules read a few hundred distinct (unit, value) pairs
     instead of 10^6 rows; a quote rule reads as many quotes as there are rows, so it gets the
-    table. ``whole``: one batch, the table (Data Docs then count rows, not combinations).
+    table, in slices of ``SLICE_ROWS`` rows (a row-local verdict needs no other row). ``whole``: one
+    batch, the table (Data Docs then count rows, not combinations).
     """
     needed = suite_columns(suite)
     table = typed if needed is None else typed.select([c for c in typed.columns if c in needed])
@@ -358,18 +394,35 @@ def suite_batches(suite: dict[str, Any], typed: pl.DataFrame, whole: bool = Fals
             groups.setdefault(read, []).append(expectation)
         else:
             rest.append(expectation)
-    batches = []
+    batches, local = [], []
     for read, expectations in groups.items():
         part = {**suite, "expectations": expectations}
-        columns = typed.select(read)
-        distinct = columns.unique(maintain_order=True)
-        if distinct.height <= DISTINCT_SHARE * columns.height:
-            batches.append(Batch(part, distinct, columns))
+        distinct = _few_distinct(typed.select(read))
+        if distinct is not None:
+            batches.append(Batch(part, distinct, typed.select(read)))
         else:
-            rest.extend(expectations)
+            local.extend(expectations)
+    part = {**suite, "expectations": local}
+    # An empty table is still one slice: GX judges (and counts) each expectation once.
+    for offset in range(0, max(table.height, 1), SLICE_ROWS) if local else ():
+        batches.append(Batch(part, table.slice(offset, SLICE_ROWS), offset=offset))
     if rest:
         batches.append(Batch({**suite, "expectations": rest}, table))
     return batches
+
+
+def _few_distinct(columns: pl.DataFrame) -> pl.DataFrame | None:
+    """The distinct combinations of ``columns`` in first-seen order, or None when they are not
+    much fewer than the rows (a quote column: estimated first, so its 10^6 values are not hashed
+    into a second table only to be thrown away)."""
+    import polars as pl
+
+    height = columns.height
+    estimate = columns.select(pl.struct(pl.all()).hash().approx_n_unique()).item()
+    if estimate > SURELY_TOO_MANY * height:
+        return None
+    distinct = columns.unique(maintain_order=True)
+    return distinct if distinct.height <= DISTINCT_SHARE * height else None
 
 
 def suite_columns(suite: dict[str, Any]) -> set[str] | None:
