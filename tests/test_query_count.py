@@ -16,10 +16,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import REPO, generate_package, pin_today, run_cli
 from test_query_columns import param_sets
 
+from commitment_tracker import database
 from commitment_tracker.query import named as queries
 
 pinned_today = pin_today("2026-01-01")
@@ -117,3 +119,34 @@ def test_a_pattern_re2_refuses_still_stops_a_query(package):
     assert "resources[units].schema.fields[unit_id].constraints.pattern" in done.stderr
     assert "is not a regular expression DuckDB (RE2) accepts" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# Sorted on a hash of every row: DuckDB holds the whole result while it sorts.
+HEAVY = "SELECT x, md5(x::VARCHAR) AS s FROM range(1500000) t(x) ORDER BY s"
+
+
+def runs_alone(memory_mb: int) -> bool:
+    """Whether HEAVY gives its first rows on a query connection limited to ``memory_mb`` MB, run as
+    it is (no count): what the query path did before counting in the same pass."""
+    con = database.open_connection(config={"memory_limit": f"{memory_mb}MB"})
+    try:
+        con.execute(HEAVY).fetchmany(3)
+    except duckdb.OutOfMemoryException:
+        return False
+    finally:
+        con.close()
+    return True
+
+
+def test_a_sorted_result_that_fits_alone_still_runs_when_its_count_would_not_fit():
+    low, high = 20, 600  # MB: too little, and enough
+    assert not runs_alone(low) and runs_alone(high)
+    while high - low > 5:
+        middle = (low + high) // 2
+        low, high = (low, middle) if runs_alone(middle) else (middle, high)
+    # At the least memory the statement needs alone, a second buffer for the count may not fit:
+    # the query must still answer (then counting by a second run, which may not fit either).
+    result = run_cli("sql", HEAVY, "--memory-limit", f"{high}MB", "--max-rows", "2", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("showing the first 2 ")
+    assert len(result.stdout.splitlines()) == 3
