@@ -370,8 +370,8 @@ def _re2_problem(pattern: str) -> str | None:
     import duckdb
 
     try:
-        con = _RE2_DATABASE.get() or _re2_connection()
-        with contextlib.closing(con.cursor()) as cursor:
+        con = _RE2_DATABASE.get()
+        with contextlib.closing((_re2_connection() if con is None else con).cursor()) as cursor:
             cursor.execute("SELECT regexp_full_match('', $p)", {"p": pattern}).fetchall()
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0].removeprefix("Invalid Input Error: ")
