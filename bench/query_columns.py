@@ -64,6 +64,7 @@ def main() -> None:
         trees[label] = (Path(path), Path(root) if root else args.root)
     names = args.query or sorted(p.stem for p in (args.root / "queries").glob("*.sql"))
     runs: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    load_at_start = os.getloadavg()[0]
     for _ in range(args.rounds):
         for name in names:
             for label, (tree, root) in trees.items():
@@ -83,7 +84,10 @@ def main() -> None:
                 f"{statistics.median(m[2] for m in measured):,}",
             ]
         print(f"| `{name}` | " + " | ".join(cells) + " |")
-    print(f"\nmedian of {args.rounds} cold runs each, load average at the end {load:.2f}")
+    print(
+        f"\nmedian of {args.rounds} cold runs each, load average (1 min) at the start {load_at_start:.2f}, "
+        f"at the end {load:.2f}"
+    )
 
 
 if __name__ == "__main__":

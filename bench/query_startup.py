@@ -12,6 +12,8 @@ Nothing here asserts a time: it prints numbers for people (and bench/run.py's bu
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,15 +24,19 @@ REPO = Path(__file__).resolve().parent.parent
 CLI = str(REPO / "cli.py")
 
 
-def timed(argv: list[str], runs: int) -> list[float]:
-    times = []
+def timed(argv: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of each of ``runs`` cold runs of ``argv``."""
+    times, cpu = [], []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(argv, cwd=REPO, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}):\n{done.stderr or done.stdout}")
-    return times
+    return times, cpu
 
 
 def slowest_imports(argv: list[str], top: int) -> list[tuple[float, str]]:
@@ -63,13 +69,17 @@ def main() -> None:
         (f"cli.py query {args.query} --format csv", query),
         ("cli.py sql 'SELECT count(*) FROM claims'", [python, CLI, "sql", "SELECT count(*) FROM claims"]),
     ]
-    print(f"{args.runs} cold runs each, {sys.version.split()[0]}, package at {REPO}\n")
-    print(f"{'command':<48} {'median':>8} {'min':>8} {'max':>8}")
+    print(f"{args.runs} cold runs each, {sys.version.split()[0]}, package at {REPO}")
+    print(f"load average (1 min) at the start {os.getloadavg()[0]:.2f}\n")
+    print(f"{'command':<48} {'median':>8} {'min':>8} {'max':>8} {'CPU med':>8} {'CPU min':>8}")
     medians = {}
     for label, argv in commands:
-        times = timed(argv, args.runs)
+        times, cpu = timed(argv, args.runs)
         medians[label] = statistics.median(times)
-        print(f"{label:<48} {medians[label]:>7.3f}s {min(times):>7.3f}s {max(times):>7.3f}s")
+        print(
+            f"{label:<48} {medians[label]:>7.3f}s {min(times):>7.3f}s {max(times):>7.3f}s "
+            f"{statistics.median(cpu):>7.3f}s {min(cpu):>7.3f}s"
+        )
     floor = medians["python -c 'import duckdb'   (floor)"]
     q = medians[f"cli.py query {args.query} --format csv"]
     print(f"\nquery minus floor: {q - floor:.3f}s (loading the tables it reads, click, query, output)")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from commitment_tracker.datapackage import containment, paths
+from commitment_tracker.datapackage import containment, paths, schema_checks
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import DATE_FORMAT, Field, Package, Resource
 from commitment_tracker.errors import TrackerError
@@ -651,9 +651,15 @@ def connect(
     (UnknownTableError for a table that does not exist) or schema.DescriptorError, with a hint.
     """
     root = Path(root) if root is not None else paths.default_root()
-    package = package or schema_mod.load_package(root)
+    if package is None and str(database) != ":memory:":
+        package = schema_mod.load_package(root)  # a bad descriptor creates no database file
     con = open_connection(database, config, harden=lock_connection)
     try:
+        if package is None:
+            # The descriptor's patterns are judged in RE2 on this connection's database: opening
+            # a second one for that alone cost about 40 ms of each query.
+            with schema_checks.patterns_on(con):
+                package = schema_mod.load_package(root)
         # Decided on the fresh connection, before any file is read and before the lock. A statement
         # reading anything but the resources and views (a file, a table function) gets None here,
         # so only a statement over the package's own tables is planned before the lock.

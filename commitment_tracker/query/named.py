@@ -21,6 +21,7 @@ parameters a file declares must be exactly those its SQL uses.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -341,6 +342,7 @@ class QueryRun:
         self.params = dict(params or {})
         self.stopper = stopper or Stopper(None)
         self.truncated = False
+        self._total: int | None = None  # the whole result's row count, when counted while reading
         self._con = con
         self._cursor = con.cursor()  # a result of its own, which count() can close
         self.stopper.watch(self._cursor)
@@ -355,10 +357,35 @@ class QueryRun:
         self._cursor.close()
 
     def result(self, max_rows: int | None = None) -> Result:
-        """The rows as Python values (None for all rows), for the text formats."""
+        """The rows as Python values (None for all rows), for the text formats.
+
+        When at most ``max_rows`` are read of a statement that sorts its whole result (see
+        ``sorts_whole_result``), the rows carry their total as one more column, ``count(*) OVER
+        ()``, dropped before they are handed on: DuckDB has computed and sorted every row before
+        the first one comes out anyway, so counting them there costs a second buffer of the
+        result, where ``count`` would run the whole statement again (0.2 to 0.7 s of the named
+        queries at 10^6 claims). A window with an empty OVER keeps the rows' order (DuckDB's
+        documented order preservation). A statement that streams its rows is counted as before,
+        and so is one whose second buffer does not fit in the memory limit: it runs alone then.
+        """
         plan = self._plan(for_python=True)
-        self._call(self._cursor.execute, plan.sql, self.params)
-        return Result(plan.columns, plan.types, self._batches(max_rows, plan))
+        counted = bool(max_rows) and sorts_whole_result(self._con, self.sql)
+        if counted:
+            counting = f"SELECT *, count(*) OVER () FROM (\n{plan.sql}\n) AS result"
+            counted = self._call(self._execute_within_memory, counting)
+        if not counted:
+            self._call(self._cursor.execute, plan.sql, self.params)
+        return Result(plan.columns, plan.types, self._batches(max_rows, plan, counted))
+
+    def _execute_within_memory(self, sql: str) -> bool:
+        """Run ``sql`` on the cursor; False when it needs more memory than the limit."""
+        try:
+            self._cursor.execute(sql, self.params)
+        except duckdb.Error as exc:
+            if _message(exc).startswith("Out of Memory") or isinstance(exc, duckdb.OutOfMemoryException):
+                return False
+            raise
+        return True
 
     def arrow(self, max_rows: int | None = None) -> tuple[Any, Iterator[Any]]:
         """The Arrow schema and record batches (for Parquet), at most ``max_rows`` rows."""
@@ -368,11 +395,14 @@ class QueryRun:
         return reader.schema, self._arrow_batches(reader, max_rows)
 
     def count(self) -> int | None:
-        """How many rows the whole result has: ``count(*)`` over the statement, run again.
+        """How many rows the whole result has: counted while reading (see ``result``), else
+        ``count(*)`` over the statement, run again.
 
         None when that cannot be told (EXPLAIN is no subquery) or takes past the timeout; Ctrl-C
         still stops it.
         """
+        if self._total is not None:
+            return self._total
         self._cursor.close()  # the streamed result, left unread
         self._cursor = self._con.cursor()
         self.stopper.watch(self._cursor)
@@ -448,7 +478,9 @@ class QueryRun:
             sql = f"SELECT {', '.join(expressions)} FROM (\n{self.sql}\n) AS result"
         return _Plan(columns, types, sql, utc, NESTED_BATCH_ROWS if nested else BATCH_ROWS)
 
-    def _batches(self, max_rows: int | None, plan: _Plan) -> Iterator[list[tuple[Any, ...]]]:
+    def _batches(
+        self, max_rows: int | None, plan: _Plan, counted: bool = False
+    ) -> Iterator[list[tuple[Any, ...]]]:
         left = max_rows or None  # 0 means every row
         utc = plan.utc
         while True:
@@ -457,6 +489,9 @@ class QueryRun:
             rows = self._call(self._cursor.fetchmany, size)
             if not rows:
                 return
+            if counted:  # the total rides as the last column (see result)
+                self._total = int(rows[0][-1])
+                rows = [row[:-1] for row in rows]
             if left is not None and len(rows) > left:
                 self.truncated = True
                 rows = rows[:left]
@@ -499,6 +534,19 @@ class QueryRun:
             return False
         except Exception as exc:
             raise self._error(exc) from None
+
+
+def sorts_whole_result(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Whether ``sql``'s outermost query ends in ORDER BY (with or without LIMIT), from DuckDB's
+    parse tree: then every row has been computed before the first one is returned. False when it
+    cannot be told (EXPLAIN, a statement that does not parse)."""
+    try:
+        (tree,) = con.execute("SELECT json_serialize_sql($sql)", {"sql": sql}).fetchone()
+    except duckdb.Error:
+        return False
+    statements = json.loads(tree).get("statements") or [{}]
+    node = statements[0].get("node") or {}
+    return any(m.get("type") == "ORDER_MODIFIER" for m in node.get("modifiers") or ())
 
 
 def unique_names(columns: list[str]) -> list[str]:
