@@ -44,10 +44,16 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+def _short(filename: str) -> str:
+    return filename.split("/site-packages/")[-1].split("/commitment_tracker/")[-1]
+
+
 class Sampler(threading.Thread):
-    def __init__(self, interval: float):
+    def __init__(self, interval: float, log: Path | None):
         super().__init__(daemon=True)
         self.interval = interval
+        self.log = open(log, "a", encoding="utf-8", buffering=1) if log else None  # noqa: SIM115
+        self.started = time.monotonic()
         self.layer = "imports"
         self.main = threading.main_thread().ident
         self.peaks: dict[str, dict] = {}
@@ -60,16 +66,15 @@ class Sampler(threading.Thread):
             tree = own + sum(_rss_kib(k) for k in _children(me))
             peak = self.peaks.setdefault(self.layer, {"own": 0, "tree": 0, "stack": "", "at": 0.0})
             peak["tree"] = max(peak["tree"], tree)
+            frame = sys._current_frames().get(self.main)
+            stack = [f"{_short(f.filename)}:{f.lineno} {f.name}" for f in traceback.extract_stack(frame)]
             if own > peak["own"]:
-                frame = sys._current_frames().get(self.main)
-                stack = traceback.extract_stack(frame) if frame else []
-                peak.update(
-                    own=own,
-                    at=time.monotonic(),
-                    stack="\n".join(
-                        f"    {f.filename.split('/site-packages/')[-1]}:{f.lineno} {f.name}"
-                        for f in stack[-14:]
-                    ),
+                peak.update(own=own, at=time.monotonic(), stack="\n".join(f"    {f}" for f in stack[-14:]))
+            if self.log:
+                # One line a sample, written at once: a run killed for its memory still says where it was.
+                elapsed = time.monotonic() - self.started
+                self.log.write(
+                    f"{elapsed:.1f}s {self.layer} own={own} tree={tree} | {' < '.join(stack[:-5:-1])}\n"
                 )
 
 
@@ -77,8 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--log", type=Path, help="append every sample (memory and innermost frames) here")
     args = parser.parse_args(argv)
-    sampler = Sampler(args.interval)
+    sampler = Sampler(args.interval, args.log)
     sampler.start()
     started = time.monotonic()
     from commitment_tracker.validation.context import ValidationContext, today_from_env
