@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path)
     parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--layers", help="comma-separated layers to run (default: all, in order)")
     parser.add_argument("--log", type=Path, help="append every sample (memory and innermost frames) here")
     args = parser.parse_args(argv)
     sampler = Sampler(args.interval, args.log)
@@ -93,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     ctx = ValidationContext(root=root, package=load_package(root), today=today_from_env())
     failed = []
-    for name, run in LAYERS:
+    wanted = args.layers.split(",") if args.layers else [name for name, _ in LAYERS]
+    for name, run in (layer for layer in LAYERS if layer[0] in wanted):
         layer_start = time.monotonic()
         sampler.layer = name
         failed += [c for c in run(ctx) if c.status != "passed"]
