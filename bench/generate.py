@@ -17,8 +17,11 @@ seeds/*.txt) with ``claims`` claims and every other resource scaled with it. The
 - dates: announcements in the first half of 2025, sources published then too, status rows in the
   second half, deadlines from 2026, events lasting two days; nothing after 2025-12-31.
 
-Reference tables (units, sectors) and ``validators/`` (suites, SQL rules) are the real package's.
-Tables are written with ``csvio.write_tables_atomically`` so they are in canonical form.
+Reference tables (units, sectors), ``validators/`` (suites, SQL rules) and ``queries/`` are the
+real package's. Memory stays bounded at any size (1.5 GiB at 10^7 claims): the package is written
+as it is drawn, each table in chunks rendered by ``csvio.canonical_bytes`` (rows sorted by primary
+key; a chunk's keys must follow the previous chunk's, which is checked), each seed appended as
+its sentences come. Everything goes into a folder beside ``--out``, renamed to it at the end.
 Proportions per claim, from the real corpus but with more claims per source to keep the number of
 seed files reasonable at 10^6 claims:
 1/3 commitment, 1/20 actor, 1/50 source, 1/100 indicator, 1/2000 event.
