@@ -17,8 +17,11 @@ seeds/*.txt) with ``claims`` claims and every other resource scaled with it. The
 - dates: announcements in the first half of 2025, sources published then too, status rows in the
   second half, deadlines from 2026, events lasting two days; nothing after 2025-12-31.
 
-Reference tables (units, sectors) and ``validators/`` (suites, SQL rules) are the real package's.
-Tables are written with ``csvio.write_tables_atomically`` so they are in canonical form.
+Reference tables (units, sectors), ``validators/`` (suites, SQL rules) and ``queries/`` are the
+real package's. Memory stays bounded at any size (1.5 GiB at 10^7 claims): the package is written
+as it is drawn, each table in chunks rendered by ``csvio.canonical_bytes`` (rows sorted by primary
+key; a chunk's keys must follow the previous chunk's, which is checked), each seed appended as
+its sentences come. Everything goes into a folder beside ``--out``, renamed to it at the end.
 Proportions per claim, from the real corpus but with more claims per source to keep the number of
 seed files reasonable at 10^6 claims:
 1/3 commitment, 1/20 actor, 1/50 source, 1/100 indicator, 1/2000 event.
@@ -37,20 +40,25 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import os
 import random
 import shutil
 import sys
-from dataclasses import dataclass, field
+from array import array
 from pathlib import Path
 
 import polars as pl
 
 from commitment_tracker.datapackage import csvio, paths
-from commitment_tracker.datapackage.schema import load_package
+from commitment_tracker.datapackage.schema import Package, Resource, load_package
 
 REPO = paths.default_root()
 DEFAULT_SEED = 20250701
 LAST_DAY = dt.date(2025, 12, 31)
+# Memory stays bounded at any size: a table is written every CHUNK_ROWS rows (where its order
+# allows), the seeds every SEED_BUFFER_CHARS characters. Neither changes a byte of the output.
+CHUNK_ROWS = 200_000
+SEED_BUFFER_CHARS = 128 * 2**20
 
 FIRST_NAMES = (
     "Amal", "Aziz", "Nadia", "Youssef", "Leïla", "Hicham", "Salma", "Omar", "Zineb", "Karim",
@@ -87,37 +95,102 @@ KIND_FR = {
 ACTOR_KINDS = ("person", "government_body", "public_institution", "company", "university", "ngo")
 
 
-@dataclass
-class Seeds:
-    """Sentences of each synthetic seed; offsets are known once the texts are joined."""
+class SeedWriter:
+    """The synthetic seed files, written as their sentences come.
 
-    headers: list[str]
-    sentences: list[list[str]] = field(default_factory=list)
+    A sentence's offset is known when it is added (the text before it is the header and the
+    sentences already added to that seed), so the texts are never held whole: sentences wait in a
+    buffer of at most ``SEED_BUFFER_CHARS`` characters, then each seed's part is appended to its file.
+    Each text is its header, its sentences separated by a space (a paragraph break every five
+    sentences) and a final line break.
+    """
 
-    def __post_init__(self) -> None:
-        self.sentences = [[] for _ in self.headers]
+    def __init__(self, root: Path, headers: list[str]):
+        self.root = root
+        self.positions = [len(header) for header in headers]  # characters of each text so far
+        self.counts = [0] * len(headers)  # sentences of each text so far
+        self.pending: dict[int, list[str]] = {i: [header] for i, header in enumerate(headers)}
+        self.pending_chars = sum(self.positions)
 
-    def add(self, source: int, sentence: str) -> tuple[int, int]:
-        self.sentences[source].append(sentence)
-        return source, len(self.sentences[source]) - 1
+    @staticmethod
+    def seed_path(source: int) -> str:
+        """The seed's path as sources.csv records it."""
+        return f"{paths.SEEDS_DIRNAME}/src_{source:06d}.txt"
 
-    def join(self) -> tuple[list[str], list[list[int]]]:
-        """The texts, and for each source the start offset of each sentence."""
-        texts, starts = [], []
-        for header, sentences in zip(self.headers, self.sentences, strict=True):
-            parts, offsets, pos = [header], [], len(header)
-            for i, sentence in enumerate(sentences):
-                # A paragraph break every five sentences, a space otherwise.
-                sep = "\n\n" if i and i % 5 == 0 else (" " if i else "")
-                parts.append(sep)
-                pos += len(sep)
-                offsets.append(pos)
-                parts.append(sentence)
-                pos += len(sentence)
-            parts.append("\n")
-            texts.append("".join(parts))
-            starts.append(offsets)
-        return texts, starts
+    def path(self, source: int) -> Path:
+        return self.root / self.seed_path(source)
+
+    def add(self, source: int, sentence: str) -> int:
+        """Add a sentence to a seed; return its start offset (Python string offset) in the text."""
+        i = self.counts[source]
+        sep = "\n\n" if i and i % 5 == 0 else (" " if i else "")
+        start = self.positions[source] + len(sep)
+        self.positions[source] = start + len(sentence)
+        self.counts[source] = i + 1
+        self.pending.setdefault(source, []).extend((sep, sentence))
+        self.pending_chars += len(sep) + len(sentence)
+        if self.pending_chars > SEED_BUFFER_CHARS:
+            self.flush()
+        return start
+
+    def flush(self) -> None:
+        for source, parts in self.pending.items():
+            with open(self.path(source), "a", encoding="utf-8", newline="") as fh:
+                fh.write("".join(parts))
+        self.pending.clear()
+        self.pending_chars = 0
+
+    def finish(self) -> list[str]:
+        """End every text with its line break; return the SHA-256 of each file."""
+        for source in range(len(self.counts)):
+            self.pending.setdefault(source, []).append("\n")
+        self.flush()
+        return [_sha256(self.path(source)) for source in range(len(self.counts))]
+
+
+class TableWriter:
+    """One resource's CSV file, written in chunks of rows, each chunk in canonical form.
+
+    The rows of a chunk are sorted by primary key (``csvio.canonical_bytes``); the file is in
+    canonical form only if every chunk's keys come after the previous chunk's, which the generator
+    arranges by flushing only where the leading key column has moved on. ``flush`` checks it.
+    """
+
+    def __init__(self, root: Path, resource: Resource):
+        self.resource = resource
+        self.file = resource.file(root)
+        self.columns: dict[str, list[str | None]] = {}
+        self.rows_pending = 0
+        self.rows_written = 0
+        self.last_key: tuple[str, ...] | None = None
+
+    def add(self, values: dict[str, object]) -> None:
+        for key, value in values.items():
+            self.columns.setdefault(key, []).append(None if value is None or value == "" else str(value))
+        self.rows_pending += 1
+
+    def flush(self) -> None:
+        if not self.rows_pending:
+            return
+        names = self.resource.field_names
+        chunk = pl.DataFrame({f: self.columns[f] for f in names}, schema=dict.fromkeys(names, pl.String))
+        key = list(self.resource.primary_key) or names
+        keys = chunk.select(key).sort(key, nulls_last=True, maintain_order=True)
+        if self.last_key is not None and keys.row(0) <= self.last_key:
+            raise RuntimeError(
+                f"{self.resource.name}: a chunk starts at key {keys.row(0)}, not after {self.last_key}; "
+                "bench/generate.py must flush this table only where its key has moved on"
+            )
+        data = csvio.canonical_bytes(chunk, self.resource)
+        if self.rows_written:
+            # The header is written once, with the first chunk.
+            data = data.split(self.resource.dialect.line_terminator.encode(), 1)[1]
+        with open(self.file, "ab") as fh:
+            fh.write(data)
+        self.rows_written += chunk.height
+        self.last_key = keys.row(-1)
+        self.columns.clear()
+        self.rows_pending = 0
 
 
 def _date(rng: random.Random, start: dt.date, days: int) -> dt.date:
@@ -139,8 +212,21 @@ def _stated(value: int | None, unit: str | None) -> str | None:
     return _amount(value) if unit in (None, "count") else f"{_amount(value)} {UNIT_WORDS[unit]}"
 
 
+# The figures of undisputed commitments, kept in arrays (millions of them at 10^7 claims).
+_UNITS = (None, "count", "percent", "w", "mad")
+_NO_VALUE = -1
+
+
 class _Builder:
-    def __init__(self, claims: int, seed: int, units: pl.DataFrame, sector_ids: list[str]):
+    """Draws the package in one pass of the random generator, writing as it goes.
+
+    The draws happen in the same order as they always did (events, indicators, commitments,
+    further claims, actors' name variants), so the same ``(claims, seed)`` gives the same bytes.
+    """
+
+    def __init__(self, root: Path, package: Package, claims: int, seed: int, sector_ids: list[str]):
+        self.root = root
+        self.package = package
         self.rng = random.Random(seed)
         self.sector_ids = sector_ids
         self.n_claims = claims
@@ -154,19 +240,27 @@ class _Builder:
         reserved = self.n_commitments + self.n_indicators + self.n_events + self.n_value_disputes
         if claims < reserved:
             raise ValueError(f"at least {reserved} claims are needed for a package with every resource")
-        self.units = dict(zip(units["unit_id"].to_list(), units["dimension"].to_list(), strict=True))
-        self.tables: dict[str, dict[str, list]] = {}
-        self.claim_locations: list[tuple[int, int]] = []
-        self.alias_locations: list[tuple[int, int, int]] = []  # source, sentence, offset in it
-        self.alias_sources: dict[tuple[int, str], str] = {}  # (actor, spelling) -> its source id
-
-    def table(self, name: str) -> dict[str, list]:
-        return self.tables.setdefault(name, {})
+        self.tables: dict[str, TableWriter] = {}
+        self.claims_made = 0
+        # Where each actor first speaks: its source and the offset of its name in that seed.
+        self.first_source = array("q", [-1]) * self.n_actors
+        self.first_offset = array("q", [-1]) * self.n_actors
 
     def row(self, _table: str, **values: object) -> None:
-        cols = self.table(_table)
-        for key, value in values.items():
-            cols.setdefault(key, []).append(None if value is None or value == "" else str(value))
+        if _table not in self.tables:
+            self.tables[_table] = TableWriter(self.root, self.package.resource(_table))
+        self.tables[_table].add(values)
+
+    def flush_tables(self) -> None:
+        """Write out every table once CHUNK_ROWS claims wait to be written.
+
+        Called only between commitments and between further claims: there, every table being
+        filled is ordered by a key (claim, commitment, discrepancy id) that only grows. No table
+        grows by more than two rows per claim there, so none holds more than 2 * CHUNK_ROWS rows.
+        """
+        if self.tables["claims"].rows_pending >= CHUNK_ROWS:
+            for table in self.tables.values():
+                table.flush()
 
     # --- resources -------------------------------------------------------------------------------
 
@@ -179,7 +273,7 @@ class _Builder:
             f"Publié le {self.published[i].strftime('%d/%m/%Y')}\n\n"
             for i in range(self.n_sources)
         ]
-        self.seeds = Seeds(headers)
+        self.seeds = SeedWriter(self.root, headers)
         self.actor_names = [self._actor_name(i) for i in range(self.n_actors)]
         self.events()
         self.indicators()
@@ -187,6 +281,11 @@ class _Builder:
         self.extra_claims()
         self.actors()
         self.sources()
+        missing = set(self.package.resource_names) - set(self.tables) - {"units", "sectors"}
+        if missing:
+            raise RuntimeError(f"the generator does not produce {sorted(missing)}: extend bench/generate.py")
+        for table in self.tables.values():
+            table.flush()
 
     def _actor_name(self, i: int) -> str:
         first, last = FIRST_NAMES[i % len(FIRST_NAMES)], LAST_NAMES[(i // len(FIRST_NAMES)) % len(LAST_NAMES)]
@@ -204,21 +303,26 @@ class _Builder:
         event: str | None = None,
         value: int | None = None,
         unit: str | None = None,
-    ) -> str:
-        index = len(self.claim_locations)
-        claim_id = f"cl-{index:07d}"
+    ) -> tuple[str, str]:
+        """Add a claim and its sentence to a random seed; return the claim's id and source id."""
+        claim_id = f"cl-{self.claims_made:07d}"
+        self.claims_made += 1
         source = self.rng.randrange(self.n_sources)
-        self.claim_locations.append(self.seeds.add(source, sentence))
+        source_id = f"src-{source:06d}"
+        start = self.seeds.add(source, sentence)
+        if self.first_source[speaker] < 0:
+            self.first_source[speaker] = source
+            self.first_offset[speaker] = start + sentence.index(self.actor_names[speaker])
         self.row(
             "claims",
             claim_id=claim_id,
-            source_id=f"src-{source:06d}",
+            source_id=source_id,
             commitment_id=commitment,
             indicator_id=indicator,
             event_id=event,
             quote=sentence,
-            quote_start=None,  # filled once the seeds are joined
-            quote_end=None,
+            quote_start=start,
+            quote_end=start + len(sentence),
             value=value,
             value_stated=_stated(value, unit),
             unit_id=unit,
@@ -226,7 +330,7 @@ class _Builder:
             speaker_actor_id=f"actor-{speaker:06d}",
             notes=None,
         )
-        return claim_id
+        return claim_id, source_id
 
     def events(self) -> None:
         for i in range(self.n_events):
@@ -284,8 +388,10 @@ class _Builder:
     def commitments(self) -> None:
         rng, sectors = self.rng, self.sector_ids
         n_programmes = max(1, self.n_commitments // 50)
-        # Undisputed commitments and the figure (or None) their further claims repeat.
-        self.agreeing: dict[str, tuple[int | None, str | None]] = {}
+        # Undisputed commitments, in order, and the figure their further claims repeat.
+        self.agreeing = array("q")
+        self.agreeing_value = array("q")
+        self.agreeing_unit = array("b")
         disputed = 0
         for i in range(self.n_commitments):
             commitment_id = f"cm-{i:07d}"
@@ -324,7 +430,7 @@ class _Builder:
             figure = f" : {_amount(value)} {UNIT_WORDS[unit]}" if value is not None else ""
             if kind == "agreement":
                 partner = (owner + 1 + rng.randrange(self.n_actors - 1)) % self.n_actors
-                first = self.claim(
+                first, source_id = self.claim(
                     f"{self.actor_names[owner]} et {self.actor_names[partner]} ont signé {what}.",
                     owner,
                     commitment=commitment_id,
@@ -338,7 +444,7 @@ class _Builder:
                         claim_id=first,
                     )
             else:
-                first = self.claim(
+                first, source_id = self.claim(
                     f"{self.actor_names[owner]} a annoncé {what}{figure}{due}.",
                     owner,
                     commitment=commitment_id,
@@ -353,12 +459,14 @@ class _Builder:
                     claim_id=first,
                 )
             if not dispute:
-                self.agreeing[commitment_id] = (value, unit)
+                self.agreeing.append(i)
+                self.agreeing_value.append(_NO_VALUE if value is None else value)
+                self.agreeing_unit.append(_UNITS.index(unit))
             else:
                 disputed += 1
                 other_value = value * 2 if unit == "percent" and value < 50 else value + 1000
                 speaker = rng.randrange(self.n_actors)
-                second = self.claim(
+                second, _ = self.claim(
                     f"{self.actor_names[speaker]} évoque pour {what} : {_amount(other_value)} "
                     f"{UNIT_WORDS[unit]}{due}.",
                     speaker,
@@ -376,11 +484,13 @@ class _Builder:
                 )
                 for claim_id in (first, second):
                     self.row("discrepancy_claims", discrepancy_id=discrepancy_id, claim_id=claim_id)
-            self.status_rows(commitment_id, announced, first, None if dispute else value)
+            self.status_rows(commitment_id, announced, first, source_id, None if dispute else value)
+            self.flush_tables()
 
-    def status_rows(self, commitment_id: str, announced: dt.date, claim_id: str, value: int | None) -> None:
+    def status_rows(
+        self, commitment_id: str, announced: dt.date, claim_id: str, source_id: str, value: int | None
+    ) -> None:
         rng = self.rng
-        source_id = self.table("claims")["source_id"][int(claim_id.removeprefix("cl-"))]
         as_of = _date(rng, max(announced, dt.date(2025, 7, 1)), 120)
         self.row(
             "status_updates",
@@ -414,28 +524,24 @@ class _Builder:
 
     def extra_claims(self) -> None:
         """Further claims repeating an undisputed commitment's figure, up to the requested count."""
-        agreeing = list(self.agreeing)
         rng = self.rng
-        while len(self.claim_locations) < self.n_claims:
-            commitment_id = agreeing[rng.randrange(len(agreeing))]
-            value, unit = self.agreeing[commitment_id]
+        while self.claims_made < self.n_claims:
+            k = rng.randrange(len(self.agreeing))
+            i, value, unit = self.agreeing[k], self.agreeing_value[k], _UNITS[self.agreeing_unit[k]]
+            commitment_id = f"cm-{i:07d}"
             speaker = rng.randrange(self.n_actors)
-            n = commitment_id.removeprefix("cm-").lstrip("0") or "0"
-            if value is None or unit is None:
-                sentence = f"{self.actor_names[speaker]} rappelle l’engagement n° {n}."
+            if value == _NO_VALUE or unit is None:
+                sentence = f"{self.actor_names[speaker]} rappelle l’engagement n° {i}."
                 self.claim(sentence, speaker, commitment=commitment_id)
             else:
                 sentence = (
-                    f"{self.actor_names[speaker]} confirme pour l’engagement n° {n} : "
+                    f"{self.actor_names[speaker]} confirme pour l’engagement n° {i} : "
                     f"{_amount(value)} {UNIT_WORDS[unit]}."
                 )
                 self.claim(sentence, speaker, commitment=commitment_id, value=value, unit=unit)
+            self.flush_tables()
 
     def actors(self) -> None:
-        claims = self.table("claims")
-        first_spoken: dict[int, int] = {}
-        for index, speaker in enumerate(claims["speaker_actor_id"]):
-            first_spoken.setdefault(int(speaker.removeprefix("actor-")), index)
         for i, name in enumerate(self.actor_names):
             person = i % 4 != 3
             self.row(
@@ -447,18 +553,16 @@ class _Builder:
                 country="MA",
                 notes=None,
             )
-            index = first_spoken[i]  # every actor owns a commitment, so it speaks at least once
-            source, sentence = self.claim_locations[index]
-            offset = claims["quote"][index].index(name)
-            self._alias(i, name, source, sentence, offset)
+            # Every actor owns a commitment, so it speaks at least once.
+            self._alias(i, name, self.first_source[i], self.first_offset[i])
         for k in range(self.n_name_disputes):
             i = (k * 7) % self.n_actors
             name = self.actor_names[i]
             variant = name.replace(" ", "-", 1)
             source = self.rng.randrange(self.n_sources)
             sentence = f"Selon {variant}, les travaux avancent."
-            location = self.seeds.add(source, sentence)
-            self._alias(i, variant, *location, sentence.index(variant))
+            start = self.seeds.add(source, sentence)
+            self._alias(i, variant, source, start + sentence.index(variant))
             discrepancy_id = f"spelling-actor-{i:06d}"
             self.row(
                 "discrepancies",
@@ -466,34 +570,34 @@ class _Builder:
                 kind="name",
                 description=f"The name of actor-{i:06d} is spelled {name!r} and {variant!r}.",
             )
-            for alias in (name, variant):
+            for alias, alias_source in ((name, self.first_source[i]), (variant, source)):
                 self.row(
                     "discrepancy_aliases",
                     discrepancy_id=discrepancy_id,
                     actor_id=f"actor-{i:06d}",
                     alias=alias,
-                    source_id=self.alias_sources[(i, alias)],
+                    source_id=f"src-{alias_source:06d}",
                 )
 
-    def _alias(self, actor: int, alias: str, source: int, sentence: int, offset: int) -> None:
-        self.alias_locations.append((source, sentence, offset))
-        self.alias_sources[(actor, alias)] = f"src-{source:06d}"
+    def _alias(self, actor: int, alias: str, source: int, start: int) -> None:
         self.row(
             "actor_aliases",
             actor_id=f"actor-{actor:06d}",
             alias=alias,
             source_id=f"src-{source:06d}",
-            quote_start=None,
-            quote_end=None,
+            quote_start=start,
+            quote_end=start + len(alias),
         )
 
     def sources(self) -> None:
+        """The sources table, once every seed is written and hashed."""
+        hashes = self.seeds.finish()
         for i in range(self.n_sources):
             self.row(
                 "sources",
                 source_id=f"src-{i:06d}",
-                seed_path=f"seeds/src_{i:06d}.txt",
-                seed_sha256=None,  # filled once the seed is written
+                seed_path=self.seeds.seed_path(i),
+                seed_sha256=hashes[i],
                 outlet=self.outlets[i],
                 title=f"Dossier n° {i}",
                 author=f"{FIRST_NAMES[i % len(FIRST_NAMES)]} {LAST_NAMES[i % len(LAST_NAMES)]}",
@@ -504,71 +608,63 @@ class _Builder:
                 notes="Synthetic text generated by bench/generate.py.",
             )
 
-    # --- offsets and files -----------------------------------------------------------------------
 
-    def place(self) -> list[str]:
-        """Join the seeds, fill every offset and hash; return the seed texts."""
-        texts, starts = self.seeds.join()
-        claims = self.table("claims")
-        for index, (source, sentence) in enumerate(self.claim_locations):
-            start = starts[source][sentence]
-            claims["quote_start"][index] = str(start)
-            claims["quote_end"][index] = str(start + len(claims["quote"][index]))
-        aliases = self.table("actor_aliases")
-        for index, (source, sentence, offset) in enumerate(self.alias_locations):
-            start = starts[source][sentence] + offset
-            aliases["quote_start"][index] = str(start)
-            aliases["quote_end"][index] = str(start + len(aliases["alias"][index]))
-        self.table("sources")["seed_sha256"] = [
-            hashlib.sha256(text.encode("utf-8")).hexdigest() for text in texts
-        ]
-        return texts
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(2**20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def generate(out: Path, claims: int, seed: int = DEFAULT_SEED) -> Path:
-    """Write a synthetic package with ``claims`` claims to ``out`` (created; must not hold a package)."""
+    """Write a synthetic package with ``claims`` claims to ``out`` (must not exist, or be empty).
+
+    Everything is written into a new folder beside ``out``, renamed to ``out`` at the end: a run
+    that fails or is killed leaves no folder at ``out`` that looks like a complete package.
+    """
     out = Path(out)
-    if paths.descriptor_path(out).exists():
-        raise FileExistsError(f"{out} already holds a package; generate into a new folder")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise FileExistsError(f"{out} exists and is not an empty folder; generate into a new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.parent / f".{out.name}.partial-{os.getpid()}"
+    try:
+        _write(work, claims, seed)
+        work.rename(out)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return out
+
+
+def _write(root: Path, claims: int, seed: int) -> None:
+    root.mkdir()
     package = load_package(REPO)
     units = csvio.read_table(REPO, package.resource("units"))
     sectors = csvio.read_table(REPO, package.resource("sectors"))
-    builder = _Builder(claims, seed, units, sectors["sector_id"].to_list())
-    builder.build()
-    texts = builder.place()
+    for resource in package.resources:
+        resource.file(root).parent.mkdir(parents=True, exist_ok=True)
+    paths.seeds_dir(root).mkdir(parents=True)
+    _Builder(root, package, claims, seed, sectors["sector_id"].to_list()).build()
 
-    seeds_dir = paths.seeds_dir(out)
-    seeds_dir.mkdir(parents=True)
-    for path, text in zip(builder.table("sources")["seed_path"], texts, strict=True):
-        with open(out / path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+    # Reference tables are the repository's, rewritten canonically.
+    for name, table in (("units", units), ("sectors", sectors)):
+        resource = package.resource(name)
+        resource.file(root).write_bytes(csvio.canonical_bytes(table, resource))
 
     # The content layer reads its suites and SQL rules from the package root, and `query` its named
     # queries, as from the repository.
-    shutil.copytree(REPO / "validators", out / "validators")
-    shutil.copytree(REPO / "queries", out / "queries")
+    shutil.copytree(REPO / "validators", root / "validators")
+    shutil.copytree(REPO / "queries", root / "queries")
 
     descriptor = json.loads(paths.descriptor_path(REPO).read_text(encoding="utf-8"))
     # The real descriptor lists the real seeds; these packages have their own.
     descriptor["sources"] = [
         {"title": f"Synthetic seeds written by bench/generate.py (claims={claims}, seed={seed})"}
     ]
-    paths.descriptor_path(out).write_text(
+    paths.descriptor_path(root).write_text(
         json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-
-    tables = {"units": units, "sectors": sectors}
-    for name, columns in builder.tables.items():
-        resource = package.resource(name)
-        tables[name] = pl.DataFrame(
-            {f: columns[f] for f in resource.field_names},
-            schema=dict.fromkeys(resource.field_names, pl.String),
-        )
-    missing = set(package.resource_names) - set(tables)
-    if missing:
-        raise RuntimeError(f"the generator does not produce {sorted(missing)}: extend bench/generate.py")
-    csvio.write_tables_atomically(out, tables, package=package)
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:
