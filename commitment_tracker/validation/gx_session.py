@@ -286,6 +286,7 @@ class RemoteSession:
         self._local: GXSession | None = None
         self._answered: list[tuple[str, Any]] = []
         self.error: BaseException | None = None  # why the worker was given up, if it was
+        self.judged_in_worker = 0  # requests the worker answered
 
     def ready(self) -> RemoteSession:
         """Wait until the worker has imported GX; if it cannot, start GX here, which raises as
@@ -330,6 +331,7 @@ class RemoteSession:
                 self._give_up(exc)
             else:
                 self._answered.append(request)
+                self.judged_in_worker += 1
                 return answer
         assert self._local is not None
         return serve(self._local, request)
