@@ -17,12 +17,14 @@ would be held twice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import importlib.util
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -344,6 +346,18 @@ class RemoteSession:
         self._local = GXSession()
         for request in self._answered:  # Data Docs list every suite judged in the run
             serve(self._local, request)
+
+
+@contextlib.contextmanager
+def worker_for(root: Path) -> Iterator[RemoteSession | None]:
+    """``start_worker(root)``, closed on leaving (whatever ``validate`` left open, say after a
+    usage error)."""
+    gx = start_worker(root)
+    try:
+        yield gx
+    finally:
+        if gx is not None:
+            gx.close()
 
 
 def start_worker(root: Path) -> RemoteSession | None:
