@@ -159,3 +159,15 @@ def test_an_unusable_descriptor_stops_the_worker_at_once(package):
 def test_an_unreadable_descriptor_starts_no_worker(package):
     (package / "datapackage.json").write_text("{", encoding="utf-8")
     assert gx_session.start_worker(package) is None
+
+
+def test_a_busy_machine_keeps_gx_in_this_process(monkeypatch):
+    from commitment_tracker.validation.figure_functions import available_cores
+
+    cores = available_cores()
+    monkeypatch.setattr(gx_session.os, "getloadavg", lambda: (cores + 1.0, 0.0, 0.0))
+    assert gx_session.worker_if_idle(REPO) is None
+    monkeypatch.setattr(gx_session.os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))
+    gx = gx_session.worker_if_idle(REPO)
+    assert gx is not None
+    gx.close()

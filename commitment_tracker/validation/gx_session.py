@@ -6,7 +6,8 @@ other imports and on the structure layer, none of which needs GX. So ``start_wor
 worker process (``gx_worker``) as the validation begins: it imports GX while this process does the
 rest, then runs each suite sent to it with the same ``GXSession`` code as this process would, and
 writes the Data Docs. Verdicts come back as plain ``Judged`` records, the same in both places, so
-the content layer reads them alike; this process never imports GX (nor pandas).
+the content layer reads them alike; this process never imports GX (nor pandas). On a machine with
+no core to spare the worker would only add its start-up, so none is started (``worker_if_idle``).
 
 A worker that cannot start, cannot import GX or stops is given up: ``RemoteSession`` then starts a
 ``GXSession`` here, replays what the worker had judged (Data Docs list every run) and carries on, so
@@ -258,6 +259,9 @@ class GXSession:
 # about 25,000 claims, whose suite columns are a few megabytes to send.
 WORKER_UP_TO_BYTES = 16 * 2**20
 GX_WORKER = "commitment_tracker.validation.gx_worker"
+# A worker starts only while the 1-minute load average is at most the cores less this (see
+# worker_if_idle): on 2 cores, up to 1.5.
+SPARE_CORE = 0.5
 
 
 class GXRefused(Exception):
@@ -350,14 +354,31 @@ class RemoteSession:
 
 @contextlib.contextmanager
 def worker_for(root: Path) -> Iterator[RemoteSession | None]:
-    """``start_worker(root)``, closed on leaving (whatever ``validate`` left open, say after a
+    """``worker_if_idle(root)``, closed on leaving (whatever ``validate`` left open, say after a
     usage error)."""
-    gx = start_worker(root)
+    gx = worker_if_idle(root)
     try:
         yield gx
     finally:
         if gx is not None:
             gx.close()
+
+
+def worker_if_idle(root: Path) -> RemoteSession | None:
+    """``start_worker(root)`` when the machine has a core to spare, else None (GX in this process).
+
+    The worker saves wall time only by running beside this process. On a machine whose cores are
+    all busy (the 1-minute load average above the cores less ``SPARE_CORE``) it runs in turns with
+    it instead, and then only adds its own start-up (about 1 s of CPU: an interpreter, numpy and
+    pyarrow imported a second time) to the wait.
+    """
+    from commitment_tracker.validation.figure_functions import available_cores
+
+    try:
+        busy = os.getloadavg()[0] > available_cores() - SPARE_CORE
+    except OSError:  # no load average on this system: assume a core is free
+        busy = False
+    return None if busy else start_worker(root)
 
 
 def start_worker(root: Path) -> RemoteSession | None:

@@ -48,11 +48,12 @@ def validate(
     ``frictionless_rows``: have Frictionless check every row itself, as ``frictionless validate``
     does, instead of the DuckDB row checks (same rules and locations, many times slower).
     ``gx``: a session whose worker a caller started earlier still (``gx_session.start_worker``);
-    else one starts here when the content layer runs. Either way it is closed on return.
+    else one starts here when the content layer runs and a core is free. Either way it is closed
+    on return.
     """
     root = Path(root)
     if gx is None and any(run is content.run for _, run in layers):
-        gx = gx_session.start_worker(root)  # imports GX in another process while the layers run
+        gx = gx_session.worker_if_idle(root)  # imports GX in another process while the layers run
     try:
         return _validate(root, layers, today, data_docs, frictionless_rows, gx)
     finally:
