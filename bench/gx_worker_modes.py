@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from validate_cold import print_table, timed  # this folder: python bench/gx_worker_modes.py
 
 REPO = Path(__file__).resolve().parent.parent
 MODES = ("in-process", "worker")
@@ -45,18 +43,6 @@ def one(mode: str, root: Path) -> None:
     os._exit(0 if valid else 1)  # as the CLI ends: no module teardown
 
 
-def timed(mode: str, root: Path) -> tuple[float, float, float]:
-    load = os.getloadavg()[0]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--one", mode, "--root", str(root)], check=False)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"{mode}: validation failed ({done.returncode})")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), load
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -68,16 +54,8 @@ def main() -> None:
     runs: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode in MODES}
     for _ in range(args.runs):
         for mode in MODES:
-            runs[mode].append(timed(mode, args.root))
-    print("| GX | median wall s | median CPU s | load at start | runs (wall/CPU) |")
-    print("|---|---:|---:|---|---|")
-    for mode, timings in runs.items():
-        walls, cpus, loads = zip(*timings, strict=True)
-        each = ", ".join(f"{w:.2f}/{c:.2f}" for w, c, _ in timings)
-        print(
-            f"| {mode} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | "
-            f"{min(loads):.1f}-{max(loads):.1f} | {each} |"
-        )
+            runs[mode].append(timed([sys.executable, __file__, "--one", mode, "--root", str(args.root)]))
+    print_table("GX", runs)
 
 
 if __name__ == "__main__":

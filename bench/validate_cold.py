@@ -25,20 +25,36 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 
 
-def one_run(cli: str, root: Path) -> tuple[float, float, float]:
-    """(wall s, CPU s, load average at start) of one cold `validate`."""
+def timed(argv: list[str]) -> tuple[float, float, float]:
+    """(wall s, CPU s, load average at start) of one cold process; exits if it fails."""
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, cli, "validate", "--root", str(root)], capture_output=True, check=False
-    )
+    done = subprocess.run(argv, capture_output=True, check=False)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"{cli} validate failed ({done.returncode}): {done.stdout[-500:]!r}")
+        raise SystemExit(f"{argv} failed ({done.returncode}): {done.stdout[-500:]!r}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu, load
+
+
+def print_table(label: str, runs: dict[str, list[tuple[float, float, float]]]) -> None:
+    """A Markdown row per key: median wall and CPU, load range at the starts, each run."""
+    print(f"| {label} | median wall s | median CPU s | load at start | runs (wall/CPU) |")
+    print("|---|---:|---:|---|---|")
+    for key, timings in runs.items():
+        walls, cpus, loads = zip(*timings, strict=True)
+        each = ", ".join(f"{w:.2f}/{c:.2f}" for w, c, _ in timings)
+        print(
+            f"| {key} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | "
+            f"{min(loads):.1f}-{max(loads):.1f} | {each} |"
+        )
+
+
+def one_run(cli: str, root: Path) -> tuple[float, float, float]:
+    """(wall s, CPU s, load average at start) of one cold `validate`."""
+    return timed([sys.executable, cli, "validate", "--root", str(root)])
 
 
 def main() -> None:
@@ -53,15 +69,7 @@ def main() -> None:
     for _ in range(args.runs):
         for cli in args.cli:
             runs[cli].append(one_run(cli, args.root))
-    print("| cli.py | median wall s | median CPU s | load at start | runs (wall/CPU) |")
-    print("|---|---:|---:|---|---|")
-    for cli, timings in runs.items():
-        walls, cpus, loads = zip(*timings, strict=True)
-        each = ", ".join(f"{w:.2f}/{c:.2f}" for w, c, _ in timings)
-        print(
-            f"| {cli} | {statistics.median(walls):.2f} | {statistics.median(cpus):.2f} | "
-            f"{min(loads):.1f}-{max(loads):.1f} | {each} |"
-        )
+    print_table("cli.py", runs)
 
 
 if __name__ == "__main__":
