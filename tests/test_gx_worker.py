@@ -171,3 +171,13 @@ def test_a_busy_machine_keeps_gx_in_this_process(monkeypatch):
     gx = gx_session.worker_if_idle(REPO)
     assert gx is not None
     gx.close()
+
+
+def test_data_docs_written_by_the_worker_list_what_this_process_would(monkeypatch, tmp_path):
+    report, gx = _in_worker(REPO, data_docs=tmp_path / "worker")
+    assert gx.error is None
+    expected = _in_process(REPO, monkeypatch, data_docs=tmp_path / "here")
+    moved = json.dumps(report).replace(str(tmp_path / "worker"), str(tmp_path / "here"))
+    assert json.loads(moved) == expected
+    assert (tmp_path / "worker" / "index.html").is_file()
+    assert _pages(tmp_path / "worker") == _pages(tmp_path / "here") != []
