@@ -29,7 +29,7 @@ PROBE = r"""
 import json, sys, time
 t = [time.perf_counter()]
 from pathlib import Path
-from commitment_tracker.validation import content, provenance, structure
+from commitment_tracker.validation import content, gx_session, provenance, structure
 from commitment_tracker.datapackage import schema
 from commitment_tracker.validation.context import ValidationContext, today_from_env
 t.append(time.perf_counter())
@@ -37,7 +37,7 @@ root = Path(sys.argv[1])
 ctx = ValidationContext(root=root, package=schema.load_package(root), today=today_from_env())
 checks = structure.run(ctx)
 t.append(time.perf_counter())
-content.defer_unused_gx_imports()  # as content.run does before importing GX
+gx_session.defer_unused_gx_imports()  # as GXSession does before importing GX
 import great_expectations
 t.append(time.perf_counter())
 checks += content.run(ctx)

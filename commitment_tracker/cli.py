@@ -174,6 +174,23 @@ def validate(
 
         commitments validate --format github
     """
+    from commitment_tracker.validation import gx_session
+
+    # Great Expectations imports in a worker process from here on, while this one imports the
+    # rest and runs the structure layer (see gx_session).
+    with gx_session.worker_for(root) as gx:
+        report = _validation_report(root, data_docs, frictionless_rows, gx)
+    if output_format == "json":
+        click.echo(report.to_json(), nl=False)
+    elif output_format == "github":
+        click.echo(_github_annotations(root, report), nl=False)
+        click.echo(report.to_text(limit=limit), nl=False)
+    else:
+        click.echo(report.to_text(limit=limit), nl=False)
+    sys.exit(errors.EXIT_OK if report.valid else errors.EXIT_INVALID)
+
+
+def _validation_report(root: Path, data_docs: Path | None, frictionless_rows: bool, gx: object):
     from commitment_tracker.validation.context import today_from_env
     from commitment_tracker.validation.validate import validate as run_validation
 
@@ -189,15 +206,7 @@ def validate(
                 f"cannot create {data_docs}: {exc.strerror}", param_hint="--data-docs"
             ) from None
         data_docs = data_docs.resolve()
-    report = run_validation(root, today=today, data_docs=data_docs, frictionless_rows=frictionless_rows)
-    if output_format == "json":
-        click.echo(report.to_json(), nl=False)
-    elif output_format == "github":
-        click.echo(_github_annotations(root, report), nl=False)
-        click.echo(report.to_text(limit=limit), nl=False)
-    else:
-        click.echo(report.to_text(limit=limit), nl=False)
-    sys.exit(errors.EXIT_OK if report.valid else errors.EXIT_INVALID)
+    return run_validation(root, today=today, data_docs=data_docs, frictionless_rows=frictionless_rows, gx=gx)
 
 
 def _github_annotations(root: Path, report) -> str:

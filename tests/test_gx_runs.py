@@ -102,7 +102,10 @@ def test_a_failing_suite_reports_every_row_and_counts_every_expectation(package)
 def test_gx_import_leaves_scipy_stats_and_altair_for_first_use():
     script = (
         "import importlib.util, sys\n"
+        "from commitment_tracker.validation import gx_session\n"
         "from commitment_tracker.validation.validate import validate\n"
+        # GX in this process, as for a large package (a small one imports it in a worker)
+        "gx_session.WORKER_UP_TO_BYTES = -1\n"
         f"assert validate({str(REPO)!r}).valid\n"
         # still lazy: not executed by the import nor by the validation
         "lazy = importlib.util._LazyModule\n"

@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker.datapackage import containment, csvio, schema
-from commitment_tracker.validation import content, csvbytes, structure
+from commitment_tracker.validation import content, csvbytes, gx_session, structure
 from commitment_tracker.validation.context import ValidationContext
 from commitment_tracker.validation.validate import validate
 
@@ -238,9 +238,9 @@ def test_gx_frame_hashing_is_off_on_the_pinned_version_only(monkeypatch):
     hashed = []
     original = engine.hash_pandas_dataframe
     monkeypatch.setattr(engine, "hash_pandas_dataframe", lambda df: hashed.append(len(df)) or original(df))
-    assert not content.skip_frame_hashing("2.0.0")  # another GX: left as it is
-    session = content._GXSession()
-    assert session.hashing_skipped == gx.__version__.startswith(content.HASHING_CHECKED_ON)
+    assert not gx_session.skip_frame_hashing("2.0.0")  # another GX: left as it is
+    session = gx_session.GXSession()
+    assert session.hashing_skipped == gx.__version__.startswith(gx_session.HASHING_CHECKED_ON)
     frame = pl.DataFrame({"quote": ["ok", " padded"]})
     expectation = {
         "type": "expect_column_values_to_not_match_regex",
@@ -248,7 +248,7 @@ def test_gx_frame_hashing_is_off_on_the_pinned_version_only(monkeypatch):
         "meta": {"rule": "r", "why": "w"},
     }
     suite = {"name": "t", "expectations": [expectation]}
-    (result,) = session.validate(suite, content.to_pandas(frame), {}, complete=False)
+    (result,) = session.validate(suite, frame.to_arrow(), {}, complete=False)
     assert not result.success  # the verdict does not depend on the fingerprint
     assert bool(hashed) != session.hashing_skipped
 
@@ -257,9 +257,10 @@ def test_gx_without_the_pinned_constant_still_validates(monkeypatch, package):
     from great_expectations.execution_engine import pandas_execution_engine as engine
 
     monkeypatch.delattr(engine, "HASH_THRESHOLD")
-    assert not content.skip_frame_hashing(content.HASHING_CHECKED_ON[0] + "1")
+    assert not gx_session.skip_frame_hashing(gx_session.HASHING_CHECKED_ON[0] + "1")
     monkeypatch.setattr(engine, "HASH_THRESHOLD", 1e9, raising=False)  # GX's own value: it hashes
-    monkeypatch.setattr(content, "skip_frame_hashing", lambda version: False)
+    monkeypatch.setattr(gx_session, "skip_frame_hashing", lambda version: False)
+    monkeypatch.setattr(gx_session, "WORKER_UP_TO_BYTES", -1)  # GX in this process, where the patches are
     set_cell(package, "claims", 5, "quote", lambda q: q + " ")
     check = next(c for c in validate(package).checks if c.layer == "content" and c.check == "claims")
     assert [(p.rule, p.row) for p in check.problems] == [("trimmed", 5)]

@@ -52,7 +52,7 @@ from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.text import closest
-from commitment_tracker.validation import context, provenance
+from commitment_tracker.validation import context, gx_session, provenance
 from commitment_tracker.validation.report import Problem, Report
 from commitment_tracker.validation.rules import FIRST_RECORD_ROW
 
@@ -218,10 +218,14 @@ class Draft:
         changed = {name: self.table(name) for name, rows in self.added.items() if rows}
         if not changed and not self.new_files:
             raise CurationError("nothing to add")
-        with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-") as tmp:
+        # GX imports in a worker while the copy is staged and its structure checked (gx_session).
+        with (
+            gx_session.worker_for(self.root) as gx,
+            tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-") as tmp,
+        ):
             stage = stage_copy(self.root, Path(tmp) / "package", self.package)
             self._write(stage, changed)
-            report = _validate(stage, self.today)
+            report = _validate(stage, self.today, gx)
             if not report.valid:
                 raise CurationError(self._explain_invalid(report, stage))
         if not dry_run:
@@ -409,11 +413,11 @@ def stage_copy(root: Path, dest: Path, package: Package) -> Path:
     return dest
 
 
-def _validate(root: Path, today: dt.date) -> Report:
+def _validate(root: Path, today: dt.date, gx: gx_session.RemoteSession | None = None) -> Report:
     # Looked up at call time so every layer validate.LAYERS has now takes part.
     from commitment_tracker.validation import validate as validate_mod
 
-    return validate_mod.validate(root, today=today)
+    return validate_mod.validate(root, today=today, gx=gx)
 
 
 # --- values, typed from the schema ------------------------------------------------------------

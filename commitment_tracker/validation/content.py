@@ -6,16 +6,17 @@
   resource's table. Tables are read
   once and typed from the Table Schema (``ctx.typed_table``), then handed to GX as pandas frames
   (GX 1.24 has no polars source and its SQL source fails on DuckDB) holding only the columns the
-  suite reads (``suite_columns``), one GX validator per frame (see ``_GXSession.validate``).
+  suite reads (``suite_columns``), one GX validator per frame (see ``gx_session.GXSession.validate``).
   Dates are Python dates, so date bounds compare as dates; ``{"$PARAMETER": "today"}`` is
   ``ctx.today``.
 * ``content/rule:<id>`` — each SQL rule in ``validators/rules/`` runs in DuckDB over the same typed
   tables (see ``rules.py``), and GX judges its result: a table that must be empty. The violations
   are then located as ``resource:row:column`` from the result's own columns.
 
-Great Expectations is imported only inside ``run`` (the import alone takes 2-3 s, about 1.1 s less
-once ``defer_unused_gx_imports`` keeps scipy.stats and altair from loading), with its progress bars off and an
-ephemeral context, so nothing is written unless ``--data-docs`` asks for
+Great Expectations runs in ``gx_session.GXSession`` (the import alone takes 2-3 s): for a small
+package in a worker process that ``validate`` starts first, so the import overlaps the structure
+layer (``ctx.gx``), else in this process. Progress bars are off and the context ephemeral, so
+nothing is written unless ``--data-docs`` asks for
 Data Docs. An expectation that crashes inside GX (``exception_info``) is reported as
 ``expectation-error``, never as a data failure and never as a traceback.
 """
@@ -23,33 +24,22 @@ Data Docs. An expectation that crashes inside GX (``exception_info``) is reporte
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import importlib.util
 import json
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.datapackage import paths
 from commitment_tracker.validation import rules, suites
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
 from commitment_tracker.validation.figure_functions import FigureJudge
+from commitment_tracker.validation.gx_session import LAYER, GXSession, RemoteSession, crash_message
 from commitment_tracker.validation.report import CheckResult
 from commitment_tracker.validation.rules import FIRST_RECORD_ROW
 
 if TYPE_CHECKING:
     import duckdb
-    import pandas as pd
     import polars as pl
 
-LAYER = "content"
 TODAY_PARAMETER = "today"
-DATA_DOCS_SITE = "validate"
-# A first pass asks GX only for pass/fail, which costs half as much as the full result; the
-# expectations that fail are run again with COMPLETE results to locate every offending row. Data Docs
-# want full results for every suite, so with --data-docs the first pass is COMPLETE.
-QUICK_FORMAT = {"result_format": "BOOLEAN_ONLY"}
-FULL_FORMAT = {"result_format": "COMPLETE"}
 # Expectation types whose domain is the columns named in their kwargs (column, column_A/B,
 # column_list): GX is handed only those columns. Any other type (expect_table_*) sees the whole table.
 COLUMN_DOMAIN_PREFIXES = (
@@ -63,7 +53,8 @@ COLUMN_DOMAIN_PREFIXES = (
 def run(ctx: ValidationContext) -> list[CheckResult]:
     checks = [check_suite_files(ctx)]
     try:
-        session = _GXSession()
+        # GX already importing in a worker process since the validation began (gx_session.py), or here.
+        session = ctx.gx.ready() if ctx.gx is not None else GXSession()
     except Exception as exc:  # GX missing or broken: report it, the other layers still run
         failed = CheckResult(LAYER, "great-expectations", "Great Expectations can run", unit="imports")
         failed.checked = 1
@@ -115,16 +106,7 @@ def _columns_of(kwargs: dict[str, Any]) -> list[str]:
     return list(kwargs.get("column_list") or [])
 
 
-def _crash_message(exception_info: dict[str, Any]) -> str | None:
-    """GX's exception message when the expectation raised instead of evaluating, else None."""
-    infos = [exception_info] if "raised_exception" in exception_info else list(exception_info.values())
-    for info in infos:
-        if isinstance(info, dict) and info.get("raised_exception"):
-            return str(info.get("exception_message") or "unknown error")
-    return None
-
-
-def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> CheckResult:
+def check_resource(ctx: ValidationContext, session: GXSession | RemoteSession, name: str) -> CheckResult:
     rel = paths.relative_to_root(ctx.root, suites.suite_path(ctx.root, name))
     result = CheckResult(LAYER, name, f"{rel} (Great Expectations)", unit="expectations")
     try:
@@ -144,7 +126,7 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
             (r, batch)
             for batch in suite_batches(suite, typed, whole=complete)
             for r in session.validate(
-                batch.suite, to_pandas(batch.frame), {TODAY_PARAMETER: ctx.today}, complete
+                batch.suite, batch.frame.to_arrow(), {TODAY_PARAMETER: ctx.today}, complete
             )
         ]
     except Exception as exc:  # a suite GX refuses (unknown expectation type, bad kwargs)
@@ -166,7 +148,7 @@ def check_resource(ctx: ValidationContext, session: _GXSession, name: str) -> Ch
         rule, why = _rule_of(r), meta.get("why", "")
         columns = _columns_of(kwargs)
         column = ", ".join(columns) or None
-        crash = _crash_message(r.exception_info or {})
+        crash = crash_message(r.exception_info or {})
         if crash is not None:
             if batch.offset and _expectation_key(r) in crashed:
                 continue
@@ -222,7 +204,7 @@ def _rule_of(r: Any) -> str:
     return (config.meta or {}).get("rule", config.type)
 
 
-def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult]:
+def check_rules(ctx: ValidationContext, session: GXSession | RemoteSession) -> list[CheckResult]:
     checks = []
     parsed = []
     for path in rules.rule_files(ctx.root):
@@ -253,7 +235,7 @@ def check_rules(ctx: ValidationContext, session: _GXSession) -> list[CheckResult
 
 def _check_rule(
     ctx: ValidationContext,
-    session: _GXSession,
+    session: GXSession | RemoteSession,
     con: duckdb.DuckDBPyConnection,
     rule: rules.Rule,
     texts: dict[str, pl.DataFrame],
@@ -273,10 +255,10 @@ def _check_rule(
     except rules.RuleError as exc:
         result.problem("rule-error", str(exc), resource=rel)
         return result
-    (judged,) = session.validate(_empty_table_suite(rule), to_pandas(violations), {}, complete=False)
+    (judged,) = session.validate(_empty_table_suite(rule), violations.to_arrow(), {}, complete=False)
     if judged.success:
         return result
-    crash = _crash_message(judged.exception_info or {})
+    crash = crash_message(judged.exception_info or {})
     if crash is not None:
         result.problem(
             "expectation-error", f"Great Expectations could not judge {rel}: {crash}", resource=rel
@@ -417,6 +399,8 @@ def _few_distinct(columns: pl.DataFrame) -> pl.DataFrame | None:
     into a second table only to be thrown away)."""
     import polars as pl
 
+    if not columns.width:  # an expectation naming no column: GX says what is wrong with it
+        return columns
     height = columns.height
     estimate = columns.select(pl.struct(pl.all()).hash().approx_n_unique()).item()
     if estimate > SURELY_TOO_MANY * height:
@@ -460,173 +444,3 @@ def _condition_columns(condition: Any) -> set[str]:
         else:
             found |= _condition_columns(value)
     return found
-
-
-def to_pandas(frame: pl.DataFrame) -> pd.DataFrame:
-    """Polars -> pandas through Arrow, dates as ``datetime.date`` (comparable with date bounds)."""
-    return frame.to_arrow().to_pandas(date_as_object=True)
-
-
-# Modules GX imports at start-up for expectations no suite here uses: scipy.stats for the KL
-# divergence and Kolmogorov-Smirnov ones (about 1 s), altair for the KL divergence's charts (about
-# 0.2 s). GX only reads their attributes when such an expectation runs.
-DEFERRED_MODULES = ("scipy.stats", "altair")
-
-
-class _DeferredModule(importlib.util._LazyModule):
-    """The standard library's lazy module, except that reading ``__spec__`` does not load it.
-
-    ``import altair as alt`` on a module already in sys.modules reads its ``__spec__`` (to see
-    whether it is still being imported), which would load the plain lazy module at once. Python
-    3.11's ``_LazyModule`` is what this relies on; ``defer_unused_gx_imports`` checks it is there.
-    """
-
-    def __getattribute__(self, attr: str) -> Any:
-        if attr == "__spec__":
-            return object.__getattribute__(self, "__dict__")["__spec__"]
-        return importlib.util._LazyModule.__getattribute__(self, attr)
-
-
-def defer_unused_gx_imports() -> None:
-    """Let ``import great_expectations`` skip executing ``DEFERRED_MODULES`` until something uses them.
-
-    The standard library's lazy-import recipe (``importlib.util.LazyLoader``) puts a module in each
-    one's place that executes it in full on first attribute access, so those expectations still
-    work; no GX code is touched. A module already imported or not installed is left as it is.
-    """
-    for name in DEFERRED_MODULES:
-        if name in sys.modules:
-            continue
-        try:
-            spec = importlib.util.find_spec(name)  # imports the parent package (scipy) itself: cheap
-        except ImportError:
-            continue
-        if spec is None or spec.loader is None:
-            continue
-        spec.loader = importlib.util.LazyLoader(spec.loader)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-        if type(module) is importlib.util._LazyModule:
-            module.__class__ = _DeferredModule
-        parent, _, child = name.rpartition(".")
-        if parent:
-            # `from scipy import stats` reads the attribute; without it scipy's __getattr__ would import it.
-            setattr(sys.modules[parent], child, module)
-
-
-# GX's pandas engine fingerprints (hashes) every frame smaller than a module constant (1e9 bytes)
-# when it builds a batch: about 2 s per 10^6-row frame, for a batch id nothing here uses (each frame
-# gets its own validator; nothing is cached or stored). Pinned to the GX versions it was checked on.
-HASH_THRESHOLD_MODULE = "great_expectations.execution_engine.pandas_execution_engine"
-HASHING_CHECKED_ON = ("1.24.",)
-
-
-def skip_frame_hashing(version: str) -> bool:
-    """Turn GX's per-frame fingerprint off; False (GX hashes as usual) on any other GX version or
-    if the constant is not where GX 1.24 keeps it. Verdicts do not depend on it either way."""
-    import importlib
-
-    if not version.startswith(HASHING_CHECKED_ON):
-        return False
-    try:
-        engine = importlib.import_module(HASH_THRESHOLD_MODULE)
-    except ImportError:
-        return False
-    if not isinstance(getattr(engine, "HASH_THRESHOLD", None), int | float):
-        return False
-    engine.HASH_THRESHOLD = 0
-    return True
-
-
-class _GXSession:
-    """One ephemeral GX context with one pandas batch definition, reused for every validation."""
-
-    def __init__(self) -> None:
-        defer_unused_gx_imports()
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
-
-        self._gx = gx
-        self.hashing_skipped = skip_frame_hashing(gx.__version__)
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)
-        source = self.context.data_sources.add_pandas("package")
-        self._batches = source.add_dataframe_asset("tables").add_batch_definition_whole_dataframe("whole")
-        self._runs: dict[str, tuple[Any, Any]] = {}
-
-    def validate(
-        self, suite: dict[str, Any], frame: pd.DataFrame, parameters: dict[str, Any], complete: bool
-    ) -> list[Any]:
-        """Run one suite on one frame; the result of every expectation, in no particular order.
-
-        One GX validator per frame: GX fingerprints (hashes) the whole frame each time it builds a
-        batch, so this is done once, not once per ``get_batch`` and again per ``validate`` as
-        ``Batch.validate`` does. Unless ``complete``, the first pass asks only for pass/fail and the
-        failing expectations alone run again, on the same validator, with COMPLETE results. The
-        first pass of each suite is kept for Data Docs.
-        """
-        from great_expectations.validator.v1_validator import Validator
-
-        gx_suite = self._gx.ExpectationSuite(**suite)
-        validator = Validator(
-            batch_definition=self._batches,
-            batch_parameters={"dataframe": frame},
-            result_format=FULL_FORMAT if complete else QUICK_FORMAT,
-        )
-        outcome = validator.validate_expectation_suite(gx_suite, parameters)
-        self._runs[gx_suite.name] = (gx_suite, outcome)
-        if complete or outcome.success:
-            return list(outcome.results)
-        # A crash is reported from its first result as it is; a real failure needs its rows.
-        failing = [r for r in outcome.results if not r.success and not _crash_message(r.exception_info or {})]
-        rerun = {id(r) for r in failing}
-        kept = [r for r in outcome.results if id(r) not in rerun]
-        if not failing:
-            return kept
-        validator.result_format = FULL_FORMAT
-        detailed = validator.validate_expectation_suite(
-            self._gx.ExpectationSuite(
-                name=gx_suite.name, expectations=[r.expectation_config.to_domain_obj() for r in failing]
-            ),
-            parameters,
-        )
-        return kept + list(detailed.results)
-
-    def write_data_docs(self, folder: Path) -> CheckResult:
-        """GX Data Docs (HTML) for every suite and rule validated in this run."""
-        from great_expectations.core.run_identifier import RunIdentifier
-        from great_expectations.data_context.types.resource_identifiers import (
-            ExpectationSuiteIdentifier,
-            ValidationResultIdentifier,
-        )
-
-        result = CheckResult(
-            LAYER, "data-docs", f"Great Expectations Data Docs written to {folder}", unit="pages"
-        )
-        try:
-            self.context.add_data_docs_site(
-                site_name=DATA_DOCS_SITE,
-                site_config={
-                    "class_name": "SiteBuilder",
-                    "store_backend": {
-                        "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(folder),
-                    },
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                },
-            )
-            run_id = RunIdentifier(run_name="validate", run_time=dt.datetime.now(dt.UTC))
-            for suite, outcome in self._runs.values():
-                self.context.suites.add(suite)
-                key = ValidationResultIdentifier(
-                    expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite.name),
-                    run_id=run_id,
-                    batch_identifier=suite.name,
-                )
-                self.context.validation_results_store.set(key, outcome)
-                result.checked += 1
-            self.context.build_data_docs(site_names=[DATA_DOCS_SITE])
-        except Exception as exc:  # an unwritable folder must not hide the validation results
-            result.problem("data-docs", f"Data Docs could not be written to {folder}: {exc}")
-        return result

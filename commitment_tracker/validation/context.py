@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -44,6 +45,9 @@ class ValidationContext:
     data_docs: Path | None = None
     # True: Frictionless judges every row itself (slow) instead of the DuckDB row checks.
     frictionless_rows: bool = False
+    # A Great Expectations session started before the layers ran (gx_session.RemoteSession, GX
+    # importing in a worker meanwhile); None: the content layer starts one in this process.
+    gx: Any = None
     # resource name -> why it cannot be read; filled by the structure layer's file checks.
     unreadable: dict[str, str] = field(default_factory=dict)
     # resource name -> what its bytes say (record widths, header, size); filled by the file checks.

@@ -9,22 +9,21 @@ one worker process per available core, while this process waits. The verdicts ar
 way (tests/test_figure_functions.py), only the wall time changes; CPU time grows by the workers'
 start-up (a few tenths of a second each).
 
-A worker is ``python -m commitment_tracker.validation.figure_worker``: a new interpreter that
-imports only this module and the grammar, reads pickled batches on its standard input and writes
-the answers on its standard output. ``multiprocessing`` is not used: its start methods either copy
-this process (fork: DuckDB's and polars' threads in whatever state they are in) or re-run the
-caller's main script (spawn, forkserver), which a Python user's script may not expect.
+A worker is ``python -m commitment_tracker.validation.figure_worker`` (see ``workers.py``): a new
+interpreter that imports only this module and the grammar, reads pickled batches on its standard
+input and writes the answers on its standard output.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+
+from commitment_tracker.validation.workers import PipeWorker, WorkerError
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -88,66 +87,20 @@ def available_cores() -> int:
 WORKER_FUNCTIONS = {f.__name__: f for f in (states_value, states_figure, figures_stated)}
 
 
-class WorkerError(RuntimeError):
-    """A worker stopped or answered something other than a list of verdicts."""
-
-
-class _Worker:
-    """One ``figure_worker`` process and its pipes."""
+class _Worker(PipeWorker):
+    """One ``figure_worker`` process: sends ``(function name, rows)``, receives the verdicts."""
 
     def __init__(self) -> None:
-        import subprocess
-        import sys
-        from pathlib import Path
+        super().__init__("commitment_tracker.validation.figure_worker")
 
-        import commitment_tracker
-
-        # The worker imports the same code as this process, wherever it was imported from.
-        code_root = str(Path(commitment_tracker.__file__).resolve().parent.parent)
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")])),
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "commitment_tracker.validation.figure_worker"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # a worker's failure comes back as WorkerError, then is redone here
-            env=env,
-        )
-
-    def send(self, name: str, rows: Sequence[tuple[Any, ...]]) -> None:
-        import pickle
-
-        assert self.process.stdin is not None
-        pickle.dump((name, list(rows)), self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()
+    def send(self, name: str, rows: Sequence[tuple[Any, ...]]) -> None:  # type: ignore[override]
+        super().send((name, list(rows)))
 
     def receive(self) -> list[Any]:
-        import pickle
-
-        assert self.process.stdout is not None
-        try:
-            status, answer = pickle.load(self.process.stdout)
-        except (EOFError, pickle.UnpicklingError) as exc:
-            raise WorkerError(f"a figure worker stopped (exit code {self.process.poll()})") from exc
-        if status != "ok" or not isinstance(answer, list):
+        answer = super().receive()
+        if not isinstance(answer, list):
             raise WorkerError(f"a figure worker failed: {answer}")
         return answer
-
-    def stop(self) -> None:
-        import subprocess
-
-        with contextlib.suppress(OSError):
-            if self.process.stdin is not None:
-                self.process.stdin.close()  # end of input: the worker exits
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
 
 
 class FigureJudge:
@@ -209,9 +162,7 @@ class FigureJudge:
         """Read the rest in this process: the verdicts do not depend on where they are computed."""
         running, self._running = self._running, []
         for worker in running:
-            with contextlib.suppress(Exception):
-                worker.process.kill()
-                worker.stop()
+            worker.kill()
         self.workers = 1
         self.error = exc
 
@@ -219,11 +170,13 @@ class FigureJudge:
         """A DuckDB vectorized (Arrow) function answering each batch with ``function``."""
         import inspect
 
-        import pyarrow as pa
+        import polars as pl
 
         def batch(*columns):  # annotations left out: DuckDB evaluates them
             rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
-            return pa.array(self.map(function, rows), type=returns)
+            # Built by polars, not ``pa.array``: pyarrow imports pandas (0.5 s) to build an array
+            # from a list, and a validation has no other use for pandas in this process.
+            return pl.Series(self.map(function, rows)).to_arrow().cast(returns)
 
         # DuckDB counts the parameters from the signature: give it the function's, unannotated.
         names = inspect.signature(function).parameters

@@ -7,30 +7,18 @@ or ``("error", message)``. End of input ends the process.
 
 from __future__ import annotations
 
-import os
-import pickle
-import sys
+from typing import Any
 
 from commitment_tracker.validation import figure_functions
+from commitment_tracker.validation.workers import answer_requests
 
 
-def main() -> None:
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    while True:
-        try:
-            name, rows = pickle.load(source)
-        except EOFError:
-            break
-        try:
-            if name not in figure_functions.WORKER_FUNCTIONS:
-                raise ValueError(f"unknown function {name!r}")
-            answer = ("ok", figure_functions.apply_rows(figure_functions.WORKER_FUNCTIONS[name], rows))
-        except Exception as exc:  # reported to the judge, which redoes the batch in its own process
-            answer = ("error", f"{type(exc).__name__}: {exc}")
-        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.flush()
-    os._exit(0)  # nothing to tear down
+def answer(request: tuple[str, list[tuple[Any, ...]]]) -> list[Any]:
+    name, rows = request
+    if name not in figure_functions.WORKER_FUNCTIONS:
+        raise ValueError(f"unknown function {name!r}")
+    return figure_functions.apply_rows(figure_functions.WORKER_FUNCTIONS[name], rows)
 
 
 if __name__ == "__main__":
-    main()
+    answer_requests(answer)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from commitment_tracker.datapackage.schema import DescriptorError, load_package
-from commitment_tracker.validation import content, provenance, structure
+from commitment_tracker.validation import content, gx_session, provenance, structure
 from commitment_tracker.validation.context import ValidationContext, today_from_env
 from commitment_tracker.validation.report import CheckResult, Report
 
@@ -40,14 +40,35 @@ def validate(
     today: dt.date | None = None,
     data_docs: Path | None = None,
     frictionless_rows: bool = False,
+    gx: gx_session.RemoteSession | None = None,
 ) -> Report:
     """Validate the package at ``root``; the report says valid or lists every problem.
 
     ``data_docs``: a folder where the content layer writes Great Expectations Data Docs (HTML).
     ``frictionless_rows``: have Frictionless check every row itself, as ``frictionless validate``
     does, instead of the DuckDB row checks (same rules and locations, many times slower).
+    ``gx``: a session whose worker a caller started earlier still (``gx_session.start_worker``);
+    else one starts here when the content layer runs and a core is free. Either way it is closed
+    on return.
     """
     root = Path(root)
+    if gx is None and any(run is content.run for _, run in layers):
+        gx = gx_session.worker_if_idle(root)  # imports GX in another process while the layers run
+    try:
+        return _validate(root, layers, today, data_docs, frictionless_rows, gx)
+    finally:
+        if gx is not None:
+            gx.close()
+
+
+def _validate(
+    root: Path,
+    layers: Sequence[tuple[str, Layer]],
+    today: dt.date | None,
+    data_docs: Path | None,
+    frictionless_rows: bool,
+    gx: gx_session.RemoteSession | None,
+) -> Report:
     descriptor = CheckResult(
         "structure", "descriptor", "datapackage.json is JSON with a usable resource list", unit="files"
     )
@@ -78,6 +99,7 @@ def validate(
         today=today or today_from_env(),
         data_docs=data_docs,
         frictionless_rows=frictionless_rows,
+        gx=gx,
     )
     report = Report(package=package.name, package_version=package.version, checks=[descriptor])
     for _name, run in layers:
