@@ -154,7 +154,7 @@ def test_failing_row_rules_are_located_with_their_rows(package):
     assert {rule for rule, _, _ in located} <= {"type-error", "primary-key", "unique-error", "foreign-key"}
 
 
-def test_counting_apart_and_compressing_tables_find_the_same_problems(package, monkeypatch):
+def test_counting_key_and_reference_rules_apart_finds_the_same_problems(package, monkeypatch):
     """Large tables count their duplicate and reference rules one statement each (less memory):
     forced on the small package, the problems are those of the single counting statement."""
     from commitment_tracker.validation import rowchecks
@@ -171,9 +171,6 @@ def test_counting_apart_and_compressing_tables_find_the_same_problems(package, m
 
     together = problems()
     monkeypatch.setattr(rowchecks, "COUNT_APART_ROWS", 0)
-    assert problems() == together
-    # Compressed as large tables are (a checkpoint after each load): the same problems.
-    monkeypatch.setattr(rowchecks, "COMPRESS_ROWS", 0)
     assert problems() == together
     assert {"primary-key", "foreign-key", "type-error"} <= {rule for rule, *_ in together}
 
@@ -356,3 +353,51 @@ def test_a_rule_on_pruned_columns_reports_what_it_reports_on_every_column(packag
     for rule in parsed:
         assert rules.run(pruned, rule).to_dicts() == rules.run(whole, rule).to_dicts(), rule.id
     assert rules.run(pruned, next(r for r in parsed if r.id == "value-stated-in-quote")).height == 1
+
+
+def test_seed_texts_in_batches_read_as_a_dict_of_decoded_seeds_would(monkeypatch):
+    from commitment_tracker.validation.provenance import SeedTexts, decode_seed
+
+    monkeypatch.setattr(SeedTexts, "BATCH", 2)  # several batches, one part-filled
+    seeds = [
+        ("src-a", "L\u2019IA au Maroc\r\n".encode()),
+        ("src-b", b""),
+        ("src-c", "\U0001d538 astral, \u00e9, \u2019".encode()),
+        ("src-a", b"second seed of a repeated source"),
+        ("src-d", b"plain"),
+    ]
+    texts = SeedTexts()
+    for source_id, data in seeds:
+        texts.add(source_id, data)
+    texts.close()
+    expected = {source_id: decode_seed(data) for source_id, data in seeds}
+    assert sorted(texts.ids()) == sorted(expected)
+    assert {s: texts.text(s) for s in texts.ids()} == expected
+    assert dict(texts.frame.rows()) == expected and texts.frame.height == len(expected)
+    assert "src-z" not in texts and "src-c" in texts
+
+
+@pytest.mark.parametrize("shape", ["chunks", "columns chunked apart", "one chunk", "empty"])
+def test_frames_exported_along_their_chunks_read_as_the_whole_frame_does(shape):
+    from commitment_tracker.validation.arrow_export import numbered_arrow
+
+    parts = [
+        pl.DataFrame({"id": [f"k-{i}" for i in range(n, n + 5)], "quote": ["\u2019A " * i for i in range(5)]})
+        for n in (0, 5, 10)
+    ]
+    frame = pl.concat(parts, rechunk=False)
+    if shape == "columns chunked apart":
+        frame = frame.with_columns(pl.Series("n", range(frame.height), dtype=pl.Int32))
+        assert len(frame["n"].chunk_lengths()) != len(frame["id"].chunk_lengths())
+    elif shape == "one chunk":
+        frame = frame.rechunk()
+    elif shape == "empty":
+        frame = frame.clear()
+    table = numbered_arrow(frame, "__row", 2, pl.Int64)
+    expected = frame.with_row_index("__row", offset=2).with_columns(pl.col("__row").cast(pl.Int64))
+    assert pl.from_arrow(table).equals(expected)
+    con = duckdb.connect()
+    con.register("t", table)
+    assert con.execute("SELECT * FROM t ORDER BY __row").fetchall() == expected.rows()
+    if shape == "chunks":
+        assert table.column("quote").num_chunks == 3  # along the frame's chunks, not joined into one

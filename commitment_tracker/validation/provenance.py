@@ -102,17 +102,66 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
     ]
 
 
-def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
-    """Each source's seed exists and matches its SHA-256; returns source_id -> seed text."""
+class SeedTexts:
+    """source_id -> seed text, held as one polars column of UTF-8, the seeds' own encoding.
+
+    Python would hold each text with 2 or 4 bytes per character (the seeds' typographic
+    apostrophes are outside Latin-1), and the quote checks need the polars column anyway: at 10^7
+    claims (200,000 seeds) that is gigabytes not held twice. A seed becomes a Python string only
+    for the few rows judged one by one. A source_id listed twice keeps its last seed, as a dict would.
+    """
+
+    BATCH = 2_000  # seeds kept as bytes before they join the column
+
+    def __init__(self) -> None:
+        self._ids: list[str] = []
+        self._pending: list[bytes] = []
+        self._parts: list[pl.Series] = []
+        self._index: dict[str, int] | None = None
+        self.frame = pl.DataFrame(schema={"source_id": pl.String, "text": pl.String})
+
+    def add(self, source_id: str, data: bytes) -> None:
+        """A seed's bytes, already known to be valid UTF-8 (``decode_seed`` read them)."""
+        self._ids.append(source_id)
+        self._pending.append(data)
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self._parts.append(pl.Series(self._pending, dtype=pl.Binary).cast(pl.String))
+            self._pending = []
+
+    def close(self) -> SeedTexts:
+        self._flush()
+        texts = pl.concat(self._parts) if self._parts else pl.Series(dtype=pl.String)
+        self._parts = []
+        frame = pl.DataFrame({"source_id": pl.Series(self._ids, dtype=pl.String), "text": texts})
+        self.frame = frame.unique(subset="source_id", keep="last", maintain_order=True)
+        self._index = {source_id: i for i, source_id in enumerate(self.frame["source_id"].to_list())}
+        return self
+
+    def __contains__(self, source_id: object) -> bool:
+        return source_id in (self._index or {})
+
+    def ids(self) -> list[str]:
+        return list(self._index or {})
+
+    def text(self, source_id: str) -> str:
+        return self.frame["text"][(self._index or {})[source_id]]
+
+
+def check_seeds(ctx: ValidationContext) -> tuple[SeedTexts, CheckResult]:
+    """Each source's seed exists and matches its SHA-256; returns each readable seed's text."""
     result = CheckResult(
         LAYER, "seed-files", "each source's seed file exists and matches seed_sha256", unit="sources"
     )
-    texts: dict[str, str] = {}
+    texts = SeedTexts()
     try:
         sources = ctx.text_table("sources")
     except TableUnavailable as exc:
         result.skipped_reason = str(exc)
-        return texts, result
+        return texts.close(), result
     reader = containment.PackageReader(ctx.root)  # seeds/ resolved once, not once per seed
     for row, rec in enumerate(sources.iter_rows(named=True), start=2):
         result.checked += 1
@@ -155,7 +204,8 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
                 **where,
             )
         try:
-            texts[source_id] = decode_seed(data)
+            decode_seed(data)  # judged here; the text is kept as the bytes it is, see SeedTexts
+            texts.add(source_id, data)
         except UnicodeDecodeError as exc:
             result.problem(
                 "seed-encoding",
@@ -164,7 +214,7 @@ def check_seeds(ctx: ValidationContext) -> tuple[dict[str, str], CheckResult]:
                 value=seed_path,
                 **where,
             )
-    return texts, result
+    return texts.close(), result
 
 
 def check_seed_coverage(ctx: ValidationContext) -> CheckResult:
@@ -199,7 +249,7 @@ def check_seed_coverage(ctx: ValidationContext) -> CheckResult:
 
 
 def check_quotes(
-    ctx: ValidationContext, seeds: dict[str, str], resource: str, column: str, check: str, what: str
+    ctx: ValidationContext, seeds: SeedTexts, resource: str, column: str, check: str, what: str
 ) -> CheckResult:
     result = CheckResult(
         LAYER, check, f"each {what} equals its seed's text at [quote_start:quote_end]", unit="rows"
@@ -221,12 +271,13 @@ def check_quotes(
             "end": typed["quote_end"],
         }
     ).filter(  # unknown source, unreadable seed, missing quote or offset: reported elsewhere
-        pl.col("source_id").is_in(list(seeds)) & pl.all_horizontal(pl.all().is_not_null())
+        pl.col("source_id").is_in(seeds.ids()) & pl.all_horizontal(pl.all().is_not_null())
     )
     result.checked += rows.height
-    rows = rows.join(_seed_texts(seeds), on="source_id", how="left", maintain_order="left")
+    # Joining copies no text (string views share buffers).
+    rows = rows.join(seeds.frame, on="source_id", how="left", maintain_order="left")
     for row, source_id, quote, start, end in _suspects(rows).iter_rows():
-        text = seeds[source_id]
+        text = seeds.text(source_id)
         if start < 0 or text[start:end] != quote:
             result.problem(
                 "quote-offsets",
@@ -239,7 +290,7 @@ def check_quotes(
     # Only a quote found more than once in its seed can have a context that does not tell its
     # places apart; counted set-wise, so a package of distinct quotes pays for no Python loop.
     for row, source_id, quote, start, end in _repeated(rows).iter_rows():
-        text = seeds[source_id]
+        text = seeds.text(source_id)
         if start >= 0 and text[start:end] == quote and (twins := selectors.indistinct_from(text, start, end)):
             result.warn(
                 AMBIGUOUS,
@@ -252,12 +303,6 @@ def check_quotes(
                 value=quote,
             )
     return result
-
-
-def _seed_texts(seeds: dict[str, str]) -> pl.DataFrame:
-    """The seeds as a frame to join onto rows; joining copies no text (string views share buffers)."""
-    schema = {"source_id": pl.String, "text": pl.String}  # typed even when no seed could be read
-    return pl.DataFrame({"source_id": list(seeds), "text": list(seeds.values())}, schema=schema)
 
 
 def _suspects(rows: pl.DataFrame) -> pl.DataFrame:

@@ -44,6 +44,7 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.errors import TrackerError
 from commitment_tracker.text import first_line
 from commitment_tracker.validation import figure_functions
+from commitment_tracker.validation.arrow_export import numbered_arrow
 
 if TYPE_CHECKING:
     import duckdb
@@ -164,12 +165,8 @@ def connect(
     for name, frame in tables.items():
         if kept is not None:
             frame = frame.select(kept[name])
-        numbered = frame.with_row_index(ROW_COLUMN, offset=FIRST_RECORD_ROW).with_columns(
-            pl.col(ROW_COLUMN).cast(pl.Int64)
-        )
-        # Arrow string views (polars copies the text into them: at 10^6 claims about 370 MiB
-        # for every column, hence ``reads``).
-        con.register(name, numbered.to_arrow(compat_level=pl.CompatLevel.newest()))
+        # Arrow string views over the frame's own chunks: no text copied (arrow_export).
+        con.register(name, numbered_arrow(frame, ROW_COLUMN, FIRST_RECORD_ROW, pl.Int64))
     judge = judge or figure_functions.FigureJudge(workers=1)
     arrow_types = {"BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
     for name, (function, arguments, returns) in FUNCTIONS.items():
