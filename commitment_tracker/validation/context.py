@@ -61,15 +61,22 @@ class ValidationContext:
             raise TableUnavailable(f"{name} is unreadable: {self.unreadable[name]}")
         if name not in self._text:
             try:
-                self._text[name] = csvio.read_table(self.root, self.package.resource(name))
+                self.keep_text(name, csvio.read_table(self.root, self.package.resource(name)))
             except (csvio.TableReadError, ValueError) as exc:
                 self.unreadable[name] = str(exc)
                 raise TableUnavailable(f"{name} is unreadable: {exc}") from None
         return self._text[name]
 
     def keep_text(self, name: str, frame: pl.DataFrame) -> None:
-        """Keep a resource's all-text frame, read by the caller with its header checked."""
-        self._text[name] = frame
+        """Keep a resource's all-text frame, read by the caller with its header checked.
+
+        Kept as one chunk per column: the CSV reader returns a chunk per block it parsed, and the
+        first export to Arrow (DuckDB's row checks and rules) or to pandas (GX) would join them
+        into one, copying the text, while the typed frame cast from it kept the old chunks: two
+        copies of every string column for the rest of the run. Joined here, once, the typed frame
+        shares the text frame's buffers and every export reads them in place.
+        """
+        self._text[name] = frame.rechunk()
 
     def typed_table(self, name: str) -> pl.DataFrame:
         """Typed frame (cast once per run); values that do not parse become null (the structure
