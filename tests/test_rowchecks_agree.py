@@ -77,6 +77,12 @@ ROW_BREAKAGES: dict[str, Callable[[Path], None]] = {
     "date-negative-year": lambda r: set_cell(r, "sources", 3, "published_on", "-001-01-01"),
     "date-not-in-calendar": lambda r: set_cell(r, "sources", 3, "published_on", "2025-02-30"),
     "date-before-range": lambda r: set_cell(r, "status_updates", 2, "as_of", "1899-12-31"),
+    # Text no key reads (quotes, languages, kinds) is judged while the typed table is built and
+    # stored only where a rule fails: its problems must still show the text as written.
+    "quote-too-long": lambda r: set_cell(r, "claims", 3, "quote", "x" * 1501),
+    "quote-blank": lambda r: set_cell(r, "claims", 4, "quote", ""),
+    "language-not-two-letters": lambda r: set_cell(r, "sources", 2, "language", "fra"),
+    "language-with-final-newline": lambda r: set_cell(r, "sources", 3, "language", "fr\n"),
     "blank-row": _blank_row,
     "missing-file": lambda r: (r / "data" / "units.csv").unlink(),
     "crlf": lambda r: (r / "data" / "actors.csv").write_bytes(
@@ -111,6 +117,10 @@ ROW_RULES: dict[str, set[str]] = {
     "date-negative-year": {"type-error"},
     "date-not-in-calendar": {"type-error"},
     "date-before-range": {"constraint-error"},
+    "quote-too-long": {"constraint-error"},
+    "quote-blank": {"constraint-error"},
+    "language-not-two-letters": {"constraint-error"},
+    "language-with-final-newline": set(),  # Python's $ matches before a final newline
     "blank-row": {"blank-row"},
     "missing-file": set(),
     "crlf": set(),
@@ -153,6 +163,27 @@ def test_row_breakage_judged_alike(package, name):
     by_duckdb = _assert_agree(package)
     reported = {p[0] for p in by_duckdb}
     assert ROW_RULES[name] <= reported, (ROW_RULES[name] - reported, sorted(by_duckdb, key=str))
+
+
+TEXT_NO_KEY_READS = ("quote-too-long", "quote-blank", "language-not-two-letters", "bad-enum")
+
+
+@pytest.mark.parametrize("name", TEXT_NO_KEY_READS)
+def test_problems_in_text_no_key_reads_show_the_value_and_note_frictionless_shows(package, name):
+    ROW_BREAKAGES[name](package)
+
+    def shown(frictionless_rows: bool) -> set[tuple]:
+        layers = (("structure", structure.run),)
+        report = validate(package, layers=layers, frictionless_rows=frictionless_rows)
+        # An empty cell is read as no value by DuckDB's engine and as "" by Frictionless's.
+        return {
+            (p.rule, p.resource, p.row, p.column, p.value or "", p.message)
+            for p in report.problems
+            if p.check in ("frictionless", "rows") and p.rule == "constraint-error"
+        }
+
+    by_duckdb = shown(frictionless_rows=False)
+    assert by_duckdb and by_duckdb == shown(frictionless_rows=True)
 
 
 def test_every_row_rule_is_exercised():
