@@ -75,18 +75,12 @@ class _Table:
     # field -> SQL of its typed value over the all-text view (NULL where the cell is missing or
     # refused); the key tables that foreign keys into this resource look up are built from it.
     typed: dict[str, str] = dataclasses.field(default_factory=dict)
-    text_fields: set[str] = dataclasses.field(default_factory=set)  # typed value = stored text
-    # Text fields whose typed value is stored: a key, a uniqueness or a fallback rule reads it.
-    # Any other text (quotes, notes, titles: most of the bytes) keeps only what a problem reports.
-    stored_text: set[str] = dataclasses.field(default_factory=set)
     select: str = ""  # the SELECT building the typed table from the all-text view
 
-    def raw(self, name: str, alias: str = "") -> str:
-        """SQL for the cell's text as written (``alias.`` before the columns when given)."""
-        stored = f"{alias}{quote_ident(name + ':raw')}"
-        if name in self.text_fields and name in self.stored_text:
-            return f"coalesce({stored}, {alias}{quote_ident(name)})"
-        return stored
+    @staticmethod
+    def raw(name: str) -> str:
+        """SQL for the cell's text as written, in a locating query (read back from the view)."""
+        return quote_ident(name + ":raw")
 
     @property
     def view(self) -> str:
@@ -116,9 +110,9 @@ def run(ctx: ValidationContext) -> CheckResult:
         keys = _key_tables(con, ctx, tables)
         for table in tables.values():
             con.execute(f"CREATE TEMP TABLE {table.sql_name} AS {table.select}")
-            con.unregister(f"raw_{table.resource.name}")
-            problems = sorted(_row_problems(con, table, tables, keys), key=lambda p: p[0])
+            problems = sorted(_row_problems(con, table, keys), key=lambda p: p[0])
             con.execute(f"DROP TABLE {table.sql_name}")
+            con.unregister(f"raw_{table.resource.name}")
             for _, problem in problems[:LIMIT_ERRORS]:
                 result.problems.append(problem)
             result.problems.extend(_unchecked_references(ctx, table, tables))
@@ -161,7 +155,9 @@ def _plan(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
     con.register(view, numbered_arrow(frame, ROW, 2))
     table = _Table(resource, present, frame.height, {})
     # The inner SELECT types each cell; the outer one judges the constraints on typed values and
-    # keeps what the checks read: typed keys, booleans, and text only where a problem may show it.
+    # keeps only what the counts read: verdicts, and typed values where a key or a fallback rule
+    # reads them. No text is stored: a locating query reads it back from the view (_row_problems),
+    # so quotes and notes, most of the bytes, never enter DuckDB's tables.
     inner, outer = [quote_ident(ROW)], [quote_ident(ROW)]
     keyed = _keyed_fields(resource)
     for f in resource.fields:
@@ -179,29 +175,17 @@ def _plan(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
             typed = col
         ok = f"CASE WHEN {missing} THEN NULL ELSE ({valid}) END"
         table.typed[f.name] = f"CASE WHEN {ok} THEN {typed} END"
-        ok_col, text_col = quote_ident(f.name + ":ok"), quote_ident(f.name + ":text")
-        inner += [f"{ok} AS {ok_col}", f"{table.typed[f.name]} AS {col}", f"{col} AS {text_col}"]
-        judged = [] if f.name in table.fallback_notes else _constraint_columns(f)
-        for name, expr, chopped in judged:
+        ok_col = quote_ident(f.name + ":ok")
+        inner += [f"{ok} AS {ok_col}", f"{table.typed[f.name]} AS {col}"]
+        outer.append(ok_col)
+        if f.name in keyed or f.name in table.fallback_notes:
+            outer.append(col)
+        if f.name in table.fallback_notes:
+            continue
+        for name, expr, chopped in _constraint_columns(f):
             if chopped:
                 inner.append(f"{chopped} AS {quote_ident(f.name + ':chopped')}")
             outer.append(f"{expr} AS {quote_ident(name)}")
-        outer.append(ok_col)
-        if typed != col:
-            outer += [f"{text_col} AS {quote_ident(f.name + ':raw')}", col]
-            continue
-        # Text kept as written: where it is valid its typed value is the text itself, so the text
-        # is stored at most once; ``:raw`` keeps only what the typed value lost (the text of a
-        # missing or refused cell) and, for text no key reads, a cell breaking a constraint.
-        table.text_fields.add(f.name)
-        passes = [ok_col]
-        if f.name in keyed or f.name in table.fallback_notes:
-            table.stored_text.add(f.name)
-            outer.append(col)
-        else:
-            passes += [quote_ident(name) for name, _, _ in judged]
-        stored = f"CASE WHEN coalesce({' AND '.join(passes)}, false) THEN NULL ELSE {text_col} END"
-        outer.append(f"{stored} AS {quote_ident(f.name + ':raw')}")
     blank = " AND ".join(_missing(resource, quote_ident(f.name)) for f in present) or "false"
     inner.append(f"({blank}) AS __blank")
     outer.append("__blank")
@@ -320,7 +304,6 @@ def _judge_distinct(
 def _row_problems(
     con: duckdb.DuckDBPyConnection,
     table: _Table,
-    tables: dict[str, _Table],
     keys: dict[tuple[str, tuple[str, ...]], str],
 ) -> Iterable[tuple[tuple, Problem]]:
     """(sort key, problem) for every row problem of one resource, in any order."""
@@ -328,6 +311,10 @@ def _row_problems(
     queries: list[tuple[str, str]] = []  # (query locating the rows, aggregate counting them)
     t = table.sql_name
     order = {f.name: i for i, f in enumerate(resource.fields)}
+    # Located rows read their text as written back from the view (rows are located only for a
+    # rule that fails, so a valid table never pays for this join).
+    texts = "".join(f", {quote_ident(f.name)} AS {table.raw(f.name)}" for f in table.present)
+    text = f"JOIN (SELECT {ROW} AS __text_row{texts} FROM {table.view}) AS __text ON __text_row = {ROW}"
 
     def add(
         rule: str,
@@ -343,7 +330,7 @@ def _row_problems(
         table; by default the rows of ``source`` meeting ``where``)."""
         located = (
             f"SELECT {quote_literal(rule)} AS rule, {rank} AS rank, {ROW} AS row_number, "
-            f"{column} AS column_name, {value} AS value, {note} AS note FROM {source} WHERE {where}"
+            f"{column} AS column_name, {value} AS value, {note} AS note FROM {source} {text} WHERE {where}"
         )
         if count is None:
             count = f"count_if({where})" if source == t else f"(SELECT count(*) FROM {source} WHERE {where})"
@@ -364,7 +351,7 @@ def _row_problems(
         if f.name in table.fallback_notes:
             for value, rule, note in table.fallback_notes[f.name]:
                 if rule == "constraint-error":
-                    where = f"{cell_where} true AND {raw} = {quote_literal(value)}"
+                    where = f"{cell_where} true AND {col} = {quote_literal(value)}"
                     add(rule, rank, name, raw, quote_literal(note), where)
             continue
         for constraint in CONSTRAINTS:
@@ -399,7 +386,7 @@ def _row_problems(
         equal = " AND ".join(f"{a} IS NOT DISTINCT FROM {b}" for a, b in zip(src, ref, strict=True))
         if len(src) == 1:
             equal = f"{src[0]} = {ref[0]}"
-        raw_cells = " || ', ' || ".join(f"coalesce({table.raw(c, 's.')}, '')" for c in fk.fields)
+        raw_cells = " || ', ' || ".join(f"coalesce({table.raw(c)}, '')" for c in fk.fields)
         note = (
             f'\'for "{", ".join(fk.fields)}": values "\' || {raw_cells} || '
             f'\'" not found in the lookup table "{fk.resource}" as "{", ".join(fk.reference_fields)}"\''
