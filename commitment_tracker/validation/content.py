@@ -107,10 +107,11 @@ def _columns_of(kwargs: dict[str, Any]) -> list[str]:
 
 
 def check_resource(ctx: ValidationContext, session: GXSession | RemoteSession, name: str) -> CheckResult:
-    rel = paths.relative_to_root(ctx.root, suites.suite_path(ctx.root, name))
+    path = suites.suite_path(ctx.root, name)
+    rel = paths.relative_to_root(ctx.root, path)
     result = CheckResult(LAYER, name, f"{rel} (Great Expectations)", unit="expectations")
     try:
-        suite = suites.read_suite(suites.suite_path(ctx.root, name))
+        suite = suites.read_suite(path)
     except suites.SuiteError as exc:
         result.skipped_reason = f"{exc} (see content/suites)"
         return result
