@@ -7,6 +7,7 @@ asserts on that one run: exit code 1, no traceback, the rule and the location
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -182,6 +183,44 @@ def test_missing_seed_file(package):
     run = rejected(package)
     (p,) = find(run, "seed-missing")
     assert p.location() == "sources:2:seed_path"
+
+
+def _break_utf8(seed) -> int:
+    """Put a byte that is never UTF-8 at the start of the seed's second line; return where."""
+    data = seed.read_bytes()
+    at = data.index(b"\n") + 1
+    seed.write_bytes(data[:at] + b"\xff" + data[at:])
+    return at
+
+
+def test_seeds_not_utf8_reported_in_row_order_and_their_quotes_skipped(package):
+    header, rows = read_rows(package, "sources")
+    seed_path = [r[header.index("seed_path")] for r in rows]
+    edited = _break_utf8(package / seed_path[0])  # and its seed_sha256 no longer matches
+    (package / seed_path[1]).unlink()
+    rehashed = _break_utf8(package / seed_path[3])
+    set_cell(
+        package,
+        "sources",
+        5,
+        "seed_sha256",
+        hashlib.sha256((package / seed_path[3]).read_bytes()).hexdigest(),
+    )
+    run = rejected(package)
+    seed_files = [(p.rule, p.location(), p.message) for p in run.problems if p.check == "seed-files"]
+    assert [(rule, where) for rule, where, _ in seed_files] == [
+        ("seed-sha256", "sources:2:seed_sha256"),
+        ("seed-encoding", "sources:2:seed_path"),
+        ("seed-missing", "sources:3:seed_path"),
+        ("seed-encoding", "sources:5:seed_path"),
+    ]
+    assert seed_files[1][2] == f"{seed_path[0]} is not UTF-8 (byte {edited}); quote offsets cannot be checked"
+    assert (
+        seed_files[3][2] == f"{seed_path[3]} is not UTF-8 (byte {rehashed}); quote offsets cannot be checked"
+    )
+    # A seed that cannot be read as text vouches for no quote, and is not reported against one.
+    assert not [p for p in run.problems if p.rule == "quote-offsets"]
+    assert_in_text(run, f"sources:5:seed_path — seed-encoding ({seed_path[3]} is not UTF-8")
 
 
 def test_invalid_json_descriptor(package):

@@ -9,6 +9,7 @@ makes the fast path and the reference disagree if they ever could: the same verd
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -356,25 +357,41 @@ def test_a_rule_on_pruned_columns_reports_what_it_reports_on_every_column(packag
 
 
 def test_seed_texts_in_batches_read_as_a_dict_of_decoded_seeds_would(monkeypatch):
-    from commitment_tracker.validation.provenance import SeedTexts, decode_seed
+    from commitment_tracker.validation.provenance import SeedTextsBuilder, decode_seed
 
-    monkeypatch.setattr(SeedTexts, "BATCH", 2)  # several batches, one part-filled
+    monkeypatch.setattr(SeedTextsBuilder, "BATCH", 2)  # several batches, one part-filled
     seeds = [
         ("src-a", "L\u2019IA au Maroc\r\n".encode()),
         ("src-b", b""),
+        ("src-x", b"caf\xe9"),  # Latin-1, not UTF-8
         ("src-c", "\U0001d538 astral, \u00e9, \u2019".encode()),
         ("src-a", b"second seed of a repeated source"),
         ("src-d", b"plain"),
+        ("src-d", b"\xff a repeated source's last seed, not UTF-8"),
+        ("src-y", "cut \u2019".encode()[:-1]),  # ends inside a character
     ]
-    texts = SeedTexts()
+    builder = SeedTextsBuilder()
+    for label, (source_id, data) in enumerate(seeds):
+        builder.add(source_id, data, label)
+    texts, rejected = builder.build()
+    expected = {}
     for source_id, data in seeds:
-        texts.add(source_id, data)
-    texts.close()
-    expected = {source_id: decode_seed(data) for source_id, data in seeds}
+        with contextlib.suppress(UnicodeDecodeError):
+            expected[source_id] = decode_seed(data)
+    assert rejected == [(i, data) for i, (_, data) in enumerate(seeds) if i in (2, 6, 7)]
     assert sorted(texts.ids()) == sorted(expected)
     assert {s: texts.text(s) for s in texts.ids()} == expected
     assert dict(texts.frame.rows()) == expected and texts.frame.height == len(expected)
-    assert "src-z" not in texts and "src-c" in texts
+    assert "src-z" not in texts and "src-c" in texts and "src-x" not in texts
+    assert texts.text("src-d") == "plain"
+
+
+def test_seed_texts_of_no_seed_are_empty():
+    from commitment_tracker.validation.provenance import SeedTextsBuilder
+
+    texts, rejected = SeedTextsBuilder().build()
+    assert (texts.ids(), rejected, texts.frame.columns) == ([], [], ["source_id", "text"])
+    assert "src-a" not in texts
 
 
 @pytest.mark.parametrize("shape", ["chunks", "columns chunked apart", "one chunk", "empty"])

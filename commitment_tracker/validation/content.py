@@ -107,10 +107,11 @@ def _columns_of(kwargs: dict[str, Any]) -> list[str]:
 
 
 def check_resource(ctx: ValidationContext, session: GXSession | RemoteSession, name: str) -> CheckResult:
-    rel = paths.relative_to_root(ctx.root, suites.suite_path(ctx.root, name))
+    path = suites.suite_path(ctx.root, name)
+    rel = paths.relative_to_root(ctx.root, path)
     result = CheckResult(LAYER, name, f"{rel} (Great Expectations)", unit="expectations")
     try:
-        suite = suites.read_suite(suites.suite_path(ctx.root, name))
+        suite = suites.read_suite(path)
     except suites.SuiteError as exc:
         result.skipped_reason = f"{exc} (see content/suites)"
         return result
@@ -138,7 +139,7 @@ def check_resource(ctx: ValidationContext, session: GXSession | RemoteSession, n
         return result
     unparsed: set[tuple[int, str]] | None = None
     crashed: set[str] = set()
-    for r, batch in _by_expectation(results):
+    for key, r, batch in _by_expectation(results):
         # An expectation judged on several slices is one rule: counted once, a crash reported once.
         result.checked += batch.offset == 0
         if r.success:
@@ -150,9 +151,9 @@ def check_resource(ctx: ValidationContext, session: GXSession | RemoteSession, n
         column = ", ".join(columns) or None
         crash = crash_message(r.exception_info or {})
         if crash is not None:
-            if batch.offset and _expectation_key(r) in crashed:
+            if batch.offset and key in crashed:
                 continue
-            crashed.add(_expectation_key(r))
+            crashed.add(key)
             result.problem(
                 "expectation-error",
                 f"{rule}: Great Expectations could not evaluate {config.type} ({crash}); "
@@ -188,15 +189,17 @@ def _expectation_key(r: Any) -> str:
     return json.dumps([config.type, config.kwargs, config.meta], sort_keys=True, default=str)
 
 
-def _by_expectation(results: list[tuple[Any, Batch]]) -> list[tuple[Any, Batch]]:
-    """Results grouped by expectation, ordered by rule name, slices in table order within each:
-    the same problems in the same order however the table was sliced (GX's own order depends on
-    which expectations failed in the first pass)."""
+def _by_expectation(results: list[tuple[Any, Batch]]) -> list[tuple[str, Any, Batch]]:
+    """(expectation key, result, batch), grouped by expectation, ordered by rule name, slices in
+    table order within each: the same problems in the same order however the table was sliced
+    (GX's own order depends on which expectations failed in the first pass)."""
     groups: dict[str, list[tuple[Any, Batch]]] = {}
     for r, batch in results:
         groups.setdefault(_expectation_key(r), []).append((r, batch))
     ordered = sorted(groups.items(), key=lambda kv: (_rule_of(kv[1][0][0]), kv[0]))
-    return [pair for _, group in ordered for pair in sorted(group, key=lambda p: p[1].offset)]
+    return [
+        (key, r, batch) for key, group in ordered for r, batch in sorted(group, key=lambda p: p[1].offset)
+    ]
 
 
 def _rule_of(r: Any) -> str:
