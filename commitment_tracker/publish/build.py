@@ -31,7 +31,7 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
-from commitment_tracker.publish import parquet, partition
+from commitment_tracker.publish import buildrecord, parquet, partition
 from commitment_tracker.staging import staged_folder
 
 DATABASE_NAME = "commitments.duckdb"
@@ -146,6 +146,11 @@ def _csv_row_count(root: Path, resource: Resource) -> int:
 
 
 def _write_database(root: Path, package: Package, target: Path) -> None:
+    """The tables with their constraints and comments, and the record of what they were loaded
+    from (``buildrecord``): the files hashed before loading and again after, a change between the
+    two refusing the build."""
+    files = {r.name: r.file(root) for r in package.resources}
+    before = buildrecord.csv_files(package.resources, files)
     try:
         con = connect(
             root,
@@ -168,6 +173,18 @@ def _write_database(root: Path, package: Package, target: Path) -> None:
                     con.execute(
                         f"COMMENT ON COLUMN {table}.{quote_ident(f.name)} IS {quote_literal(f.description)}"
                     )
+        for resource in package.resources:
+            if buildrecord.self_referencing(resource):
+                buildrecord.write_row_order(con, resource, files[resource.name])
+        after = buildrecord.csv_files(package.resources, files)
+        changed = [name for name in before if before[name] != after[name]]
+        if changed:
+            paths_changed = ", ".join(before[name].path for name in changed)
+            raise BuildError(
+                f"{paths_changed} changed while the build was reading it; nothing was built: "
+                "run `commitments build` again once the file is no longer being written"
+            )
+        buildrecord.write(con, after.values())
         con.execute("CHECKPOINT")
     finally:
         con.close()
