@@ -176,6 +176,11 @@ def _write_database(root: Path, package: Package, target: Path) -> None:
         for resource in package.resources:
             if buildrecord.self_referencing(resource):
                 buildrecord.write_row_order(con, resource, files[resource.name])
+                if buildrecord.row_order_misplaced(con, resource):
+                    raise BuildError(
+                        f"{DATABASE_NAME}: the CSV order of {resource.name} could not be recorded "
+                        "(its rows and their order table do not line up); nothing was built"
+                    )
         after = buildrecord.csv_files(package.resources, files)
         changed = [name for name in before if before[name] != after[name]]
         if changed:

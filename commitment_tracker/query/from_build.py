@@ -155,9 +155,9 @@ def _create_view(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
     columns = ", ".join(f"t.{quote_ident(f.name)}" for f in resource.fields)
     select = f"SELECT {columns} FROM {table} AS t"
     if buildrecord.self_referencing(resource):
+        # One integer per row, beside the row in stored order (see buildrecord.write_row_order).
         order = buildrecord.order_table(resource, CATALOG)
-        on = " AND ".join(f"t.{quote_ident(k)} = o.{quote_ident(k)}" for k in resource.primary_key)
-        select += f" JOIN {order} AS o ON {on} ORDER BY o.{quote_ident(buildrecord.ORDER_COLUMN)}"
+        select += f" POSITIONAL JOIN {order} AS o ORDER BY o.{quote_ident(buildrecord.ORDER_COLUMN)}"
     con.execute(f"CREATE VIEW {quote_ident(resource.name)} AS {select}")
 
 
