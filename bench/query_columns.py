@@ -36,11 +36,14 @@ BENCH_PARAMS: dict[str, list[str]] = {
 }
 
 
-def run_once(tree: Path, root: Path, name: str, params: list[str]) -> tuple[float, float, int]:
-    """(wall s, CPU s, peak MiB) of one cold `cli.py query` in ``tree``; raises when it fails."""
+def run_once(
+    tree: Path, root: Path, name: str, params: list[str], options: tuple[str, ...] = ()
+) -> tuple[float, float, int]:
+    """(wall s, CPU s, peak MiB) of one cold `cli.py query` in ``tree`` (with ``options``);
+    raises when it fails."""
     with tempfile.NamedTemporaryFile("r") as timing:
         command = ["/usr/bin/time", "-o", timing.name, "-f", "%e %U %S %M", sys.executable, "cli.py"]
-        command += ["query", name, "--root", str(root)]
+        command += ["query", name, "--root", str(root), *options]
         for param in params:
             command += ["--param", param]
         done = subprocess.run(command, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
