@@ -24,8 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from query_columns import BENCH_PARAMS, run_once
 
+from commitment_tracker import database
 from commitment_tracker.datapackage import schema
 from commitment_tracker.publish import buildrecord
+from commitment_tracker.query import from_build, named
 
 TREE = Path(__file__).resolve().parent.parent
 WAYS = {"csv": (), "from-build": ("--from-build",)}
@@ -56,12 +58,83 @@ def hashing(root: Path, rounds: int) -> list[str]:
     return lines
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def in_place_or_copied(root: Path, name: str, copy: bool) -> tuple[float, float]:
+    """(wall s, CPU s) from attaching the build to the last of at most 1000 rows of query ``name``:
+    its tables read in place (the views ``from_build`` makes) or copied into memory first (only the
+    columns the statement reads, as the CSV path loads them). No hashing: the same in both."""
+    package = schema.load_package(root)
+    query = named.get(name, named.queries_dir(root))
+    params = query.bind(dict(p.split("=", 1) for p in BENCH_PARAMS.get(name, [])))
+    con = database.open_connection(":memory:", {"memory_limit": "1GB"})
+    wanted = database.tables_read_by(con, query.sql, package) or list(package.resource_names)
+    start, cpu = time.perf_counter(), cpu_seconds()
+    attached = root / from_build.BUILD_FILE
+    con.execute(f"ATTACH {database.quote_literal(str(attached))} AS {from_build.CATALOG} (READ_ONLY)")
+    if copy:  # as the CSV path loads: empty tables, planned on, filled with the columns read
+        resources = [package.resource(r) for r in wanted]
+        for resource in resources:
+            database.create_empty_table(con, resource)
+        database.create_views(con, wanted)
+        columns = database.columns_read_by(con, query.sql, package, wanted, params)
+        for resource in resources:
+            table, listed = (
+                database.quote_ident(resource.name),
+                ", ".join(map(database.quote_ident, columns[resource.name])),
+            )
+            con.execute(f"DROP TABLE {table}")
+            database.create_empty_table(con, resource, columns[resource.name])
+            source = from_build.source_select(resource)
+            con.execute(f"INSERT INTO {table} ({listed}) SELECT {listed} FROM ({source})")
+    else:
+        for resource_name in wanted:
+            from_build.create_view(con, package.resource(resource_name))
+        database.create_views(con, wanted)
+    database.lock(con)
+    with named.QueryRun(con, query.sql, params) as run:
+        for _batch in run.result(1000).batches:
+            pass
+    con.close()
+    return time.perf_counter() - start, cpu_seconds() - cpu
+
+
+def loading(root: Path, names: list[str], rounds: int) -> list[str]:
+    """A Markdown table: each query from the build read in place and copied, median of ``rounds``."""
+    lines = [
+        "| query | in place wall s | in place CPU s | copied wall s | copied CPU s |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name in names:
+        cells = []
+        for copy in (False, True):
+            measured = [in_place_or_copied(root, name, copy) for _ in range(rounds)]
+            cells += [
+                f"{statistics.median(m[0] for m in measured):.2f}",
+                f"{statistics.median(m[1] for m in measured):.2f}",
+            ]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--query", action="append", help="only these queries (default: all)")
+    parser.add_argument(
+        "--loading", action="store_true", help="only compare reading the build in place with copying it"
+    )
     args = parser.parse_args()
+    if args.loading:
+        names = args.query or sorted(p.stem for p in (args.root / "queries").glob("*.sql"))
+        load_at_start = os.getloadavg()[0]
+        print("\n".join(loading(args.root, names, args.rounds)))
+        print(f"\nload average (1 min) at the start {load_at_start:.2f}, at the end {os.getloadavg()[0]:.2f}")
+        return
     names = args.query or sorted(p.stem for p in (args.root / "queries").glob("*.sql"))
     load_at_start = os.getloadavg()[0]
     runs: dict[tuple[str, str], list[tuple[float, float, int]]] = {}

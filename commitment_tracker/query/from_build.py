@@ -81,7 +81,7 @@ def connect(
             now = hashing.result()
         for resource in resources:
             _require_same(record, now[resource.name], root)
-            _create_view(con, resource)
+            create_view(con, resource)
         database.create_views(con, wanted)
         database.lock(con)
     except BaseException:
@@ -149,8 +149,13 @@ def _require_same(record: Mapping[str, buildrecord.CsvFile], now: buildrecord.Cs
     )
 
 
-def _create_view(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
+def create_view(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
     """The resource as a view over the attached table, its rows in the CSV file's order."""
+    con.execute(f"CREATE VIEW {quote_ident(resource.name)} AS {source_select(resource)}")
+
+
+def source_select(resource: Resource) -> str:
+    """The SELECT of the resource's rows in the attached build, in the CSV file's order."""
     table = f"{quote_ident(CATALOG)}.main.{quote_ident(resource.name)}"
     columns = ", ".join(f"t.{quote_ident(f.name)}" for f in resource.fields)
     select = f"SELECT {columns} FROM {table} AS t"
@@ -158,7 +163,7 @@ def _create_view(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
         # One integer per row, beside the row in stored order (see buildrecord.write_row_order).
         order = buildrecord.order_table(resource, CATALOG)
         select += f" POSITIONAL JOIN {order} AS o ORDER BY o.{quote_ident(buildrecord.ORDER_COLUMN)}"
-    con.execute(f"CREATE VIEW {quote_ident(resource.name)} AS {select}")
+    return select
 
 
 def _fix(root: Path, purpose: str) -> str:
