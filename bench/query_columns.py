@@ -73,13 +73,24 @@ def main() -> None:
             for label, (tree, root) in trees.items():
                 measured = run_once(tree, root, name, BENCH_PARAMS.get(name, []))
                 runs.setdefault((name, label), []).append(measured)
+    print_table(names, list(trees), runs, args.rounds, load_at_start)
+
+
+def print_table(
+    names: list[str],
+    labels: list[str],
+    runs: dict[tuple[str, str], list[tuple[float, float, int]]],
+    rounds: int,
+    load_at_start: float,
+) -> None:
+    """The Markdown table of medians, query by query and label by label, and the load average."""
     load = os.getloadavg()[0]
-    header = " | ".join(f"{label} wall s | {label} CPU s | {label} MiB" for label in trees)
+    header = " | ".join(f"{label} wall s | {label} CPU s | {label} MiB" for label in labels)
     print(f"| query | {header} |")
-    print("|---|" + "---:|" * (3 * len(trees)))
+    print("|---|" + "---:|" * (3 * len(labels)))
     for name in names:
         cells = []
-        for label in trees:
+        for label in labels:
             measured = runs[(name, label)]
             cells += [
                 f"{statistics.median(m[0] for m in measured):.2f}",
@@ -88,7 +99,7 @@ def main() -> None:
             ]
         print(f"| `{name}` | " + " | ".join(cells) + " |")
     print(
-        f"\nmedian of {args.rounds} cold runs each, load average (1 min) at the start {load_at_start:.2f}, "
+        f"\nmedian of {rounds} cold runs each, load average (1 min) at the start {load_at_start:.2f}, "
         f"at the end {load:.2f}"
     )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from query_columns import BENCH_PARAMS, run_once
+from query_columns import BENCH_PARAMS, print_table, run_once
 
 from commitment_tracker import database
 from commitment_tracker.datapackage import schema
@@ -143,24 +143,7 @@ def main() -> None:
             for way, options in WAYS.items():
                 measured = run_once(TREE, args.root, name, BENCH_PARAMS.get(name, []), options)
                 runs.setdefault((name, way), []).append(measured)
-    load = os.getloadavg()[0]
-    header = " | ".join(f"{way} wall s | {way} CPU s | {way} MiB" for way in WAYS)
-    print(f"| query | {header} |")
-    print("|---|" + "---:|" * (3 * len(WAYS)))
-    for name in names:
-        cells = []
-        for way in WAYS:
-            measured = runs[(name, way)]
-            cells += [
-                f"{statistics.median(m[0] for m in measured):.2f}",
-                f"{statistics.median(m[1] for m in measured):.2f}",
-                f"{statistics.median(m[2] for m in measured):,}",
-            ]
-        print(f"| `{name}` | " + " | ".join(cells) + " |")
-    print(
-        f"\nmedian of {args.rounds} cold runs each, load average (1 min) at the start {load_at_start:.2f}, "
-        f"at the end {load:.2f}"
-    )
+    print_table(names, list(WAYS), runs, args.rounds, load_at_start)
     for line in hashing(args.root, args.rounds):
         print(line)
     print(f"load average (1 min) after hashing {os.getloadavg()[0]:.2f}")
