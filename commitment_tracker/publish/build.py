@@ -176,13 +176,9 @@ def _write_database(root: Path, package: Package, target: Path) -> None:
                         f"COMMENT ON COLUMN {table}.{quote_ident(f.name)} IS {quote_literal(f.description)}"
                     )
         for resource in package.resources:
-            if buildrecord.self_referencing(resource):
-                buildrecord.write_row_order(con, resource, files[resource.name])
-                if buildrecord.row_order_misplaced(con, resource):
-                    raise BuildError(
-                        f"{DATABASE_NAME}: the CSV order of {resource.name} could not be recorded "
-                        "(its rows and their order table do not line up); nothing was built"
-                    )
+            copied = buildrecord.self_referencing(resource)
+            if copied and buildrecord.write_csv_order_copy(con, resource, files[resource.name]):
+                raise BuildError(f"{DATABASE_NAME}: {resource.name} in CSV order differs from its table")
         after = buildrecord.csv_files(package.resources, files)
         changed = [name for name in before if before[name] != after[name]]
         if changed:

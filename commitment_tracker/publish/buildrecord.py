@@ -6,11 +6,11 @@
   after loading: a file changed meanwhile refuses the build), and ``reader``, the ``read_csv(...)``
   call that read it (``database.read_csv_sql``: column types, missing values, dialect), so a
   descriptor that would now read the same bytes otherwise is seen too;
-* ``row_order_<resource>``, for a resource whose foreign key references itself: one row per row
-  of its table, in the table's stored order, with ``csv_row``, the row's position in the CSV file,
-  and its primary key. Such a table is inserted parents first
-  (DuckDB checks a self-reference against the rows already in the table, one statement at a
-  time), so its stored order is not the file's; ``query --from-build`` puts it back.
+* ``<resource>_in_csv_order``, for a resource whose foreign key references itself: its rows
+  again, in the CSV file's order, without constraints. The constrained table is inserted parents
+  first (DuckDB checks a self-reference against the rows already in the table, one statement at a
+  time), so its stored order is not the file's; ``query --from-build`` reads this copy instead,
+  so that every table lists its rows in the order the CSV path does.
 
 The record lives in the database file itself, so the one rename that replaces the tables replaces
 their hashes with them: no reader ever sees tables from one build with the hashes of another.
@@ -34,8 +34,7 @@ from commitment_tracker.datapackage.schema import Resource
 SCHEMA = "build_record"
 FILES_TABLE = "csv_files"
 FILES_COLUMNS = ("resource", "path", "bytes", "sha256", "reader")
-ORDER_PREFIX = "row_order_"
-ORDER_COLUMN = "csv_row"
+CSV_ORDER_SUFFIX = "_in_csv_order"
 # hashlib releases the GIL while it digests a buffer larger than 2 KiB: with 1 MiB reads, files
 # hashed in threads use every core (measured in docs/scaling.md, "queries").
 CHUNK_BYTES = 1 << 20
@@ -96,9 +95,9 @@ def self_referencing(resource: Resource) -> bool:
     return any(fk.resource == resource.name for fk in resource.foreign_keys)
 
 
-def order_table(resource: Resource, catalog: str | None = None) -> str:
-    """The qualified name of the resource's ``row_order_`` table (in ``catalog`` when attached)."""
-    name = f"{quote_ident(SCHEMA)}.{quote_ident(ORDER_PREFIX + resource.name)}"
+def csv_order_table(resource: Resource, catalog: str | None = None) -> str:
+    """The qualified name of the resource's copy in CSV order (in ``catalog`` when attached)."""
+    name = f"{quote_ident(SCHEMA)}.{quote_ident(resource.name + CSV_ORDER_SUFFIX)}"
     return f"{quote_ident(catalog)}.{name}" if catalog else name
 
 
@@ -123,43 +122,27 @@ def write(con: duckdb.DuckDBPyConnection, files: Iterable[CsvFile]) -> None:
     )
 
 
-def write_row_order(con: duckdb.DuckDBPyConnection, resource: Resource, path: Path) -> None:
-    """``row_order_<resource>``: for each row of the built table, in the table's stored order, its
-    position in the CSV file (``csv_row``) and its primary key.
+def write_csv_order_copy(con: duckdb.DuckDBPyConnection, resource: Resource, path: Path) -> int:
+    """``<resource>_in_csv_order``: the resource's rows again, in the CSV file's order, without
+    constraints; the number of rows in which it differs from the constrained table (0 expected).
 
-    A reader puts the rows back in the file's order with ``POSITIONAL JOIN`` on this table and an
-    ORDER BY on an integer: cheaper than joining on the key (measured in docs/scaling.md). The file
-    is read again (its key columns only) into a table: a table filled from read_csv keeps the
-    file's order (DuckDB preserves insertion order), so its rowid is the row's position.
+    The constrained table is filled parents first, so its stored order is not the file's, and no
+    order of inserts can make it so (DuckDB refuses a row whose parent comes later, even within one
+    INSERT). Putting the rows back in order at query time costs a sort of the whole table on every
+    read of it: 0.65 s of CPU in ``sub-commitments`` at 10^6 claims, whose recursive CTE reads it
+    again at each step (measured, docs/scaling.md). A second copy costs the table's size in the
+    file once. A table filled from read_csv keeps the file's order (DuckDB preserves insertion
+    order).
     """
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(SCHEMA)}")
-    keys = [quote_ident(k) for k in resource.primary_key]
-    stage = quote_ident(f"_order_{resource.name}")
-    con.execute(
-        f"CREATE TEMP TABLE {stage} AS SELECT {', '.join(keys)} FROM {read_csv_sql(resource)}",
-        {"path": str(path)},
-    )
-    on = " AND ".join(f"t.{k} = s.{k}" for k in keys)
-    try:
-        con.execute(
-            f"CREATE TABLE {order_table(resource)} AS "
-            f"SELECT s.rowid AS {ORDER_COLUMN}, {', '.join(f's.{k}' for k in keys)} "
-            f"FROM {quote_ident(resource.name)} AS t JOIN {stage} AS s ON {on} ORDER BY t.rowid"
-        )
-    finally:
-        con.execute(f"DROP TABLE {stage}")
-
-
-def row_order_misplaced(con: duckdb.DuckDBPyConnection, resource: Resource) -> int:
-    """Rows of the built table whose key differs from the key of the same position in its
-    ``row_order_`` table: 0 when a positional join puts every row back where the CSV had it."""
-    keys = [quote_ident(k) for k in resource.primary_key]
-    differs = " OR ".join(f"t.{k} IS DISTINCT FROM o.{k}" for k in keys)
-    ((count,),) = con.execute(
-        f"SELECT count(*) FROM {quote_ident(resource.name)} AS t "
-        f"POSITIONAL JOIN {order_table(resource)} AS o WHERE {differs}"
+    copy = csv_order_table(resource)
+    con.execute(f"CREATE TABLE {copy} AS SELECT * FROM {read_csv_sql(resource)}", {"path": str(path)})
+    table = quote_ident(resource.name)
+    ((differing,),) = con.execute(
+        f"SELECT count(*) FROM ((SELECT * FROM {table} EXCEPT ALL SELECT * FROM {copy}) "
+        f"UNION ALL (SELECT * FROM {copy} EXCEPT ALL SELECT * FROM {table}))"
     ).fetchall()
-    return int(count)
+    return int(differing)
 
 
 def read(con: duckdb.DuckDBPyConnection, catalog: str) -> dict[str, CsvFile] | None:

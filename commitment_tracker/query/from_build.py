@@ -18,8 +18,8 @@ With ``--from-build`` a query:
 The tables are read in place from the attached file (views over it: DuckDB reads only the
 columns and row groups a statement needs), not copied into memory: measured faster at 10^6
 claims (docs/scaling.md, "queries"). A resource whose foreign key references itself was stored
-parents first; its view puts the rows back in the CSV's order from the build's ``row_order_``
-table, so every table lists its rows in the order the CSV path lists them. The derived views of
+parents first; its view reads the build's copy of it in CSV order (``buildrecord``), so every
+table lists its rows in the order the CSV path lists them. The derived views of
 ``database.VIEWS`` are created over these as over the CSV path's tables. The connection is then
 locked as every query connection is (``database.lock``): the statement can read nothing else.
 
@@ -70,7 +70,9 @@ def connect(
     try:
         with schema_checks.patterns_on(con):
             package = schema_mod.load_package(root)
-        wanted = database.tables_read_by(con, sql, package) or list(package.resource_names)
+        wanted = database.tables_read_by(con, sql, package)
+        if wanted is None:  # cannot be told: every table, every file hashed
+            wanted = list(package.resource_names)
         resources = [package.resource(name) for name in wanted]
         path = build_file(root)
         files = {r.name: database.check_header(root, r) for r in resources}
@@ -156,14 +158,12 @@ def create_view(con: duckdb.DuckDBPyConnection, resource: Resource) -> None:
 
 def source_select(resource: Resource) -> str:
     """The SELECT of the resource's rows in the attached build, in the CSV file's order."""
-    table = f"{quote_ident(CATALOG)}.main.{quote_ident(resource.name)}"
-    columns = ", ".join(f"t.{quote_ident(f.name)}" for f in resource.fields)
-    select = f"SELECT {columns} FROM {table} AS t"
-    if buildrecord.self_referencing(resource):
-        # One integer per row, beside the row in stored order (see buildrecord.write_row_order).
-        order = buildrecord.order_table(resource, CATALOG)
-        select += f" POSITIONAL JOIN {order} AS o ORDER BY o.{quote_ident(buildrecord.ORDER_COLUMN)}"
-    return select
+    if buildrecord.self_referencing(resource):  # stored parents first: read the copy in CSV order
+        table = buildrecord.csv_order_table(resource, CATALOG)
+    else:
+        table = f"{quote_ident(CATALOG)}.main.{quote_ident(resource.name)}"
+    columns = ", ".join(quote_ident(f.name) for f in resource.fields)
+    return f"SELECT {columns} FROM {table}"
 
 
 def _fix(root: Path, purpose: str) -> str:
