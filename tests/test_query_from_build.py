@@ -12,7 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO, copy_package, pin_today, run_cli
+from conftest import REPO, copy_package, generate_package, pin_today, run_cli
+from test_query_columns import param_sets
 
 from commitment_tracker import database
 from commitment_tracker.datapackage import schema
@@ -69,9 +70,11 @@ def table_rows(con: duckdb.DuckDBPyConnection, resource: str) -> list[tuple]:
     return con.execute(f"SELECT * FROM {database.quote_ident(resource)}").fetchall()
 
 
-def test_every_table_lists_its_rows_in_the_csv_order(built):
+@pytest.mark.parametrize("which", ["built", "generated_build"])
+def test_every_table_lists_its_rows_in_the_csv_order(request, which):
     # A statement without ORDER BY lists rows in the order the CSV path gives them, the
     # self-referencing commitments table included, whose stored order is parents first.
+    built = request.getfixturevalue(which)
     package = schema.load_package(built)
     for resource in package.resources:
         sql = f"SELECT * FROM {database.quote_ident(resource.name)}"
@@ -210,3 +213,33 @@ def test_the_build_refuses_a_file_changed_while_it_loads(package, monkeypatch):
     with pytest.raises(build_mod.BuildError, match=r"data/claims.csv changed while the build was reading it"):
         build_mod.build(package, package / "dist", validate_first=False)
     assert not (package / "dist" / "commitments.duckdb").exists()
+
+
+@pytest.fixture(scope="module")
+def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated package of 2,000 claims (other ids, more rows per key), built into ROOT/dist."""
+    root = generate_package(tmp_path_factory.mktemp("generated-build") / "pkg", 2000)
+    build_mod.build(root, root / "dist", validate_first=False)
+    return root
+
+
+def answer(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> tuple[list, list]:
+    try:
+        cursor = con.execute(sql, params)
+        return [(d[0], str(d[1])) for d in cursor.description], cursor.fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_named_query_answers_as_from_the_csv_files_on_a_generated_package(generated_build, name):
+    # Values and types compared, not text; each parameter set test_query_columns.py uses.
+    query = named.discover(generated_build / "queries")[name]
+    answered = 0
+    for given in param_sets(query, generated_build):
+        params = query.bind(given)
+        from_csv = answer(database.connect(generated_build, sql=query.sql, params=params), query.sql, params)
+        from_db = answer(from_build.connect(generated_build, query.sql), query.sql, params)
+        assert from_db == from_csv, (name, given)
+        answered += len(from_csv[1])
+    assert answered, f"{name} gives no row on the generated package: the comparison would prove nothing"
