@@ -6,7 +6,8 @@ Writes into ``out/``::
                             and CHECK (enum, pattern, minimum/maximum, length) from the schema,
                             and the schema's descriptions as table and column comments; and
                             the schema build_record: the SHA-256 of each CSV file loaded (hashed
-                            before and after loading), for `query --from-build` (buildrecord.py)
+                            before and after loading) and a self-referencing table again in CSV
+                            order, for `query --from-build` (buildrecord.py)
     data/<resource>.parquet one zstd-compressed Parquet file per resource, typed like the tables
     seeds/                  the archived source texts, so sources.seed_path still resolves
     datapackage.json        the descriptor, with the resources pointing at the Parquet files
