@@ -36,11 +36,14 @@ BENCH_PARAMS: dict[str, list[str]] = {
 }
 
 
-def run_once(tree: Path, root: Path, name: str, params: list[str]) -> tuple[float, float, int]:
-    """(wall s, CPU s, peak MiB) of one cold `cli.py query` in ``tree``; raises when it fails."""
+def run_once(
+    tree: Path, root: Path, name: str, params: list[str], options: tuple[str, ...] = ()
+) -> tuple[float, float, int]:
+    """(wall s, CPU s, peak MiB) of one cold `cli.py query` in ``tree`` (with ``options``);
+    raises when it fails."""
     with tempfile.NamedTemporaryFile("r") as timing:
         command = ["/usr/bin/time", "-o", timing.name, "-f", "%e %U %S %M", sys.executable, "cli.py"]
-        command += ["query", name, "--root", str(root)]
+        command += ["query", name, "--root", str(root), *options]
         for param in params:
             command += ["--param", param]
         done = subprocess.run(command, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -70,13 +73,24 @@ def main() -> None:
             for label, (tree, root) in trees.items():
                 measured = run_once(tree, root, name, BENCH_PARAMS.get(name, []))
                 runs.setdefault((name, label), []).append(measured)
+    print_table(names, list(trees), runs, args.rounds, load_at_start)
+
+
+def print_table(
+    names: list[str],
+    labels: list[str],
+    runs: dict[tuple[str, str], list[tuple[float, float, int]]],
+    rounds: int,
+    load_at_start: float,
+) -> None:
+    """The Markdown table of medians, query by query and label by label, and the load average."""
     load = os.getloadavg()[0]
-    header = " | ".join(f"{label} wall s | {label} CPU s | {label} MiB" for label in trees)
+    header = " | ".join(f"{label} wall s | {label} CPU s | {label} MiB" for label in labels)
     print(f"| query | {header} |")
-    print("|---|" + "---:|" * (3 * len(trees)))
+    print("|---|" + "---:|" * (3 * len(labels)))
     for name in names:
         cells = []
-        for label in trees:
+        for label in labels:
             measured = runs[(name, label)]
             cells += [
                 f"{statistics.median(m[0] for m in measured):.2f}",
@@ -85,7 +99,7 @@ def main() -> None:
             ]
         print(f"| `{name}` | " + " | ".join(cells) + " |")
     print(
-        f"\nmedian of {args.rounds} cold runs each, load average (1 min) at the start {load_at_start:.2f}, "
+        f"\nmedian of {rounds} cold runs each, load average (1 min) at the start {load_at_start:.2f}, "
         f"at the end {load:.2f}"
     )
 

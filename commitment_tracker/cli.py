@@ -407,9 +407,16 @@ def _emit(
     timeout: float,
     memory_limit: str,
     max_rows: int | None,
+    from_build: bool = False,
 ) -> None:
-    """Load, run and write one query within its limits; QueryError and QueryStopped are the caller's."""
-    from commitment_tracker.database import connect
+    """Load, run and write one query within its limits; QueryError and QueryStopped are the caller's.
+
+    ``from_build``: the tables are the build's (``query.from_build``), not read from the CSV files.
+    """
+    if from_build:
+        from commitment_tracker.query.from_build import connect
+    else:
+        from commitment_tracker.database import connect
     from commitment_tracker.query import named as queries
 
     if output_format == "parquet" and output is None:
@@ -520,10 +527,18 @@ def list_queries(root: Path, output_format: str) -> None:
     metavar="NAME=VALUE",
     help="A parameter of the query (repeatable); `commitments queries` lists them.",
 )
+@click.option(
+    "--from-build",
+    is_flag=True,
+    help="Answer from dist/commitments.duckdb (written by `commitments build`) instead of reading "
+    "the CSV files: faster on a large package. Refused unless every CSV file the query reads has "
+    "the SHA-256 the build recorded.",
+)
 @query_options
 def query_command(
     name: str,
     param_options: tuple[str, ...],
+    from_build: bool,
     output_format: str,
     output: Path | None,
     width: int,
@@ -536,19 +551,25 @@ def query_command(
 
     A query stops after --timeout seconds or at Ctrl-C, may use --memory-limit of memory, and
     prints at most --max-rows rows (the rest is counted; --output FILE takes every row).
+    With --from-build it reads the build's tables once it has checked that they were built from
+    the CSV files as they are now (docs/querying.md).
 
     Example:
 
         commitments query due-by --param year=2030
 
         commitments query evidence-trail -p commitment=digital-jobs-2030 --format json
+
+        commitments build && commitments query status-as-of --from-build
     """
     from commitment_tracker.query import named as queries
 
     named = queries.get(name, queries.queries_dir(root))
     params = named.bind(queries.parse_param_options(param_options))
     try:
-        _emit(root, named.sql, params, output_format, output, width, timeout, memory_limit, max_rows)
+        _emit(
+            root, named.sql, params, output_format, output, width, timeout, memory_limit, max_rows, from_build
+        )
     except (queries.QueryError, limits.QueryStopped) as exc:
         # Name the query: its SQL is not on the command line, so a DuckDB message alone is cryptic.
         raise TrackerError(f"query {name!r}: {exc.message}", exc.hint, exit_code=exc.exit_code) from None

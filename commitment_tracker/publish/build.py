@@ -4,7 +4,10 @@ Writes into ``out/``::
 
     commitments.duckdb      one table per resource with PRIMARY KEY, FOREIGN KEY, NOT NULL, UNIQUE
                             and CHECK (enum, pattern, minimum/maximum, length) from the schema,
-                            and the schema's descriptions as table and column comments
+                            and the schema's descriptions as table and column comments; and
+                            the schema build_record: the SHA-256 of each CSV file loaded (hashed
+                            before and after loading) and a self-referencing table again in CSV
+                            order, for `query --from-build` (buildrecord.py)
     data/<resource>.parquet one zstd-compressed Parquet file per resource, typed like the tables
     seeds/                  the archived source texts, so sources.seed_path still resolves
     datapackage.json        the descriptor, with the resources pointing at the Parquet files
@@ -31,7 +34,7 @@ from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Package, Resource
 from commitment_tracker.errors import TrackerError
-from commitment_tracker.publish import parquet, partition
+from commitment_tracker.publish import buildrecord, parquet, partition
 from commitment_tracker.staging import staged_folder
 
 DATABASE_NAME = "commitments.duckdb"
@@ -146,6 +149,11 @@ def _csv_row_count(root: Path, resource: Resource) -> int:
 
 
 def _write_database(root: Path, package: Package, target: Path) -> None:
+    """The tables with their constraints and comments, and the record of what they were loaded
+    from (``buildrecord``): the files hashed before loading and again after, a change between the
+    two refusing the build."""
+    files = {r.name: r.file(root) for r in package.resources}
+    before = buildrecord.csv_files(package.resources, files)
     try:
         con = connect(
             root,
@@ -168,6 +176,19 @@ def _write_database(root: Path, package: Package, target: Path) -> None:
                     con.execute(
                         f"COMMENT ON COLUMN {table}.{quote_ident(f.name)} IS {quote_literal(f.description)}"
                     )
+        for resource in package.resources:
+            copied = buildrecord.self_referencing(resource)
+            if copied and buildrecord.write_csv_order_copy(con, resource, files[resource.name]):
+                raise BuildError(f"{DATABASE_NAME}: {resource.name} in CSV order differs from its table")
+        after = buildrecord.csv_files(package.resources, files)
+        changed = [name for name in before if before[name] != after[name]]
+        if changed:
+            paths_changed = ", ".join(before[name].path for name in changed)
+            raise BuildError(
+                f"{paths_changed} changed while the build was reading it; nothing was built: "
+                "run `commitments build` again once the file is no longer being written"
+            )
+        buildrecord.write(con, after.values())
         con.execute("CHECKPOINT")
     finally:
         con.close()
