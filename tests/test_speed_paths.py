@@ -384,6 +384,8 @@ def test_seed_texts_in_batches_read_as_a_dict_of_decoded_seeds_would(monkeypatch
     assert dict(texts.frame.rows()) == expected and texts.frame.height == len(expected)
     assert "src-z" not in texts and "src-c" in texts and "src-x" not in texts
     assert texts.text("src-d") == "plain"
+    # One chunk, however many batches: gathering a text per claim from several chunks copies it.
+    assert texts.frame.get_column("text").n_chunks() == 1
 
 
 def test_seed_texts_of_no_seed_are_empty():

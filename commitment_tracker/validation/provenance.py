@@ -178,10 +178,18 @@ class SeedTextsBuilder(Generic[Label]):
         self._flush()
         parts, rejected = self._parts, self._rejected
         self._parts, self._rejected = [], []
+        # Joined into one chunk: the quote checks gather each claim's seed text, which shares the
+        # column's buffer only from one chunk (from the batches' chunks it copied a text per
+        # claim: +3.5 GiB at 10^6). A source_id listed twice is dropped by a filter only when there
+        # is one, instead of ``unique`` hashing every id.
         frame = (
-            pl.concat(parts) if parts else pl.DataFrame(schema={"source_id": pl.String, "text": pl.String})
+            pl.concat(parts, rechunk=True)
+            if parts
+            else pl.DataFrame(schema={"source_id": pl.String, "text": pl.String})
         )
-        frame = frame.unique(subset="source_id", keep="last", maintain_order=True)
+        last = frame.get_column("source_id").is_last_distinct()
+        if not last.all():
+            frame = frame.filter(last)
         index = {source_id: i for i, source_id in enumerate(frame["source_id"].to_list())}
         return SeedTexts(frame, index), rejected
 
