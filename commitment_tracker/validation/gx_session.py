@@ -424,11 +424,36 @@ class RemoteSession:
             serve(self._local, request)
 
 
+# Workers started before a command imported its own modules (``early_worker``), by package root.
+_EARLY: dict[Path, RemoteSession] = {}
+
+
+@contextlib.contextmanager
+def early_worker(root: Path) -> Iterator[None]:
+    """Start ``worker_if_idle(root)`` now, for the first ``worker_for(root)`` inside to take.
+
+    A curation write imports its modules (about 1 s: polars, DuckDB, the validation layers) and
+    loads the package before it validates a staged copy; a worker started first imports GX
+    meanwhile. Closed on leaving, whether or not it was taken (a refused change never validates).
+    """
+    key = Path(root).resolve()
+    gx = worker_if_idle(key)
+    if gx is not None:
+        _EARLY[key] = gx
+    try:
+        yield
+    finally:
+        if _EARLY.get(key) is gx:
+            del _EARLY[key]
+        if gx is not None:
+            gx.close()
+
+
 @contextlib.contextmanager
 def worker_for(root: Path) -> Iterator[RemoteSession | None]:
-    """``worker_if_idle(root)``, closed on leaving (whatever ``validate`` left open, say after a
-    usage error)."""
-    gx = worker_if_idle(root)
+    """The worker ``early_worker(root)`` started, if any is waiting, else ``worker_if_idle(root)``;
+    closed on leaving (whatever ``validate`` left open, say after a usage error)."""
+    gx = _EARLY.pop(Path(root).resolve(), None) or worker_if_idle(root)
     try:
         yield gx
     finally:
