@@ -64,3 +64,12 @@ def test_a_validation_elsewhere_does_not_take_the_early_worker(package, tmp_path
         assert gx is None  # "other" has no datapackage.json: no worker, and not the early one
         assert len(started) == 1
     assert started[0].process.returncode is not None
+
+
+def test_a_refused_write_on_a_busy_machine_starts_no_worker(package, monkeypatch):
+    monkeypatch.setattr(gx_session, "SPARE_CORE", 1e9)  # always "busy"
+    result = run_cli(
+        "set-status", "no-such-commitment", "--root", str(package), "--as-of", "2026-99-99",
+        "--status", "in_progress", "--source", "no-such-source", "--rationale", "x",
+    )  # fmt: skip
+    assert result.exit_code == 1 and "2026-99-99" in result.output, result.output

@@ -22,6 +22,7 @@ import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import gc
 import importlib.util
 import json
 import os
@@ -200,6 +201,27 @@ def fast_field_copies() -> Iterator[None]:
             del cls.__deepcopy__
 
 
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while inside; on leaving, what exists is frozen (``gc.freeze``).
+
+    GX's import allocates some million objects, nearly all kept for the life of the process, and
+    the collector ran about 250 times over them (0.25-0.3 s of CPU, measured with ``gc.callbacks``).
+    Collecting once afterwards instead costs about 0.2 s; freezing leaves GX's objects out of every
+    later collection (which otherwise grew from 0.01 to 0.15 s over the suites) and costs nothing.
+    Frozen objects are still freed when no reference is left; only the cycles among them that were
+    already garbage (about 1,900 objects after GX's import) are never reclaimed.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 # GX's pandas engine fingerprints (hashes) every frame smaller than a module constant (1e9 bytes)
 # when it builds a batch: about 2 s per 10^6-row frame, for a batch id nothing here uses (each frame
 # gets its own validator; nothing is cached or stored). Pinned to the GX versions it was checked on.
@@ -229,7 +251,7 @@ class GXSession:
 
     def __init__(self) -> None:
         defer_unused_gx_imports()
-        with fast_field_copies():
+        with fast_field_copies(), no_cycle_collection():
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -443,9 +465,9 @@ def early_worker(root: Path) -> Iterator[None]:
     try:
         yield
     finally:
-        if _EARLY.get(key) is gx:
-            del _EARLY[key]
         if gx is not None:
+            if _EARLY.get(key) is gx:
+                del _EARLY[key]
             gx.close()
 
 
