@@ -8,6 +8,7 @@ a fresh interpreter, since GX is imported once per process.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import subprocess
 import sys
@@ -134,3 +135,13 @@ def test_a_class_that_copies_itself_is_left_alone():
 
     assert gx_session._copies_by_default(_Slotted)
     assert not gx_session._copies_by_default(Own)
+
+
+def test_the_collector_is_off_inside_and_back_on_after():
+    assert gc.isenabled()
+    try:
+        with gx_session.no_cycle_collection():
+            assert not gc.isenabled()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this test process is not a worker: its objects go back to the collector

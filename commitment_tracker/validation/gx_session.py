@@ -210,7 +210,9 @@ def no_cycle_collection() -> Iterator[None]:
     Collecting once afterwards instead costs about 0.2 s; freezing leaves GX's objects out of every
     later collection (which otherwise grew from 0.01 to 0.15 s over the suites) and costs nothing.
     Frozen objects are still freed when no reference is left; only the cycles among them that were
-    already garbage (about 1,900 objects after GX's import) are never reclaimed.
+    already garbage (about 1,900 objects after GX's import) are never reclaimed. So this is for the
+    worker process, which holds nothing else: in a process that already holds tables (GX in this
+    process) every cycle then awaiting collection would be kept for good.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -251,7 +253,7 @@ class GXSession:
 
     def __init__(self) -> None:
         defer_unused_gx_imports()
-        with fast_field_copies(), no_cycle_collection():
+        with fast_field_copies():
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
 
