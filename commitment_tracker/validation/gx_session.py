@@ -2,7 +2,7 @@
 
 ``import great_expectations`` takes 2-3 s, less once ``defer_unused_gx_imports`` keeps modules no
 suite uses from loading (about 1.2 s), ``fast_field_copies`` speeds up how pydantic builds GX's
-classes (about 0.5 s) and, in the worker, ``no_cycle_collection`` keeps the garbage collector from
+classes (0.1-0.5 s) and, in the worker, ``no_cycle_collection`` keeps the garbage collector from
 scanning GX's objects over and over (about 0.3 s). A validation of a small package spends about as
 long on its other imports and on the structure layer, none of which needs GX. So ``start_worker`` starts a
 worker process (``gx_worker``) as the validation begins: it imports GX while this process does the
@@ -137,9 +137,11 @@ def defer_unused_gx_imports() -> None:
 # pydantic's v1 models (GX 1.x's classes are built on them) deep-copy every inherited field when a
 # subclass is built (``smart_deepcopy(base.__fields__)`` in ``ModelMetaclass.__new__``); GX builds
 # about 320 subclasses as it is imported, and ``copy.deepcopy``'s generic path for an object with
-# ``__slots__`` (``__reduce_ex__``, a state tuple and dict built, copied, then unpacked) was about
-# 0.5 s of the import's 2.1-2.6 s of CPU here. ``fast_field_copies`` gives the two field classes the
-# same copy done directly, slot by slot, while GX is imported. Checked on pydantic 2.14's v1 shim.
+# ``__slots__`` (``__reduce_ex__``, a state tuple and dict built, copied, then unpacked) took
+# 0.1-0.5 s of the import's 2.1-2.6 s of CPU from run to run here (with two more deferred modules,
+# about 0.3 billion of its instructions by callgrind). ``fast_field_copies`` gives the two field
+# classes the same copy done directly, slot by slot, while GX is imported. Checked on pydantic
+# 2.14's v1 shim.
 FAST_COPY_CHECKED_ON = ("2.",)
 # What makes copy.deepcopy treat an object other than by its slots and __dict__: such a class is left alone.
 _OWN_COPYING = ("__deepcopy__", "__copy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__")
