@@ -15,6 +15,7 @@ changeset, each a real write (not a dry run). The copies quote a small article a
     python bench/curation_speed.py --runs 5 --out bench/curation_results.md
     python bench/curation_speed.py --cli /work/main/cli.py   # another checkout's CLI, as a baseline
                                                              # (commands it lacks are left out)
+    python bench/curation_speed.py --cli /tmp/before/cli.py --cli cli.py   # both, runs interleaved
 
 Nothing here asserts a time: the aims (a write under 3 s, a 25-row apply under 6 s, at load ~1)
 are for people to judge from the table.
@@ -129,41 +130,40 @@ def has_command(python: str, cli: str, command: str) -> bool:
     return subprocess.run([python, cli, command, "--help"], capture_output=True).returncode == 0
 
 
-def timed(label: str, make_argv, runs: int, fresh: Path | None, folder: Path) -> Timing:
-    """Run ``make_argv(root)`` ``runs`` times, each on a fresh copy of ``fresh`` when given."""
-    timing = Timing(label, [], [], [], [])
+def timed_once(timing: Timing, make_argv, fresh: Path | None, folder: Path, n: int) -> None:
+    """Run ``make_argv(root)`` once, on a fresh copy of ``fresh`` when given; add it to ``timing``."""
     env = {**os.environ, "COMMITMENTS_TODAY": TODAY}
-    for n in range(runs):
-        root = None
-        if fresh is not None:
-            root = folder / f"run-{label.split()[0]}-{n}"
-            shutil.rmtree(root, ignore_errors=True)
-            shutil.copytree(fresh, root, symlinks=True)
-        argv = make_argv(root)
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        timing.load_before.append(os.getloadavg()[0])
-        start = time.perf_counter()
-        done = subprocess.run(argv, cwd=Path(argv[1]).parent, env=env, capture_output=True, text=True)
-        timing.wall.append(time.perf_counter() - start)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        timing.load_after.append(os.getloadavg()[0])
-        timing.cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0:
-            raise SystemExit(f"{label} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-        if root is not None:
-            shutil.rmtree(root, ignore_errors=True)
-    return timing
+    root = None
+    if fresh is not None:
+        root = folder / f"run-{n}"
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(fresh, root, symlinks=True)
+    argv = make_argv(root)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timing.load_before.append(os.getloadavg()[0])
+    start = time.perf_counter()
+    done = subprocess.run(argv, cwd=Path(argv[1]).parent, env=env, capture_output=True, text=True)
+    timing.wall.append(time.perf_counter() - start)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timing.load_after.append(os.getloadavg()[0])
+    timing.cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    if done.returncode != 0:
+        raise SystemExit(f"{timing.label} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    if root is not None:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="cold runs per command (default 3)")
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) to this file")
-    parser.add_argument("--cli", default=str(REPO / "cli.py"), help="the cli.py to time (default: this one)")
+    parser.add_argument(
+        "--cli", action="append", help="a cli.py to time (repeatable: runs interleaved; default: this one)"
+    )
     args = parser.parse_args()
     os.environ["COMMITMENTS_TODAY"] = TODAY
     python = sys.executable
-    cli = str(Path(args.cli).resolve())
+    clis = [str(Path(c).resolve()) for c in args.cli or [REPO / "cli.py"]]
 
     with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
         folder = Path(tmp)
@@ -174,40 +174,56 @@ def main() -> None:
         first = commitments[0]
         quote = next(iter(changeset.read(one))).values["quote"]
 
-        commands = [
-            ("python -c pass", lambda r: [python, "-c", "pass"], None),
-            ("import great_expectations", lambda r: [python, "-c", "import great_expectations"], None),
-            ("validate (read only)", lambda r: [python, cli, "validate", "--root", str(r)], root),
-            (
-                "set-status (one status row)",
-                lambda r: [
-                    python, cli, "set-status", first, "--root", str(r), "--as-of", PUBLISHED,
-                    "--status", "in_progress", "--source", source, "--rationale", "Reported in progress.",
-                ],
-                root,
-            ),
-            (
-                "add-claim (one claim)",
-                lambda r: [
-                    python, cli, "add-claim", "--root", str(r), "--source", source,
-                    "--commitment", first, "--quote", quote,
-                ],
-                root,
-            ),
-            ("apply, 1 accepted row", lambda r: [python, cli, "apply", str(one), "--root", str(r)], root),
-            (
-                f"apply, {APPLY_ROWS} accepted rows",
-                lambda r: [python, cli, "apply", str(many), "--root", str(r)],
-                root,
-            ),
-        ]  # fmt: skip
-        if not has_command(python, cli, "apply"):
-            commands = [c for c in commands if not c[0].startswith("apply")]
-        timings = [timed(label, argv, args.runs, fresh, folder) for label, argv, fresh in commands]
+        def commands(cli: str) -> list:
+            found = [
+                ("python -c pass", lambda r: [python, "-c", "pass"], None),
+                ("import great_expectations", lambda r: [python, "-c", "import great_expectations"], None),
+                ("validate (read only)", lambda r: [python, cli, "validate", "--root", str(r)], root),
+                (
+                    "set-status (one status row)",
+                    lambda r: [
+                        python, cli, "set-status", first, "--root", str(r), "--as-of", PUBLISHED,
+                        "--status", "in_progress", "--source", source, "--rationale", "Reported in progress.",
+                    ],
+                    root,
+                ),
+                (
+                    "add-claim (one claim)",
+                    lambda r: [
+                        python, cli, "add-claim", "--root", str(r), "--source", source,
+                        "--commitment", first, "--quote", quote,
+                    ],
+                    root,
+                ),
+                ("apply, 1 accepted row", lambda r: [python, cli, "apply", str(one), "--root", str(r)], root),
+                (
+                    f"apply, {APPLY_ROWS} accepted rows",
+                    lambda r: [python, cli, "apply", str(many), "--root", str(r)],
+                    root,
+                ),
+            ]  # fmt: skip
+            if not has_command(python, cli, "apply"):
+                found = [c for c in found if not c[0].startswith("apply")]
+            return found
+
+        # Each command's runs take turns between the CLIs, so a neighbour's load falls on all alike.
+        listed = {cli: commands(cli) for cli in clis}
+        timings = []
+        for index in range(max(len(found) for found in listed.values())):
+            rows = []
+            for cli, found in listed.items():
+                if index < len(found):
+                    label, make_argv, fresh = found[index]
+                    label = f"{label} [{cli}]" if len(clis) > 1 else label
+                    rows.append((Timing(label, [], [], [], []), make_argv, fresh))
+            for n in range(args.runs):
+                for timing, make_argv, fresh in rows:
+                    timed_once(timing, make_argv, fresh, folder, n)
+            timings.extend(timing for timing, _, _ in rows)
 
     lines = [
         f"{args.runs} cold runs each, {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, Python "
-        f"{platform.python_version()}, {os.cpu_count()} CPUs, {cli}; each write on a fresh copy.",
+        f"{platform.python_version()}, {os.cpu_count()} CPUs, {', '.join(clis)}; each write on a fresh copy.",
         "",
         "| command | wall median (s) | wall min (s) | CPU median (s) | load avg (1 min) before → after |",
         "|---|---:|---:|---:|---|",

@@ -10,6 +10,11 @@ Printed for each: median wall and CPU seconds (the process and its worker, from
 ``RUSAGE_CHILDREN``), the 1-minute load average at the starts, and each run.
 
     python bench/gx_worker_modes.py --runs 5
+    git worktree add --detach /tmp/before BASE
+    python bench/gx_worker_modes.py --runs 5 --tree before=/tmp/before --tree after=.
+
+With ``--tree`` each code tree runs its own copy of this script (it must have one), trees and
+modes taking turns within each round, so a neighbour's load falls on all alike.
 """
 
 from __future__ import annotations
@@ -47,14 +52,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--root", type=Path, default=REPO)
+    parser.add_argument("--tree", action="append", help="LABEL=PATH of a code tree (repeatable)")
     parser.add_argument("--one", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         one(args.one, args.root)
-    runs: dict[str, list[tuple[float, float, float]]] = {mode: [] for mode in MODES}
+    trees = dict(t.split("=", 1) for t in args.tree) if args.tree else {"": str(REPO)}
+    scripts = {label: Path(tree).resolve() / "bench" / Path(__file__).name for label, tree in trees.items()}
+    runs: dict[str, list[tuple[float, float, float]]] = {
+        f"{label} {mode}".strip(): [] for label in trees for mode in MODES
+    }
     for _ in range(args.runs):
         for mode in MODES:
-            runs[mode].append(timed([sys.executable, __file__, "--one", mode, "--root", str(args.root)]))
+            for label, script in scripts.items():
+                argv = [sys.executable, str(script), "--one", mode, "--root", str(args.root)]
+                runs[f"{label} {mode}".strip()].append(timed(argv))
     print_table("GX", runs)
 
 

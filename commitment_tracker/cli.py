@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import sys
 import traceback
@@ -766,6 +767,21 @@ def _file_errors(doing: str | None = None) -> Iterator[None]:
         raise TrackerError(f"{doing}: {exc.strerror or exc}" if doing else str(exc)) from None
 
 
+def _writes(command: Callable) -> Callable:
+    """A curation command, which validates a staged copy of the package before it writes: Great
+    Expectations starts importing in a worker before the command imports its own modules
+    (``gx_session.early_worker``), about 1 s earlier than the validation itself would start it."""
+
+    @functools.wraps(command)
+    def run(*args, root: Path, **kwargs) -> None:
+        from commitment_tracker.validation import gx_session
+
+        with gx_session.early_worker(root):
+            command(*args, root=root, **kwargs)
+
+    return run
+
+
 def _curate(action, /, *args, **kwargs) -> None:
     """Run one curation function and print what it added (its refusals are TrackerErrors)."""
     with _file_errors():
@@ -790,6 +806,7 @@ def _split(values: tuple[str, ...], parts: int, shape: str) -> list[tuple[str, .
 @source_options
 @id_option
 @dry_run_option
+@_writes
 def add_source(root: Path, file: Path, new_id: str | None, dry_run: bool, **fields: str | None) -> None:
     """Archive a captured text in seeds/, byte for byte, and record it as a source.
 
@@ -834,6 +851,7 @@ def add_source(root: Path, file: Path, new_id: str | None, dry_run: bool, **fiel
 @occurrence_option
 @id_option
 @dry_run_option
+@_writes
 def add_claim(root: Path, new_id: str | None, dry_run: bool, **fields) -> None:
     """Quote a source about one commitment, indicator or event; the offsets are found for you.
 
@@ -883,6 +901,7 @@ def add_claim(root: Path, new_id: str | None, dry_run: bool, **fields) -> None:
 @occurrence_option
 @id_option
 @dry_run_option
+@_writes
 def add_commitment(root: Path, parties: tuple[str, ...], new_id: str | None, dry_run: bool, **fields) -> None:
     """Add a commitment together with its first claim, first status row and parties, in one write.
 
@@ -921,6 +940,7 @@ def add_commitment(root: Path, parties: tuple[str, ...], new_id: str | None, dry
 @click.option("--to", "existing", help="Record --alias spellings of this existing actor instead.")
 @id_option
 @dry_run_option
+@_writes
 def add_actor(
     root: Path,
     name: str | None,
@@ -983,6 +1003,7 @@ def add_actor(
 @click.option("--to", help="Add these versions to an existing discrepancy instead.")
 @id_option
 @dry_run_option
+@_writes
 def record_discrepancy(
     root: Path, claims: tuple[str, ...], aliases: tuple[str, ...], new_id: str | None, dry_run: bool, **fields
 ) -> None:
@@ -1025,6 +1046,7 @@ def record_discrepancy(
 @click.option("--claim", help="Claim that is the evidence (about this commitment, from --source).")
 @click.option("--rationale", required=True, help="Why the evidence supports this status.")
 @dry_run_option
+@_writes
 def set_status(root: Path, commitment: str, dry_run: bool, **fields) -> None:
     """Append a dated status row for a commitment; earlier rows are never edited.
 
@@ -1228,6 +1250,7 @@ def release_command(root: Path, bump: str, since: str | None, dry_run: bool) -> 
 @root_option
 @click.argument("changeset_path", metavar="CHANGESET.csv", type=click.Path(path_type=Path))
 @dry_run_option
+@_writes
 def apply_command(root: Path, changeset_path: Path, dry_run: bool) -> None:
     """Record the accepted rows of a reviewed changeset (from `propose --out`) in one write.
 

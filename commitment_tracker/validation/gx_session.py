@@ -1,8 +1,10 @@
 """Great Expectations sessions: in this process, or in a worker process that imports GX meanwhile.
 
-``import great_expectations`` takes 2-3 s (about 1.1 s less once ``defer_unused_gx_imports`` keeps
-scipy.stats and altair from loading). A validation of a small package spends about as long on its
-other imports and on the structure layer, none of which needs GX. So ``start_worker`` starts a
+``import great_expectations`` takes 2-3 s, less once ``defer_unused_gx_imports`` keeps modules no
+suite uses from loading (about 1.2 s), ``fast_field_copies`` speeds up how pydantic builds GX's
+classes (0.1-0.5 s) and, in the worker, ``no_cycle_collection`` keeps the garbage collector from
+scanning GX's objects over and over (about 0.3 s). A validation of a small package spends about as
+long on its other imports and on the structure layer, none of which needs GX. So ``start_worker`` starts a
 worker process (``gx_worker``) as the validation begins: it imports GX while this process does the
 rest, then runs each suite sent to it with the same ``GXSession`` code as this process would, and
 writes the Data Docs. Verdicts come back as plain ``Judged`` records, the same in both places, so
@@ -19,8 +21,10 @@ would be held twice.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import datetime as dt
+import gc
 import importlib.util
 import json
 import os
@@ -83,8 +87,9 @@ class Judged:
 
 # Modules GX imports at start-up for expectations no suite here uses: scipy.stats for the KL
 # divergence and Kolmogorov-Smirnov ones (about 1 s), altair for the KL divergence's charts (about
-# 0.2 s). GX only reads their attributes when such an expectation runs.
-DEFERRED_MODULES = ("scipy.stats", "altair")
+# 0.2 s), jsonschema for the JSON-schema one and mistune for Markdown in Data Docs (about 0.1 s
+# together). GX only reads their attributes when such an expectation runs or a page is rendered.
+DEFERRED_MODULES = ("scipy.stats", "altair", "jsonschema", "mistune")
 
 
 class _DeferredModule(importlib.util._LazyModule):
@@ -129,6 +134,100 @@ def defer_unused_gx_imports() -> None:
             setattr(sys.modules[parent], child, module)
 
 
+# pydantic's v1 models (GX 1.x's classes are built on them) deep-copy every inherited field when a
+# subclass is built (``smart_deepcopy(base.__fields__)`` in ``ModelMetaclass.__new__``); GX builds
+# about 320 subclasses as it is imported, and ``copy.deepcopy``'s generic path for an object with
+# ``__slots__`` (``__reduce_ex__``, a state tuple and dict built, copied, then unpacked) took
+# 0.1-0.5 s of the import's 2.1-2.6 s of CPU from run to run here (with two more deferred modules,
+# 0.44 of its 7.3 billion instructions by callgrind). ``fast_field_copies`` gives the two field
+# classes the same copy done directly, slot by slot, while GX is imported. Checked on pydantic
+# 2.14's v1 shim.
+FAST_COPY_CHECKED_ON = ("2.",)
+# What makes copy.deepcopy treat an object other than by its slots and __dict__: such a class is left alone.
+_OWN_COPYING = ("__deepcopy__", "__copy__", "__reduce__", "__reduce_ex__", "__getstate__", "__setstate__")
+
+
+def _copy_by_slots(self: Any, memo: dict[int, Any]) -> Any:
+    """What ``copy.deepcopy`` returns for an object of a class that leaves copying to ``object``:
+    a new instance (not initialised), recorded in ``memo`` first so cycles resolve to it, with
+    each slot that is set, and the ``__dict__`` if any, deep-copied; an unset slot stays unset."""
+    cls = type(self)
+    new = cls.__new__(cls)
+    memo[id(self)] = new
+    for name in _slot_names(cls):
+        try:
+            value = object.__getattribute__(self, name)
+        except AttributeError:
+            continue
+        setattr(new, name, copy.deepcopy(value, memo))
+    state = getattr(self, "__dict__", None)
+    if state:
+        new.__dict__.update(copy.deepcopy(state, memo))
+    return new
+
+
+def _slot_names(cls: type) -> list[str]:
+    names = []
+    for klass in cls.__mro__:
+        slots = klass.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name not in ("__dict__", "__weakref__") and name not in names:
+                names.append(name)
+    return names
+
+
+def _copies_by_default(cls: type) -> bool:
+    """Whether ``copy.deepcopy`` copies ``cls``'s objects by their slots and dict (no class in
+    its MRO but ``object`` defines how it is copied or pickled)."""
+    return all(name not in klass.__dict__ for klass in cls.__mro__[:-1] for name in _OWN_COPYING)
+
+
+@contextlib.contextmanager
+def fast_field_copies() -> Iterator[None]:
+    """While inside, pydantic v1's ``ModelField`` and ``FieldInfo`` are deep-copied by
+    ``_copy_by_slots`` (the same copies, made faster); outside, as pydantic has them. Nothing
+    changes on another pydantic version, without pydantic, or if either class copies itself."""
+    try:
+        import pydantic
+        from pydantic.v1.fields import FieldInfo, ModelField
+    except ImportError:
+        yield
+        return
+    version = str(getattr(pydantic, "VERSION", ""))
+    classes = [c for c in (ModelField, FieldInfo) if version.startswith(FAST_COPY_CHECKED_ON)]
+    classes = [c for c in classes if _copies_by_default(c)]
+    for cls in classes:
+        cls.__deepcopy__ = _copy_by_slots
+    try:
+        yield
+    finally:
+        for cls in classes:
+            del cls.__deepcopy__
+
+
+@contextlib.contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """No cyclic garbage collection while inside; on leaving, what exists is frozen (``gc.freeze``).
+
+    GX's import allocates some million objects, nearly all kept for the life of the process, and
+    the collector ran about 250 times over them (0.25-0.3 s of CPU, measured with ``gc.callbacks``).
+    Collecting once afterwards instead costs about 0.2 s; freezing leaves GX's objects out of every
+    later collection (which otherwise grew from 0.01 to 0.15 s over the suites) and costs nothing.
+    Frozen objects are still freed when no reference is left; only the cycles among them that were
+    already garbage (about 1,900 objects after GX's import) are never reclaimed. So this is for the
+    worker process, which holds nothing else: in a process that already holds tables (GX in this
+    process) every cycle then awaiting collection would be kept for good.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
 # GX's pandas engine fingerprints (hashes) every frame smaller than a module constant (1e9 bytes)
 # when it builds a batch: about 2 s per 10^6-row frame, for a batch id nothing here uses (each frame
 # gets its own validator; nothing is cached or stored). Pinned to the GX versions it was checked on.
@@ -158,8 +257,9 @@ class GXSession:
 
     def __init__(self) -> None:
         defer_unused_gx_imports()
-        import great_expectations as gx
-        from great_expectations.data_context.types.base import ProgressBarsConfig
+        with fast_field_copies():
+            import great_expectations as gx
+            from great_expectations.data_context.types.base import ProgressBarsConfig
 
         self._gx = gx
         self.hashing_skipped = skip_frame_hashing(gx.__version__)
@@ -352,11 +452,36 @@ class RemoteSession:
             serve(self._local, request)
 
 
+# Workers started before a command imported its own modules (``early_worker``), by package root.
+_EARLY: dict[Path, RemoteSession] = {}
+
+
+@contextlib.contextmanager
+def early_worker(root: Path) -> Iterator[None]:
+    """Start ``worker_if_idle(root)`` now, for the first ``worker_for(root)`` inside to take.
+
+    A curation write imports its modules (about 1 s: polars, DuckDB, the validation layers) and
+    loads the package before it validates a staged copy; a worker started first imports GX
+    meanwhile. Closed on leaving, whether or not it was taken (a refused change never validates).
+    """
+    key = Path(root).resolve()
+    gx = worker_if_idle(key)
+    if gx is not None:
+        _EARLY[key] = gx
+    try:
+        yield
+    finally:
+        if gx is not None:
+            if _EARLY.get(key) is gx:
+                del _EARLY[key]
+            gx.close()
+
+
 @contextlib.contextmanager
 def worker_for(root: Path) -> Iterator[RemoteSession | None]:
-    """``worker_if_idle(root)``, closed on leaving (whatever ``validate`` left open, say after a
-    usage error)."""
-    gx = worker_if_idle(root)
+    """The worker ``early_worker(root)`` started, if any is waiting, else ``worker_if_idle(root)``;
+    closed on leaving (whatever ``validate`` left open, say after a usage error)."""
+    gx = _EARLY.pop(Path(root).resolve(), None) or worker_if_idle(root)
     try:
         yield gx
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commitment_tracker.validation.gx_session import GXSession, serve
+from commitment_tracker.validation.gx_session import GXSession, no_cycle_collection, serve
 from commitment_tracker.validation.workers import answer_requests
 
 
@@ -18,7 +18,8 @@ class _Judge:
 
     def __call__(self, request: tuple[str, Any]) -> Any:
         if request[0] == "start":
-            self.session = GXSession()
+            with no_cycle_collection():  # this process holds nothing but GX
+                self.session = GXSession()
             return "ready"
         if self.session is None:
             raise RuntimeError("not started")
