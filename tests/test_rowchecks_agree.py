@@ -78,7 +78,7 @@ ROW_BREAKAGES: dict[str, Callable[[Path], None]] = {
     "date-not-in-calendar": lambda r: set_cell(r, "sources", 3, "published_on", "2025-02-30"),
     "date-before-range": lambda r: set_cell(r, "status_updates", 2, "as_of", "1899-12-31"),
     # Text no key reads (quotes, languages, kinds) is judged while the typed table is built and
-    # stored only where a rule fails: its problems must still show the text as written.
+    # never stored: its problems must still show the text as written (read back from the view).
     "quote-too-long": lambda r: set_cell(r, "claims", 3, "quote", "x" * 1501),
     "quote-blank": lambda r: set_cell(r, "claims", 4, "quote", ""),
     "language-not-two-letters": lambda r: set_cell(r, "sources", 2, "language", "fra"),

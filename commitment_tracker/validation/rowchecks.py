@@ -5,7 +5,8 @@ package has foreign keys). This module does the same row work as SQL over each r
 frame (``ValidationContext.text_table``, read once per run and shared with the content layer) and
 reports it with Frictionless's own rule names, notes and row numbers, so a report does not change
 with the engine. Each resource becomes a typed table, judged and dropped before the next; the typed
-table keeps keys, verdicts and only the text a problem would show (see ``_plan``):
+table keeps verdicts and the typed values that keys and fallback rules read, no text: a located
+problem reads its text back from the text view by row number (see ``_plan``):
 
 - ``blank-row``: every cell missing (it then hides the row's cell errors, as in Frictionless);
 - ``type-error``: a non-missing value its field's reader rejects: integers, numbers and default
@@ -83,8 +84,13 @@ class _Table:
         return quote_ident(name + ":raw")
 
     @property
+    def view_name(self) -> str:
+        """The registered all-text view (unquoted, as ``register`` takes it)."""
+        return f"raw_{self.resource.name}"
+
+    @property
     def view(self) -> str:
-        return quote_ident(f"raw_{self.resource.name}")
+        return quote_ident(self.view_name)
 
     @property
     def sql_name(self) -> str:
@@ -96,7 +102,8 @@ def run(ctx: ValidationContext) -> CheckResult:
 
     One typed table at a time: each is built, judged and dropped before the next, so DuckDB
     never holds two large tables at once (at 10^7 claims all of them together took 5.4 GiB beside
-    the text frames). Foreign keys look up small key tables built first from the text views.
+    the text frames). Foreign keys look up key tables (the referenced columns only) built first from
+    the text views.
     """
     result = CheckResult(LAYER, CHECK, DESCRIPTION, unit="rows")
     con = duckdb.connect()
@@ -107,12 +114,12 @@ def run(ctx: ValidationContext) -> CheckResult:
             if table is not None:
                 tables[resource.name] = table
                 result.checked += table.rows
-        keys = _key_tables(con, ctx, tables)
+        keys = _key_tables(con, tables)
         for table in tables.values():
             con.execute(f"CREATE TEMP TABLE {table.sql_name} AS {table.select}")
             problems = sorted(_row_problems(con, table, keys), key=lambda p: p[0])
             con.execute(f"DROP TABLE {table.sql_name}")
-            con.unregister(f"raw_{table.resource.name}")
+            con.unregister(table.view_name)
             for _, problem in problems[:LIMIT_ERRORS]:
                 result.problems.append(problem)
             result.problems.extend(_unchecked_references(ctx, table, tables))
@@ -150,14 +157,15 @@ def _plan(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
     if frame is None:
         return None
     present = [f for f in resource.fields if f.name in frame.columns]
-    view = f"raw_{resource.name}"
+    table = _Table(resource, present, frame.height, {})
+    view = table.view_name
     # String views over the frame's own chunks: DuckDB reads its buffers, no text is copied.
     con.register(view, numbered_arrow(frame, ROW, 2))
-    table = _Table(resource, present, frame.height, {})
     # The inner SELECT types each cell; the outer one judges the constraints on typed values and
     # keeps only what the counts read: verdicts, and typed values where a key or a fallback rule
-    # reads them. No text is stored: a locating query reads it back from the view (_row_problems),
-    # so quotes and notes, most of the bytes, never enter DuckDB's tables.
+    # reads them. No text is stored beyond those typed values (string keys, fallback fields): a
+    # locating query reads it back from the view (_row_problems), so quotes and notes, most of the
+    # bytes, never enter DuckDB's tables.
     inner, outer = [quote_ident(ROW)], [quote_ident(ROW)]
     keyed = _keyed_fields(resource)
     for f in resource.fields:
@@ -189,7 +197,7 @@ def _plan(con: duckdb.DuckDBPyConnection, ctx: ValidationContext, resource: Reso
     blank = " AND ".join(_missing(resource, quote_ident(f.name)) for f in present) or "false"
     inner.append(f"({blank}) AS __blank")
     outer.append("__blank")
-    table.select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {quote_ident(view)})"
+    table.select = f"SELECT {', '.join(outer)} FROM (SELECT {', '.join(inner)} FROM {table.view})"
     return table
 
 
@@ -230,7 +238,7 @@ def _constraint_columns(f: Field) -> list[tuple[str, str, str | None]]:
 
 
 def _key_tables(
-    con: duckdb.DuckDBPyConnection, ctx: ValidationContext, tables: dict[str, _Table]
+    con: duckdb.DuckDBPyConnection, tables: dict[str, _Table]
 ) -> dict[tuple[str, tuple[str, ...]], str]:
     """(resource, fields) -> a temp table of the typed values foreign keys look up there.
 
@@ -329,8 +337,9 @@ def _row_problems(
         """A rule: the query locating its rows, and how to count them (an aggregate over the
         table; by default the rows of ``source`` meeting ``where``)."""
         located = (
-            f"SELECT {quote_literal(rule)} AS rule, {rank} AS rank, {ROW} AS row_number, "
-            f"{column} AS column_name, {value} AS value, {note} AS note FROM {source} {text} WHERE {where}"
+            f"SELECT {quote_literal(rule)} AS rule, {rank} AS rank, {len(queries)} AS seq, "
+            f"{ROW} AS row_number, {column} AS column_name, {value} AS value, {note} AS note "
+            f"FROM {source} {text} WHERE {where}"
         )
         if count is None:
             count = f"count_if({where})" if source == t else f"(SELECT count(*) FROM {source} WHERE {where})"
@@ -400,7 +409,9 @@ def _row_problems(
     failing = _failing(con, t, queries, apart=table.rows >= COUNT_APART_ROWS)
     if not failing:
         return
-    for rule, rank, row, column, value, note in con.execute(" UNION ALL ".join(failing)).fetchall():
+    # Sorted by row, then rank; a cell breaking several constraints lists them in the order they
+    # were added here (``seq``), not in whatever order UNION ALL's threads return them.
+    for rule, rank, seq, row, column, value, note in con.execute(" UNION ALL ".join(failing)).fetchall():
         problem = Problem(
             layer=LAYER,
             check=CHECK,
@@ -411,7 +422,7 @@ def _row_problems(
             column=column,
             value=value,
         )
-        yield (row, rank), problem
+        yield (row, rank, seq), problem
 
 
 def _failing(
