@@ -156,6 +156,32 @@ def test_a_build_without_the_hashes_is_refused(built_copy):
     assert "was written by an older version of the tools" in result.output
 
 
+@pytest.mark.parametrize("planted", ["record", "table"])
+def test_a_build_whose_views_read_outside_the_package_reads_nothing(built_copy, tmp_path, planted):
+    """The build file comes with a pull request like any file: views planted in it, in the record
+    the query reads first or in a table it answers from, run on the locked connection."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("outside-the-package")
+    con = duckdb.connect(str(built_copy / from_build.BUILD_FILE))
+    if planted == "record":
+        table, columns = f"{buildrecord.SCHEMA}.{buildrecord.FILES_TABLE}", buildrecord.FILES_COLUMNS
+        planted_sql = ", ".join(
+            f"(SELECT content FROM read_text('{secret}')) AS path" if c == "path" else c for c in columns
+        )
+    else:
+        table = "status_updates"  # no foreign key points at it; the query reads its status
+        planted_sql = f"* REPLACE ((SELECT content FROM read_text('{secret}')) AS status)"
+    kept = f"{table.rpartition('.')[0] or 'main'}.kept"  # beside it: the view finds it once attached
+    con.execute(f"CREATE TABLE {kept} AS SELECT * FROM {table}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"CREATE VIEW {table} AS SELECT {planted_sql} FROM {kept}")
+    con.close()
+    result = run_query(built_copy, "status-as-of", "--from-build")
+    assert result.exit_code == 1, result.output
+    assert "outside-the-package" not in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_build_file_linked_from_outside_the_package_is_refused(built_copy, tmp_path):
     outside = tmp_path / "elsewhere.duckdb"
     target = built_copy / from_build.BUILD_FILE

@@ -30,7 +30,8 @@ the package, or anything but a regular file, is refused before DuckDB opens it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -79,13 +80,17 @@ def connect(
         with ThreadPoolExecutor(max_workers=1) as pool:
             # Hashing (mostly outside the GIL) runs while DuckDB attaches and reads the record.
             hashing = pool.submit(buildrecord.csv_files, resources, files)
-            record = _attach(con, path, root)
+            _attach(con, path, root)
+            # Locked before anything in the build file is read: the file is a pull request's to
+            # change like any other, and a view in it could otherwise read past the package.
+            database.lock(con)
+            record = _read_record(con, root)
             now = hashing.result()
         for resource in resources:
             _require_same(record, now[resource.name], root)
-            create_view(con, resource)
+            with _unreadable_build(root):  # a table the file holds as a view reading a file, say
+                create_view(con, resource)
         database.create_views(con, wanted)
-        database.lock(con)
     except BaseException:
         con.close()
         raise
@@ -107,10 +112,28 @@ def build_file(root: Path) -> Path:
     return path
 
 
-def _attach(con: duckdb.DuckDBPyConnection, path: Path, root: Path) -> dict[str, buildrecord.CsvFile]:
-    try:
+def _attach(con: duckdb.DuckDBPyConnection, path: Path, root: Path) -> None:
+    with _unreadable_build(root):
         con.execute(f"ATTACH {quote_literal(str(path))} AS {quote_ident(CATALOG)} (READ_ONLY)")
+
+
+def _read_record(con: duckdb.DuckDBPyConnection, root: Path) -> dict[str, buildrecord.CsvFile]:
+    with _unreadable_build(root):
         record = buildrecord.read(con, CATALOG)
+    if record is None:
+        raise BuildNotUsable(
+            f"--from-build: {BUILD_FILE} was written by an older version of the tools, which did not "
+            "record the SHA-256 of the CSV files it loaded, so it cannot be checked against them",
+            hint=_fix(root, "to write it again with the hashes"),
+        )
+    return record
+
+
+@contextlib.contextmanager
+def _unreadable_build(root: Path) -> Iterator[None]:
+    """DuckDB's errors reading the build file, as the user's error they are."""
+    try:
+        yield
     except duckdb.OutOfMemoryException as exc:
         raise LoadError(
             f"--from-build: reading {BUILD_FILE} needs more memory than the memory limit: {first_line(exc)}",
@@ -121,13 +144,6 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path, root: Path) -> dict[str,
             f"--from-build: {BUILD_FILE} cannot be read as a DuckDB database: {first_line(exc)}",
             hint=_fix(root, "to write it again"),
         ) from None
-    if record is None:
-        raise BuildNotUsable(
-            f"--from-build: {BUILD_FILE} was written by an older version of the tools, which did not "
-            "record the SHA-256 of the CSV files it loaded, so it cannot be checked against them",
-            hint=_fix(root, "to write it again with the hashes"),
-        )
-    return record
 
 
 def _require_same(record: Mapping[str, buildrecord.CsvFile], now: buildrecord.CsvFile, root: Path) -> None:
