@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.datapackage import paths
@@ -52,6 +53,31 @@ COLUMN_DOMAIN_PREFIXES = (
 
 def run(ctx: ValidationContext) -> list[CheckResult]:
     checks = [check_suite_files(ctx)]
+    names = suites.stored_suites(ctx.root, ctx.package)
+    tables, unavailable = _typed_tables(ctx)  # read here, before the GX thread shares ctx
+    # GX starts and judges the suites in a thread while this one runs the rules' SQL: GX's work
+    # is Python under the GIL (or, for a small package, a wait on the GX worker), the rules' is
+    # DuckDB's and the figure workers', which leave the GIL and a core free most of the time.
+    # GX then judges the rules' results, after the suites, as it always did.
+    with ThreadPoolExecutor(1, thread_name_prefix="gx-suites") as pool:
+        suites_judged = pool.submit(_judge_suites, ctx, names)
+        try:
+            evaluated = evaluate_rules(ctx, tables, unavailable)
+        finally:
+            session, judged = suites_judged.result()
+    checks.extend(judged)
+    if session is None:  # GX could not start: the rules' results have no judge either
+        return checks
+    checks.extend(judge_rules(ctx, session, evaluated, tables))
+    if ctx.data_docs is not None:
+        checks.append(session.write_data_docs(ctx.data_docs))
+    return checks
+
+
+def _judge_suites(
+    ctx: ValidationContext, names: list[str]
+) -> tuple[GXSession | RemoteSession | None, list[CheckResult]]:
+    """GX's session and the check of each suite; no session and why when GX cannot start."""
     try:
         # GX already importing in a worker process since the validation began (gx_session.py), or here.
         session = ctx.gx.ready() if ctx.gx is not None else GXSession()
@@ -59,12 +85,8 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
         failed = CheckResult(LAYER, "great-expectations", "Great Expectations can run", unit="imports")
         failed.checked = 1
         failed.problem("gx-unavailable", f"Great Expectations could not start: {exc!r}; run `make setup`")
-        return [*checks, failed]
-    checks.extend(check_resource(ctx, session, name) for name in suites.stored_suites(ctx.root, ctx.package))
-    checks.extend(check_rules(ctx, session))
-    if ctx.data_docs is not None:
-        checks.append(session.write_data_docs(ctx.data_docs))
-    return checks
+        return None, [failed]
+    return session, [check_resource(ctx, session, name) for name in names]
 
 
 def check_suite_files(ctx: ValidationContext) -> CheckResult:
@@ -207,8 +229,31 @@ def _rule_of(r: Any) -> str:
     return (config.meta or {}).get("rule", config.type)
 
 
-def check_rules(ctx: ValidationContext, session: GXSession | RemoteSession) -> list[CheckResult]:
-    checks = []
+def _typed_tables(ctx: ValidationContext) -> tuple[dict[str, pl.DataFrame], dict[str, str]]:
+    """Every resource's typed frame, and why each unreadable one is (both kept by ``ctx``)."""
+    tables, unavailable = {}, {}
+    for resource in ctx.package.resources:
+        try:
+            tables[resource.name] = ctx.typed_table(resource.name)
+        except TableUnavailable as exc:
+            unavailable[resource.name] = str(exc)
+    return tables, unavailable
+
+
+@dataclasses.dataclass
+class EvaluatedRule:
+    """A rule's check, and its result table when DuckDB ran it (None: skipped, or it failed)."""
+
+    rule: rules.Rule
+    result: CheckResult
+    violations: pl.DataFrame | None
+
+
+def evaluate_rules(
+    ctx: ValidationContext, tables: dict[str, pl.DataFrame], unavailable: dict[str, str]
+) -> list[EvaluatedRule | CheckResult]:
+    """Each rule file run in DuckDB over the typed tables (no GX): a malformed file is its check."""
+    evaluated: list[EvaluatedRule | CheckResult] = []
     parsed = []
     for path in rules.rule_files(ctx.root):
         try:
@@ -217,47 +262,62 @@ def check_rules(ctx: ValidationContext, session: GXSession | RemoteSession) -> l
             bad = CheckResult(LAYER, f"rule:{path.stem}", f"validators/rules/{path.name}", unit="rules")
             bad.checked = 1
             bad.problem("rule-malformed", str(exc), resource=paths.relative_to_root(ctx.root, path))
-            checks.append(bad)
-    tables, unavailable = {}, {}
-    for resource in ctx.package.resources:
-        try:
-            tables[resource.name] = ctx.typed_table(resource.name)
-        except TableUnavailable as exc:
-            unavailable[resource.name] = str(exc)
-    texts = {name: ctx.text_table(name) for name in tables}
+            evaluated.append(bad)
     with FigureJudge() as judge:
         con = rules.connect(tables, judge, reads=parsed) if parsed else None
         try:
-            for rule in parsed:
-                checks.append(_check_rule(ctx, session, con, rule, texts, unavailable))
+            evaluated.extend(_evaluate_rule(ctx, con, rule, tables, unavailable) for rule in parsed)
         finally:
             if con is not None:
                 con.close()
-    return sorted(checks, key=lambda c: c.check)
+    return evaluated
 
 
-def _check_rule(
+def _evaluate_rule(
     ctx: ValidationContext,
-    session: GXSession | RemoteSession,
     con: duckdb.DuckDBPyConnection,
     rule: rules.Rule,
-    texts: dict[str, pl.DataFrame],
+    tables: dict[str, pl.DataFrame],
     unavailable: dict[str, str],
-) -> CheckResult:
+) -> EvaluatedRule:
     result = CheckResult(LAYER, f"rule:{rule.id}", rule.title, unit=rule.checks or "rows")
     # Which tables the rule reads matters only when one cannot be loaded (DuckDB parses the rule).
     blocked = sorted(rules.referenced_tables(rule) & set(unavailable)) if unavailable else []
     if blocked:
         result.skipped_reason = "; ".join(unavailable[name] for name in blocked)
-        return result
-    if rule.checks in texts:
-        result.checked = texts[rule.checks].height
-    rel = paths.relative_to_root(ctx.root, rule.path)
+        return EvaluatedRule(rule, result, None)
+    if rule.checks in tables:
+        result.checked = tables[rule.checks].height
     try:
         violations = rules.run(con, rule)
     except rules.RuleError as exc:
-        result.problem("rule-error", str(exc), resource=rel)
+        result.problem("rule-error", str(exc), resource=paths.relative_to_root(ctx.root, rule.path))
+        return EvaluatedRule(rule, result, None)
+    return EvaluatedRule(rule, result, violations)
+
+
+def judge_rules(
+    ctx: ValidationContext,
+    session: GXSession | RemoteSession,
+    evaluated: list[EvaluatedRule | CheckResult],
+    tables: dict[str, pl.DataFrame],
+) -> list[CheckResult]:
+    """GX's verdict on each rule's result table (it must be empty), its violations located."""
+    texts = {name: ctx.text_table(name) for name in tables}
+    checks = [_judge_rule(ctx, session, e, texts) if isinstance(e, EvaluatedRule) else e for e in evaluated]
+    return sorted(checks, key=lambda c: c.check)
+
+
+def _judge_rule(
+    ctx: ValidationContext,
+    session: GXSession | RemoteSession,
+    evaluated: EvaluatedRule,
+    texts: dict[str, pl.DataFrame],
+) -> CheckResult:
+    rule, result, violations = evaluated.rule, evaluated.result, evaluated.violations
+    if violations is None:
         return result
+    rel = paths.relative_to_root(ctx.root, rule.path)
     (judged,) = session.validate(_empty_table_suite(rule), violations.to_arrow(), {}, complete=False)
     if judged.success:
         return result
