@@ -15,7 +15,9 @@
 
 Great Expectations runs in ``gx_session.GXSession`` (the import alone takes 2-3 s): for a small
 package in a worker process that ``validate`` starts first, so the import overlaps the structure
-layer (``ctx.gx``), else in this process. Progress bars are off and the context ephemeral, so
+layer (``ctx.gx``), else in this process. Either way it starts, and judges the suites, in a thread
+while this one runs the rules' SQL; GX judges the rules' results after the suites. Progress bars
+are off and the context ephemeral, so
 nothing is written unless ``--data-docs`` asks for
 Data Docs. An expectation that crashes inside GX (``exception_info``) is reported as
 ``expectation-error``, never as a data failure and never as a traceback.
