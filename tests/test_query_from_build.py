@@ -146,10 +146,15 @@ def test_no_build_is_a_clear_error(built_copy):
     assert "leave out --from-build to read the CSV files" in result.output
 
 
-def test_a_build_without_the_hashes_is_refused(built_copy):
-    # What a build of an earlier version looks like: the tables without the build_record schema.
+@pytest.mark.parametrize("record", ["none", "other columns"])
+def test_a_build_without_the_hashes_is_refused(built_copy, record):
+    # What a build of an earlier version looks like: the tables without the build_record schema,
+    # or a record of other columns.
     con = duckdb.connect(str(built_copy / from_build.BUILD_FILE))
-    con.execute(f"DROP SCHEMA {buildrecord.SCHEMA} CASCADE")
+    if record == "none":
+        con.execute(f"DROP SCHEMA {buildrecord.SCHEMA} CASCADE")
+    else:
+        con.execute(f"ALTER TABLE {buildrecord.SCHEMA}.{buildrecord.FILES_TABLE} DROP COLUMN reader")
     con.close()
     result = run_query(built_copy, "sectors", "--from-build")
     assert result.exit_code == 1
