@@ -7,6 +7,9 @@ table gives the median of the rounds, and the load average (1 min) before and af
 to /dev/null (standard output: at most 1000 rows are printed, as a user's terminal gets them).
 
     COMMITMENTS_TODAY=2026-01-01 python bench/query_from_build.py --root /tmp/pkg --rounds 3
+
+With ``--compare LABEL=TREE`` it runs every query ``--from-build`` only, in that code tree and in
+this one, alternating (two versions of the code side by side; each tree's ``cli.py``).
 """
 
 from __future__ import annotations
@@ -120,6 +123,19 @@ def loading(root: Path, names: list[str], rounds: int) -> list[str]:
     return lines
 
 
+def compare(root: Path, names: list[str] | None, rounds: int, trees: dict[str, Path]) -> None:
+    """The Markdown table of each query ``--from-build`` in each code tree, median of ``rounds``."""
+    names = names or sorted(p.stem for p in (root / "queries").glob("*.sql"))
+    load_at_start = os.getloadavg()[0]
+    runs: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    for _ in range(rounds):
+        for name in names:
+            for label, tree in trees.items():
+                measured = run_once(tree, root, name, BENCH_PARAMS.get(name, []), ("--from-build",))
+                runs.setdefault((name, label), []).append(measured)
+    print_table(names, list(trees), runs, rounds, load_at_start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, required=True)
@@ -128,7 +144,12 @@ def main() -> None:
     parser.add_argument(
         "--loading", action="store_true", help="only compare reading the build in place with copying it"
     )
+    parser.add_argument("--compare", metavar="LABEL=TREE", help="--from-build in TREE and in this tree")
     args = parser.parse_args()
+    if args.compare:
+        label, _, other = args.compare.partition("=")
+        compare(args.root, args.query, args.rounds, {label: Path(other), "this tree": TREE})
+        return
     if args.loading:
         names = args.query or sorted(p.stem for p in (args.root / "queries").glob("*.sql"))
         load_at_start = os.getloadavg()[0]

@@ -8,6 +8,8 @@ import json
 import os
 import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -64,6 +66,19 @@ def test_every_named_query_answers_as_from_the_csv_files(built, name):
     assert from_db.exit_code == 0, from_db.output
     assert from_db.output == from_csv.output
     assert from_csv.output.count("\n") > 1, "the example selects no row: the comparison would prove little"
+
+
+@pytest.mark.subprocess
+def test_the_console_command_answers_as_the_cli_does(built):
+    """`python cli.py` (``main``, which leaves the query's connection open to os._exit) prints what
+    the click command prints and exits 0, the truncation notice on standard error."""
+    args = ["query", "agreements", "--root", str(built), "--from-build", "--max-rows", "2"]
+    done = subprocess.run([sys.executable, "cli.py", *args], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    in_process = run_cli(*args)
+    assert in_process.exit_code == 0
+    assert (done.stdout, done.stderr) == (in_process.stdout, in_process.stderr)
+    assert "showing the first 2 of" in done.stderr
 
 
 def table_rows(con: duckdb.DuckDBPyConnection, resource: str) -> list[tuple]:
@@ -146,10 +161,15 @@ def test_no_build_is_a_clear_error(built_copy):
     assert "leave out --from-build to read the CSV files" in result.output
 
 
-def test_a_build_without_the_hashes_is_refused(built_copy):
-    # What a build of an earlier version looks like: the tables without the build_record schema.
+@pytest.mark.parametrize("record", ["none", "other columns"])
+def test_a_build_without_the_hashes_is_refused(built_copy, record):
+    # What a build of an earlier version looks like: the tables without the build_record schema,
+    # or a record of other columns.
     con = duckdb.connect(str(built_copy / from_build.BUILD_FILE))
-    con.execute(f"DROP SCHEMA {buildrecord.SCHEMA} CASCADE")
+    if record == "none":
+        con.execute(f"DROP SCHEMA {buildrecord.SCHEMA} CASCADE")
+    else:
+        con.execute(f"ALTER TABLE {buildrecord.SCHEMA}.{buildrecord.FILES_TABLE} DROP COLUMN reader")
     con.close()
     result = run_query(built_copy, "sectors", "--from-build")
     assert result.exit_code == 1
