@@ -334,6 +334,7 @@ _DIGITS_RE = re.compile(r"\d+")
 _NUMERAL_RE = re.compile(r"(\d+)((?:[ '.,]\d+)*)")  # where _read_digits may join groups
 _SPACE_SEPARATORS = " '"
 _MARKS = ".,"
+_SEPARATORS = _SPACE_SEPARATORS + _MARKS
 # The words a number in words can be made of (a word glued to "_" or a digit is part of a name,
 # video_script_two); other words are not tokens, so two number words are one number only when
 # nothing but a space or a hyphen separates them.
@@ -375,7 +376,7 @@ def _read_digits(plain: str, start: int) -> tuple[int, float, bool]:
     first = _DIGITS_RE.match(plain, start)
     assert first is not None
     groups, end, thousands = [first.group()], first.end(), None
-    while end < len(plain) and plain[end] in _SPACE_SEPARATORS + _MARKS:
+    while end < len(plain) and plain[end] in _SEPARATORS:
         sep = plain[end]
         nxt = _DIGITS_RE.match(plain, end + 1)
         if nxt is None:
