@@ -915,32 +915,24 @@ def states_figure(
         window = quote[start:end]
         if lang is None and _names_billions(window):
             lang = "fr" if _looks_french(views(quote)[1]) else "en"
-        reading = (
-            stated,
-            value,
-            unit_id,
-            qualifier,
-            lang or "en",
-        )  # without "billion" the language changes nothing
-        verdict = _digits_state(window, at, *reading)
+        # Without "billion" the language changes nothing.
+        claim = (stated, value, unit_id, qualifier, lang or "en")
+        verdict = _digits_state(window, at, claim)
         if verdict is None:
-            verdict = _states_in(window, at, *reading)
+            verdict = _states_in(window, at, claim)
         if verdict:
             return True
     return False
 
 
-def _states_in(
-    text: str,
-    at: int | None,
-    stated: str,
-    value: float,
-    unit_id: str | None,
-    qualifier: str | None,
-    lang: str,
-) -> bool:
+# What states_figure asks of a text: (stated, value, unit_id, qualifier, lang).
+_Claim = tuple[str, float, str | None, str | None, str]
+
+
+def _states_in(text: str, at: int | None, claim: _Claim) -> bool:
     """Whether a figure of ``text`` (starting at ``at``, when given) is written ``stated`` and states
     ``value``: the figures of ``find_figures``, without the deadlines a verdict does not read."""
+    stated, value, unit_id, qualifier, lang = claim
     for f in _read(text, lang)[2]:
         if (
             not f.year
@@ -958,15 +950,7 @@ _JOIN_BEFORE_RE = re.compile(r"\s*(?:-|a|ot|te|dna|ua)")  # on the reversed text
 _JOIN_AFTER_RE = re.compile(r"\s*(?:-|a|to|et|and|au)")
 
 
-def _digits_state(
-    text: str,
-    at: int | None,
-    stated: str,
-    value: float,
-    unit_id: str | None,
-    qualifier: str | None,
-    lang: str,
-) -> bool | None:
+def _digits_state(text: str, at: int | None, claim: _Claim) -> bool | None:
     """``_states_in``'s verdict read from the figure written ``stated`` alone, or None when the other
     figures of ``text`` may change it.
 
@@ -978,6 +962,7 @@ def _digits_state(
     number goes past a digit. So where no joining word touches the figure, the figure alone decides;
     where one does, None (``_states_in`` reads the whole text).
     """
+    stated, value, unit_id, qualifier, lang = claim
     if _DIGITS_RE.match(stated) is None:
         return None
     if at is None:

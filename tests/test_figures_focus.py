@@ -71,6 +71,6 @@ def test_a_figure_no_joining_word_touches_is_read_alone():
     """The claims the bench writes take the short path (it would otherwise go untested), and a
     figure a joining word touches does not."""
     quote, stated = CASES[-2]
-    assert figures._digits_state(quote, None, stated, 4083000000.0, "mad", "exactly", "fr") is True
-    assert figures._digits_state(quote, None, stated, 4083000000.0, "usd", "exactly", "fr") is False
-    assert figures._digits_state("de 10 à 20 %", None, "20 %", 20.0, "percent", "up_to", "fr") is None
+    assert figures._digits_state(quote, None, (stated, 4083000000.0, "mad", "exactly", "fr")) is True
+    assert figures._digits_state(quote, None, (stated, 4083000000.0, "usd", "exactly", "fr")) is False
+    assert figures._digits_state("de 10 à 20 %", None, ("20 %", 20.0, "percent", "up_to", "fr")) is None
