@@ -902,7 +902,8 @@ def states_figure(
     quote: str, stated: str, value: float, unit_id: str | None, qualifier: str | None = None
 ) -> bool:
     """``states_value(quote, value, unit_id, qualifier, stated)``, reading only the text around each
-    place ``quote`` writes ``stated`` (the same verdict: tests/test_speed_paths2.py compares them).
+    place ``quote`` writes ``stated``, and only the figure there when nothing joins it to another
+    (the same verdict: tests/test_speed_paths2.py and tests/test_figures_focus.py compare them).
 
     A figure written as ``stated`` starts where ``stated`` occurs, so the figures elsewhere in a
     long quote need not be read. ``billion``'s reading still comes from the whole quote's language.
