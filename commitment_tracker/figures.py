@@ -44,12 +44,12 @@ quantity whose unit the text gives elsewhere.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import math
 import operator
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 EXACTLY, AT_LEAST, MORE_THAN, ABOUT, UP_TO = "exactly", "at_least", "more_than", "about", "up_to"
@@ -205,7 +205,7 @@ _MAYBE_NOT_FIGURE_RE = re.compile(
     r"|(?:00|(?<=\+))\d{1,3}[\s.-]?(?:\(0\)\s?)?\d(?:[\s.-]?\d){6,}"
     r"|0\d(?:[\s.-]?\d){8})"
 )
-_MAYBE_NOT_FIGURE_AT_RE = re.compile(rf"(?=\d)(?<!\d)(?={_MAYBE_NOT_FIGURE_RE.pattern})")  # at run starts
+_RUN_START_RE = re.compile(r"(?<!\d)\d")  # where a run of digits starts
 # A word _BEFORE_RE would answer on (a month, a word numbering a text, n°, §) starts a run of
 # letters with one of these; the word ends at the latest at the end of that run (and its dot).
 _KEYWORD_RE = re.compile(r"(?<![a-z])" + _trie(_TEXT_NUMBERS | _MONTHS))
@@ -334,6 +334,7 @@ _DIGITS_RE = re.compile(r"\d+")
 _NUMERAL_RE = re.compile(r"(\d+)((?:[ '.,]\d+)*)")  # where _read_digits may join groups
 _SPACE_SEPARATORS = " '"
 _MARKS = ".,"
+_SEPARATORS = _SPACE_SEPARATORS + _MARKS
 # The words a number in words can be made of (a word glued to "_" or a digit is part of a name,
 # video_script_two); other words are not tokens, so two number words are one number only when
 # nothing but a space or a hyphen separates them.
@@ -375,7 +376,7 @@ def _read_digits(plain: str, start: int) -> tuple[int, float, bool]:
     first = _DIGITS_RE.match(plain, start)
     assert first is not None
     groups, end, thousands = [first.group()], first.end(), None
-    while end < len(plain) and plain[end] in _SPACE_SEPARATORS + _MARKS:
+    while end < len(plain) and plain[end] in _SEPARATORS:
         sep = plain[end]
         nxt = _DIGITS_RE.match(plain, end + 1)
         if nxt is None:
@@ -392,21 +393,44 @@ def _read_digits(plain: str, start: int) -> tuple[int, float, bool]:
     return end, float("".join(groups)), len(groups) == 1
 
 
+def _numerals(plain: str) -> Iterator[tuple[int, int, float, bool]]:
+    """(start, end, value, plain_integer) of each number written in digits, in order, figure or not."""
+    pos = 0
+    while (match := _NUMERAL_RE.search(plain, pos)) is not None:
+        end, value, plain_integer = _numeral(plain, match)
+        pos = end
+        yield match.start(), end, value, plain_integer
+
+
+def _numeral(plain: str, match: re.Match[str]) -> tuple[int, float, bool]:
+    """(end, value, plain_integer) of the number written in digits where ``match`` (_NUMERAL_RE) is."""
+    if match.group(2):
+        return _read_digits(plain, match.start())
+    return match.end(), float(match.group(1)), True  # no separator followed by digits: the digits alone
+
+
+# Digits that start a number of _numerals for sure: no digit just before them, nor a digit and a
+# separator (across which the number before may go on).
+_NUMERAL_START_RE = re.compile(r"(?<!\d)(?<!\d[ '.,])\d")
+
+
+def _numeral_at(plain: str, start: int) -> tuple[int, float, bool] | None:
+    """``_numerals``' (end, value, plain_integer) of the number that starts at ``start``, or None
+    when none starts there."""
+    if _NUMERAL_START_RE.match(plain, start):
+        return _numeral(plain, _NUMERAL_RE.match(plain, start))
+    for at, end, value, plain_integer in _numerals(plain):
+        if at >= start:
+            return (end, value, plain_integer) if at == start else None
+    return None
+
+
 def _digit_numbers(plain: str, fold: str, rev: str) -> list[_Number]:
     numbers = []
-    pos = 0
     not_a_figure = None
-    while (match := _NUMERAL_RE.search(plain, pos)) is not None:
-        start = match.start()
-        if match.group(2):
-            end, value, plain_integer = _read_digits(plain, start)
-        else:  # no separator followed by digits: the digits alone
-            end, value, plain_integer = match.end(), float(match.group(1)), True
-        pos = end
-        if _glued_before(plain, start):
+    for start, end, value, plain_integer in _numerals(plain):
+        if _named_or_version(plain, start, end, plain_integer):
             continue
-        if plain[end - 2 : end] == ".0" and not plain_integer:
-            continue  # a version number: industrie 4.0, Web 3.0
         not_a_figure = not_a_figure or _NotFigures(fold, rev)
         if not_a_figure(start):
             continue
@@ -414,32 +438,42 @@ def _digit_numbers(plain: str, fold: str, rev: str) -> list[_Number]:
     return numbers
 
 
+def _named_or_version(plain: str, start: int, end: int, plain_integer: bool) -> bool:
+    """Digits glued to a word (COP22) or a version number (industrie 4.0, Web 3.0)."""
+    return _glued_before(plain, start) or (plain[end - 2 : end] == ".0" and not plain_integer)
+
+
 class _NotFigures:
     """Which digits of one text are part of a date, time, phone number, article number…
 
     Only spans around the digits are looked at: on a whole text, dozens of month names and keywords
-    would be tried at every character. What can be read once for the whole text is read once: where
-    runs of digits start, the text reversed (to read what ends at the digits, backwards).
+    would be tried at every character. What can be read once for the whole text is read once: the
+    text reversed (to read what ends at the digits, backwards).
     """
 
-    __slots__ = ("fold", "rev", "spans", "url")
+    __slots__ = ("fold", "rev", "url")
 
     def __init__(self, fold: str, rev: str) -> None:
         self.fold = fold
         self.rev = rev
-        # The runs of digits where a span of _NOT_FIGURES_RE may start, even without its look-aheads.
-        self.spans = [m.start() for m in _MAYBE_NOT_FIGURE_AT_RE.finditer(fold)]
         self.url = "http://" in fold or "https://" in fold or "www." in fold
 
     def __call__(self, start: int) -> bool:
         """Whether the digits at ``start`` are not a figure."""
-        # A span that counts starts at a run of digits at most 30 before the digits.
-        spans = self.spans
-        i = bisect.bisect_left(spans, start - _NOT_FIGURES_WINDOW) if spans else 0
-        if i < len(spans) and spans[i] <= start and self._in_span(start):
+        if self._may_span(start) and self._in_span(start):
             return True
         pos = self._before_from(start)
         return pos is not None and self._after_word(start, pos)
+
+    def _may_span(self, start: int) -> bool:
+        """Whether a span of _NOT_FIGURES_RE may start at a run of digits at most 30 before the
+        digits at ``start`` (the only place a span that counts starts): one where
+        _MAYBE_NOT_FIGURE_RE, which has no look-ahead a cut window could fool, matches."""
+        fold = self.fold
+        for run in _RUN_START_RE.finditer(fold, max(0, start - _NOT_FIGURES_WINDOW), start + 1):
+            if _MAYBE_NOT_FIGURE_RE.match(fold, run.start()):
+                return True
+        return False
 
     def _in_span(self, start: int) -> bool:
         fold = self.fold
@@ -787,12 +821,9 @@ def _looks_french(fold: str) -> bool:
 _START = operator.attrgetter("start")
 
 
-def find_figures(text: str, lang: str | None = None) -> list[Figure]:
-    """Every figure ``text`` states, in order of position.
-
-    ``lang`` ('fr' or 'en') only decides what a ``billion`` is (10^12 in French, 10^9 in English);
-    when None it is guessed from the text's commonest words.
-    """
+def _read(text: str, lang: str | None) -> tuple[str, str, list[_Number]]:
+    """(folded text, folded text reversed, its numbers in order of position): the figures of
+    ``find_figures`` and the years, before their sentences' deadlines are read."""
     plain, fold = views(text)
     rev = fold[::-1]  # what ends where a number starts is read backwards
     french = lang == "fr" if lang else _looks_french(fold)
@@ -808,6 +839,16 @@ def find_figures(text: str, lang: str | None = None) -> list[Figure]:
         number.year = _is_year(number)
         kept.append(number)
     _ranges(kept, fold)
+    return fold, rev, kept
+
+
+def find_figures(text: str, lang: str | None = None) -> list[Figure]:
+    """Every figure ``text`` states, in order of position.
+
+    ``lang`` ('fr' or 'en') only decides what a ``billion`` is (10^12 in French, 10^9 in English);
+    when None it is guessed from the text's commonest words.
+    """
+    fold, rev, kept = _read(text, lang)
     figures = []
     deadlines: dict[tuple[int, int], int | None] = {}  # by sentence
     for number in kept:
@@ -861,7 +902,8 @@ def states_figure(
     quote: str, stated: str, value: float, unit_id: str | None, qualifier: str | None = None
 ) -> bool:
     """``states_value(quote, value, unit_id, qualifier, stated)``, reading only the text around each
-    place ``quote`` writes ``stated`` (the same verdict: tests/test_speed_paths2.py compares them).
+    place ``quote`` writes ``stated``, and only the figure there when nothing joins it to another
+    (the same verdict: tests/test_speed_paths2.py and tests/test_figures_focus.py compare them).
 
     A figure written as ``stated`` starts where ``stated`` occurs, so the figures elsewhere in a
     long quote need not be read. ``billion``'s reading still comes from the whole quote's language.
@@ -874,9 +916,92 @@ def states_figure(
         window = quote[start:end]
         if lang is None and _names_billions(window):
             lang = "fr" if _looks_french(views(quote)[1]) else "en"
-        for f in find_figures(window, lang or "en"):  # without "billion" the language changes nothing
-            if (at is None or f.start == at) and f.text == stated and _matches(f, value, unit_id, qualifier):
-                return True
+        # Without "billion" the language changes nothing.
+        claim = (stated, value, unit_id, qualifier, lang or "en")
+        verdict = _digits_state(window, at, claim)
+        if verdict is None:
+            verdict = _states_in(window, at, claim)
+        if verdict:
+            return True
+    return False
+
+
+# What states_figure asks of a text: (stated, value, unit_id, qualifier, lang).
+_Claim = tuple[str, float, str | None, str | None, str]
+
+
+def _states_in(text: str, at: int | None, claim: _Claim) -> bool:
+    """Whether a figure of ``text`` (starting at ``at``, when given) is written ``stated`` and states
+    ``value``: the figures of ``find_figures``, without the deadlines a verdict does not read."""
+    stated, value, unit_id, qualifier, lang = claim
+    for f in _read(text, lang)[2]:
+        if (
+            not f.year
+            and (at is None or f.start == at)
+            and text[f.start : f.end] == stated
+            and _matches(f, value, unit_id, qualifier)
+        ):
+            return True
+    return False
+
+
+# A range's two figures are joined by one of these words (_RANGE_JOIN_RE): read backwards from where
+# a figure starts, and forwards from where it ends.
+_JOIN_BEFORE_RE = re.compile(r"\s*(?:-|a|ot|te|dna|ua)")  # on the reversed text
+_JOIN_AFTER_RE = re.compile(r"\s*(?:-|a|to|et|and|au)")
+
+
+def _digits_state(text: str, at: int | None, claim: _Claim) -> bool | None:
+    """``_states_in``'s verdict read from the figure written ``stated`` alone, or None when the other
+    figures of ``text`` may change it.
+
+    When ``stated`` starts with a digit, the only figure it can be is the number of digits that
+    starts where ``stated`` starts (a currency written before digits moves the figure's start onto
+    the currency; words are no digits). Another number changes that figure only by making a range
+    with it (``_ranges``), and only when nothing but spaces and a joining word ("-", "à", "to",
+    "et", "and", "au") stands between them; it cannot cover it, since no scale or unit read after a
+    number goes past a digit. So where no joining word touches the figure, the figure alone decides;
+    where one does, None (``_states_in`` reads the whole text).
+    """
+    stated, value, unit_id, qualifier, lang = claim
+    if _DIGITS_RE.match(stated) is None:
+        return None
+    if at is None:
+        starts = set()
+        at = text.find(stated)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(stated, at + 1)
+    else:
+        starts = {at}
+    if not starts:
+        return False
+    plain, fold = views(text)
+    rev = fold[::-1]
+    not_a_figure = None
+    for start in sorted(starts):
+        numeral = _numeral_at(plain, start)
+        if numeral is None:
+            continue
+        end, written, plain_integer = numeral
+        if _named_or_version(plain, start, end, plain_integer):
+            continue
+        not_a_figure = not_a_figure or _NotFigures(fold, rev)
+        if not_a_figure(start):
+            continue
+        number = _Number(start, end, written, plain_integer)
+        _extend(number, plain, fold, rev, lang == "fr")
+        if (
+            number.start != start
+            or number.end != start + len(stated)
+            or _letter_at(plain, number.end)
+            or _is_year(number)
+        ):
+            continue  # not a figure written as ``stated``
+        if _JOIN_BEFORE_RE.match(rev, len(fold) - start) or _JOIN_AFTER_RE.match(fold, number.end):
+            return None
+        if _matches(number, value, unit_id, qualifier):
+            return True
     return False
 
 
@@ -920,7 +1045,7 @@ def _stating(quote: str, value: float, unit_id: str | None, qualifier: str | Non
     return [f for f in find_figures(quote) if _matches(f, value, unit_id, qualifier)]
 
 
-def _matches(f: Figure, value: float, unit_id: str | None, qualifier: str | None) -> bool:
+def _matches(f: Figure | _Number, value: float, unit_id: str | None, qualifier: str | None) -> bool:
     return (
         same_value(f.value, value)
         and (f.unit_id is None or unit_id is None or f.unit_id == unit_id)
