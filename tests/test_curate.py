@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO, copy_package, pin_today, read_rows, run_cli, set_cell, snapshot
 
 from commitment_tracker.curation import atomic, curate, lock
-from commitment_tracker.publish import release
+from commitment_tracker.publish import buildrecord, release
 from commitment_tracker.validation import provenance
 from commitment_tracker.validation.validate import validate
 
@@ -114,7 +114,7 @@ def test_source_claim_status_validate_diff_release(tmp_path, article):
     source_id = add_source(package, article)
     (source,) = [r for r in rows(package, "sources") if r["source_id"] == source_id]
     assert (package / source["seed_path"]).read_bytes() == article.read_bytes()  # archived unaltered
-    assert source["seed_sha256"] == provenance.sha256_file(article)
+    assert source["seed_sha256"] == buildrecord.sha256_of(article)[1]
     assert (source["outlet"], source["published_on"], source["author"]) == ("Hespress", "2026-11-10", "")
 
     result = run_cli(
@@ -199,7 +199,7 @@ def test_dry_run_shows_the_rows_and_writes_nothing(package, article):
     assert result.exit_code == 0, result.output
     assert "Dry run: nothing written" in result.output
     assert re.search(r"^\+ sources  seed-\d{3}-hespress$", result.output, re.MULTILINE), result.output
-    assert "    seed_sha256: " + provenance.sha256_file(article) in result.output
+    assert "    seed_sha256: " + buildrecord.sha256_of(article)[1] in result.output
     assert "title:" not in result.output  # '' means not stated: left blank
     assert snapshot(package) == before
 

@@ -18,6 +18,7 @@ import polars as pl
 from commitment_tracker import selectors
 from commitment_tracker.datapackage import containment, paths
 from commitment_tracker.text import shorten
+from commitment_tracker.validation import utf8
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
 from commitment_tracker.validation.report import CheckResult
 
@@ -26,6 +27,7 @@ LAYER = "provenance"
 AMBIGUOUS = "quote-context-ambiguous"
 SHOWN_CHARS = 80  # of a seed passage quoted in a problem
 FIRST_ROW = 2  # the header is row 1
+QUOTE_SLICE_ROWS = 500_000  # rows whose quotes are judged at once
 Label = TypeVar("Label")
 
 
@@ -38,10 +40,6 @@ def read_seed(path: Path) -> str:
     """A seed's text; ``path`` comes from ``paths.resolve`` (inside the package), and only a regular
     file is read (containment.py)."""
     return decode_seed(containment.read_bytes(Path(path)))
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(containment.read_bytes(Path(path))).hexdigest()
 
 
 _SPACE = re.compile(r"\s+")
@@ -162,10 +160,7 @@ class SeedTextsBuilder(Generic[Label]):
         try:
             texts = _as_text(pending)
         except pl.exceptions.ComputeError:  # the batch holds a seed that is not UTF-8: which?
-            # Imported here: only a bad seed needs it (structure pulls in DuckDB).
-            from commitment_tracker.validation.structure import _valid_utf8
-
-            bad = {i for i, data in enumerate(pending) if not _valid_utf8(data)}
+            bad = {i for i, data in enumerate(pending) if not utf8.is_valid(data)}
             if not bad:
                 raise
             self._rejected.extend((labels[i], pending[i]) for i in sorted(bad))
@@ -179,9 +174,11 @@ class SeedTextsBuilder(Generic[Label]):
         parts, rejected = self._parts, self._rejected
         self._parts, self._rejected = [], []
         # Joined into one chunk: the quote checks gather each claim's seed text, which shares the
-        # column's buffer only from one chunk (from the batches' chunks it copied a text per
-        # claim: +3.5 GiB at 10^6). A source_id listed twice is dropped by a filter only when there
-        # is one, instead of ``unique`` hashing every id.
+        # column's buffers only from one chunk (from the batches' chunks it copied a text per
+        # claim: +3.5 GiB at 10^6). Joining copies no text either: the chunk keeps the batches'
+        # buffers (at 10^7, 702 MiB of seeds held +731 MiB; one buffer grown seed by seed, +776).
+        # A source_id listed twice is dropped by a filter only when there is one, instead of
+        # ``unique`` hashing every id.
         frame = (
             pl.concat(parts, rechunk=True)
             if parts
@@ -261,13 +258,12 @@ def check_seeds(ctx: ValidationContext) -> tuple[SeedTexts, CheckResult]:
 def _report_not_utf8(result: CheckResult, seeds: list[tuple[tuple[int, str], bytes]]) -> None:
     """A problem for each seed that is not UTF-8, at the first bad byte, put in row order among the
     others (stable: after its row's SHA-256 problem)."""
-    # Decoded in Python only to locate the byte; imported here, as only a bad seed needs it.
-    from commitment_tracker.validation.structure import _utf8_error
-
+    # Decoded in Python only to locate the byte.
     for (row, seed_path), data in seeds:
+        at = utf8.first_error(data).start
         result.problem(
             "seed-encoding",
-            f"{seed_path} is not UTF-8 (byte {_utf8_error(data).start}); quote offsets cannot be checked",
+            f"{seed_path} is not UTF-8 (byte {at}); quote offsets cannot be checked",
             resource="sources",
             row=row,
             column="seed_path",
@@ -321,21 +317,15 @@ def check_quotes(
     # Typed as the schema types them: an offset not written as a canonical integer (1_0, " 10")
     # is a type-error of the structure layer and missing here, never read as Python's int() would.
     typed = ctx.typed_table(resource)
-    rows = pl.DataFrame(
-        {
-            "row": pl.int_range(FIRST_ROW, FIRST_ROW + table.height, eager=True),
-            "source_id": table["source_id"],
-            "quote": table[column],
-            "start": typed["quote_start"],
-            "end": typed["quote_end"],
-        }
-    ).filter(  # unknown source, unreadable seed, missing quote or offset: reported elsewhere
-        pl.col("source_id").is_in(seeds.ids()) & pl.all_horizontal(pl.all().is_not_null())
-    )
-    result.checked += rows.height
-    # Joining copies no text (string views share buffers).
-    rows = rows.join(seeds.frame, on="source_id", how="left", maintain_order="left")
-    for row, source_id, quote, start, end in _suspects(rows).iter_rows():
+    suspects, repeated = [], []
+    # A slice at a time: judging a quote slices its seed's text into a new column, as many bytes
+    # as the quotes (at 10^7 claims, 0.8 GB at once had become the run's peak).
+    for first in range(0, table.height, QUOTE_SLICE_ROWS):
+        rows = _quote_rows(table, typed, column, seeds, first)
+        result.checked += rows.height
+        suspects.extend(_suspects(rows).iter_rows())
+        repeated.extend(_repeated(rows).iter_rows())
+    for row, source_id, quote, start, end in suspects:
         text = seeds.text(source_id)
         if start < 0 or text[start:end] != quote:
             result.problem(
@@ -348,7 +338,7 @@ def check_quotes(
             )
     # Only a quote found more than once in its seed can have a context that does not tell its
     # places apart; counted set-wise, so a package of distinct quotes pays for no Python loop.
-    for row, source_id, quote, start, end in _repeated(rows).iter_rows():
+    for row, source_id, quote, start, end in repeated:
         text = seeds.text(source_id)
         if start >= 0 and text[start:end] == quote and (twins := selectors.indistinct_from(text, start, end)):
             result.warn(
@@ -362,6 +352,28 @@ def check_quotes(
                 value=quote,
             )
     return result
+
+
+def _quote_rows(
+    table: pl.DataFrame, typed: pl.DataFrame, column: str, seeds: SeedTexts, first: int
+) -> pl.DataFrame:
+    """The rows from index ``first`` (QUOTE_SLICE_ROWS of them) with a quote to judge: row,
+    source_id, quote, start, end, and their seed's ``text``."""
+    table, typed = table.slice(first, QUOTE_SLICE_ROWS), typed.slice(first, QUOTE_SLICE_ROWS)
+    row = FIRST_ROW + first
+    rows = pl.DataFrame(
+        {
+            "row": pl.int_range(row, row + table.height, eager=True),
+            "source_id": table["source_id"],
+            "quote": table[column],
+            "start": typed["quote_start"],
+            "end": typed["quote_end"],
+        }
+    )
+    # Joining copies no text (string views share buffers). A row left without a seed's text
+    # (unknown source, unreadable seed), a quote or an offset is reported elsewhere.
+    rows = rows.join(seeds.frame, on="source_id", how="left", maintain_order="left")
+    return rows.filter(pl.all_horizontal(pl.all().is_not_null()))
 
 
 def _suspects(rows: pl.DataFrame) -> pl.DataFrame:

@@ -102,8 +102,10 @@ def run(ctx: ValidationContext) -> CheckResult:
 
     One typed table at a time: each is built, judged and dropped before the next, so DuckDB
     never holds two large tables at once (at 10^7 claims all of them together took 5.4 GiB beside
-    the text frames). Foreign keys look up key tables (the referenced columns only) built first from
-    the text views.
+    the text frames). Foreign keys look up key tables (the referenced columns only), each built
+    from the text view before its first user is judged and dropped after its last; a table is
+    judged before the tables referencing it, so that (at 10^7) the 10^7 claim ids are not held
+    while ``claims`` is. Problems are reported in the resources' order all the same.
     """
     result = CheckResult(LAYER, CHECK, DESCRIPTION, unit="rows")
     con = duckdb.connect()
@@ -114,18 +116,43 @@ def run(ctx: ValidationContext) -> CheckResult:
             if table is not None:
                 tables[resource.name] = table
                 result.checked += table.rows
-        keys = _key_tables(con, tables)
-        for table in tables.values():
+        order = _judging_order(tables)
+        keys = _KeyTables(con, tables, order)
+        found: dict[str, list[Problem]] = {}
+        for at, table in enumerate(order):
+            keys.build(at)
             con.execute(f"CREATE TEMP TABLE {table.sql_name} AS {table.select}")
-            problems = sorted(_row_problems(con, table, keys), key=lambda p: p[0])
+            problems = sorted(_row_problems(con, table, keys.built), key=lambda p: p[0])
             con.execute(f"DROP TABLE {table.sql_name}")
-            con.unregister(table.view_name)
-            for _, problem in problems[:LIMIT_ERRORS]:
-                result.problems.append(problem)
-            result.problems.extend(_unchecked_references(ctx, table, tables))
+            keys.release(at)
+            found[table.resource.name] = [p for _, p in problems[:LIMIT_ERRORS]]
+            found[table.resource.name] += _unchecked_references(ctx, table, tables)
+        for name in tables:
+            result.problems.extend(found[name])
     finally:
         con.close()
     return result
+
+
+def _judging_order(tables: dict[str, _Table]) -> list[_Table]:
+    """The tables, each before those whose foreign keys reference it, otherwise in the resources'
+    order (in a cycle of references, the first resource of the cycle goes first)."""
+    order: list[_Table] = []
+    waiting = list(tables.values())
+    while waiting:
+        judged = {t.resource.name for t in order}
+        table = next((t for t in waiting if _references_judged(t, judged, tables)), waiting[0])
+        order.append(table)
+        waiting.remove(table)
+    return order
+
+
+def _references_judged(table: _Table, judged: set[str], tables: dict[str, _Table]) -> bool:
+    """Whether every table ``table`` references (itself aside) has been judged."""
+    return all(
+        fk.resource in judged or fk.resource == table.resource.name or fk.resource not in tables
+        for fk in table.resource.foreign_keys
+    )
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -237,26 +264,49 @@ def _constraint_columns(f: Field) -> list[tuple[str, str, str | None]]:
     return columns
 
 
-def _key_tables(
-    con: duckdb.DuckDBPyConnection, tables: dict[str, _Table]
-) -> dict[tuple[str, tuple[str, ...]], str]:
-    """(resource, fields) -> a temp table of the typed values foreign keys look up there.
+class _KeyTables:
+    """(resource, fields) -> a temp table of the typed values foreign keys look up there, alive
+    from before its first user is judged to after its last (positions in the judging order).
 
-    Built from the text views before any typed table, so each table can be judged and dropped
-    alone: only the referenced columns are kept (ids, a fraction of the bytes).
+    Built from the text view, so its resource's typed table need not exist; a view is unregistered
+    once its own table is judged and every key table read from it is built. Only the referenced
+    columns are kept (ids, a fraction of the bytes).
     """
-    keys: dict[tuple[str, tuple[str, ...]], str] = {}
-    for table in tables.values():
-        for fk in table.resource.foreign_keys:
-            target = tables.get(fk.resource)
-            key = (fk.resource, tuple(fk.reference_fields))
-            if target is None or key in keys:
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, tables: dict[str, _Table], order: list[_Table]
+    ) -> None:
+        self._con, self._tables = con, tables
+        self.built: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._users: dict[tuple[str, tuple[str, ...]], list[int]] = {}
+        for at, table in enumerate(order):
+            for fk in table.resource.foreign_keys:
+                if fk.resource in tables:
+                    self._users.setdefault((fk.resource, tuple(fk.reference_fields)), []).append(at)
+        # A view's last reader: its own table, or the first user of a key table built from it.
+        self._view_done = {t.resource.name: at for at, t in enumerate(order)}
+        for (target, _), users in self._users.items():
+            self._view_done[target] = max(self._view_done[target], min(users))
+
+    def build(self, at: int) -> None:
+        """Build the key tables whose first user is judged at ``at``."""
+        for number, (key, users) in enumerate(self._users.items()):
+            if min(users) != at:
                 continue
-            name = quote_ident(f"keys_{len(keys)}_{fk.resource}")
-            cols = ", ".join(f"{target.typed[c]} AS {quote_ident(c)}" for c in fk.reference_fields)
-            con.execute(f"CREATE TEMP TABLE {name} AS SELECT {cols} FROM {target.view}")
-            keys[key] = name
-    return keys
+            target = self._tables[key[0]]
+            name = quote_ident(f"keys_{number}_{target.resource.name}")
+            cols = ", ".join(f"{target.typed[c]} AS {quote_ident(c)}" for c in key[1])
+            self._con.execute(f"CREATE TEMP TABLE {name} AS SELECT {cols} FROM {target.view}")
+            self.built[key] = name
+
+    def release(self, at: int) -> None:
+        """Drop the key tables whose last user was judged at ``at``, and the views done with."""
+        for key, users in self._users.items():
+            if max(users) == at:
+                self._con.execute(f"DROP TABLE {self.built.pop(key)}")
+        for name, done in self._view_done.items():
+            if done == at:
+                self._con.unregister(self._tables[name].view_name)
 
 
 def _missing(resource: Resource, raw: str) -> str:

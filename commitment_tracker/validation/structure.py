@@ -24,7 +24,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 from commitment_tracker.curation import atomic
@@ -32,7 +31,7 @@ from commitment_tracker.database import no_field_size_limit
 from commitment_tracker.datapackage import containment, csvio
 from commitment_tracker.datapackage.containment import ContainmentError
 from commitment_tracker.datapackage.schema import Resource
-from commitment_tracker.validation import csvbytes, rowchecks
+from commitment_tracker.validation import csvbytes, rowchecks, utf8
 from commitment_tracker.validation.context import TableUnavailable, ValidationContext
 from commitment_tracker.validation.report import CheckResult, Problem
 
@@ -140,8 +139,8 @@ def _inspect_file(ctx: ValidationContext, result: CheckResult, resource: Resourc
             row=1,
         )
         data = data[len(BOM) :]
-    if not _valid_utf8(data):
-        exc = _utf8_error(data)
+    if not utf8.is_valid(data):
+        exc = utf8.first_error(data)
         line = data.count(b"\n", 0, exc.start) + 1
         bad = data[exc.start : exc.end]
         result.problem(
@@ -187,26 +186,6 @@ def _inspect_file(ctx: ValidationContext, result: CheckResult, resource: Resourc
     if frame is not None and frame.columns == resource.field_names:
         ctx.keep_text(name, frame)
     return None
-
-
-def _valid_utf8(data: bytes) -> bool:
-    """UTF-8 validity checked by Arrow without building a Python string of the whole file."""
-    import pyarrow as pa
-
-    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64))
-    try:
-        pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(data)).validate(full=True)
-    except pa.ArrowInvalid:
-        return False
-    return True
-
-
-def _utf8_error(data: bytes) -> UnicodeDecodeError:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc
-    raise AssertionError("Arrow and Python disagree on UTF-8")  # never: both follow RFC 3629
 
 
 # Bytes that can belong to a character ``str.isspace`` accepts: ASCII whitespace, the separators
