@@ -25,9 +25,11 @@ Data Docs. An expectation that crashes inside GX (``exception_info``) is reporte
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import json
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from commitment_tracker.datapackage import paths
@@ -61,12 +63,11 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
     # is Python under the GIL (or, for a small package, a wait on the GX worker), the rules' is
     # DuckDB's and the figure workers', which leave the GIL and a core free most of the time.
     # GX then judges the rules' results, after the suites, as it always did.
-    with ThreadPoolExecutor(1, thread_name_prefix="gx-suites") as pool:
-        suites_judged = pool.submit(_judge_suites, ctx, names)
-        try:
-            evaluated = evaluate_rules(ctx, tables, unavailable)
-        finally:
-            session, judged = suites_judged.result()
+    suites_judged = _in_thread(_judge_suites, ctx, names)
+    # Raised at once, not after the suites: Ctrl-C (which DuckDB turns into "Query interrupted"
+    # inside a query) or a bug; GX's thread then ends with the process.
+    evaluated = evaluate_rules(ctx, tables, unavailable)
+    session, judged = suites_judged.result()
     checks.extend(judged)
     if session is None:  # GX could not start: the rules' results have no judge either
         return checks
@@ -74,6 +75,22 @@ def run(ctx: ValidationContext) -> list[CheckResult]:
     if ctx.data_docs is not None:
         checks.append(session.write_data_docs(ctx.data_docs))
     return checks
+
+
+def _in_thread(function: Callable[..., Any], *args: Any) -> concurrent.futures.Future[Any]:
+    """``function(*args)`` in a daemon thread: a process ending (Ctrl-C, an error) does not wait
+    for GX to judge every suite first, as it would for a ``ThreadPoolExecutor``'s thread."""
+    future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+    def work() -> None:
+        future.set_running_or_notify_cancel()
+        try:
+            future.set_result(function(*args))
+        except BaseException as exc:  # handed to whoever waits for the result
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="gx-suites", daemon=True).start()
+    return future
 
 
 def _judge_suites(
