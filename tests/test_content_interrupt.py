@@ -1,6 +1,7 @@
 """Ctrl-C during the content layer stops `validate` at once, not after Great Expectations' suites.
 
-The content layer judges the suites in a thread while the rules' SQL runs in this one (content.py).
+With GX in a worker, the content layer judges the suites in a thread while the rules' SQL runs in
+this one (content.py).
 Python raises KeyboardInterrupt in the main thread only (and DuckDB turns it into a RuntimeError,
 "Query interrupted", inside a query): either must reach the caller without waiting for the suites.
 With GX in a worker, which Ctrl-C stops too, that thread would first import GX here and then judge
@@ -34,7 +35,9 @@ def test_ctrl_c_during_the_rules_does_not_wait_for_the_suites(monkeypatch, stop)
 
     monkeypatch.setattr(content, "_judge_suites", suites_still_running)
     monkeypatch.setattr(content, "evaluate_rules", rules_stopped)
-    ctx = ValidationContext(root=REPO, package=load_package(REPO), today=dt.date(2026, 11, 24))
+    # A session handed in by validate(): GX in a worker, the case where the suites run in a thread.
+    worker = object()
+    ctx = ValidationContext(root=REPO, package=load_package(REPO), today=dt.date(2026, 11, 24), gx=worker)
     try:
         with pytest.raises(type(stop)):
             content.run(ctx)
