@@ -417,10 +417,6 @@ def _emit(
 
     ``from_build``: the tables are the build's (``query.from_build``), not read from the CSV files.
     """
-    if from_build:
-        from commitment_tracker.query.from_build import connect
-    else:
-        from commitment_tracker.database import connect
     from commitment_tracker.query import named as queries
 
     if output_format == "parquet" and output is None:
@@ -430,9 +426,9 @@ def _emit(
     with limits.process_memory_cap(memory_limit), limits.Stopper(timeout) as stopper:
         # The locked connection holding only the tables and columns ``sql`` reads with these
         # parameters (loading only those is the speed-up). Ctrl-C is a clean stop from here on.
-        con = connect(root, sql=sql, params=params, config={"memory_limit": memory_limit})
+        con, confirm = _connect(root, sql, params, memory_limit, from_build)
         try:
-            with queries.QueryRun(con, sql, params, stopper) as run:
+            with queries.QueryRun(con, sql, params, stopper, confirm) as run:
                 written = _deliver(output, output_format, run, max_rows, width)
                 total = run.count() if run.truncated else None
         finally:
@@ -442,6 +438,19 @@ def _emit(
         hint = "--max-rows N (0 for all) or --output FILE" if output is None else "--max-rows 0 for all"
         verb = "showing" if output is None else "wrote"
         click.echo(f"{verb} the first {written}{of} rows; use {hint}", err=True)
+
+
+def _connect(root: Path, sql: str, params: dict, memory_limit: str, from_build: bool):
+    """The query's connection, and what QueryRun must confirm before showing anything of it: with
+    --from-build, that the CSV files hashed meanwhile are those of the build."""
+    config = {"memory_limit": memory_limit}
+    if from_build:
+        from commitment_tracker.query.from_build import connect_hashing
+
+        return connect_hashing(root, sql, params, config)
+    from commitment_tracker.database import connect
+
+    return connect(root, sql=sql, params=params, config=config), None
 
 
 def _release(con) -> None:

@@ -21,6 +21,7 @@ import re
 import resource
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -123,6 +124,8 @@ class Stopper:
         self.reason: str | None = None  # "timeout" or "interrupt" once stopped
         self._watched: Any = None
         self._timer: threading.Timer | None = None
+        self._counted = 0.0  # seconds of the timeout used before the timer now running started
+        self._timer_started = 0.0  # time.monotonic() when it started
         self._previous: Any = None
         self._installed = False
 
@@ -146,19 +149,45 @@ class Stopper:
         """From now on the timeout counts, and Ctrl-C interrupts ``connection`` (a DuckDB cursor)."""
         self._watched = connection
         if self.timeout and self._timer is None:
-            self._timer = threading.Timer(self.timeout, self._stop, ("timeout",))
-            self._timer.daemon = True
-            self._timer.start()
+            self._start_timer(self.timeout)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Within the block the query is waiting, not running: its time does not count towards the
+        timeout, and Ctrl-C raises KeyboardInterrupt at once, as before :meth:`watch` (the statement
+        is not running, so there is nothing of DuckDB's to interrupt). Used while ``query
+        --from-build`` waits for the hashes of the CSV files (``QueryRun``)."""
+        watched, timer = self._watched, self._timer
+        if timer is not None:
+            self._cancel_timer()
+            self._counted += time.monotonic() - self._timer_started
+        self._watched = None
+        try:
+            yield
+        finally:
+            self._watched = watched
+            if timer is not None and self.reason is None and self.timeout:
+                self._start_timer(max(0.0, self.timeout - self._counted))
 
     def release(self) -> None:
         """Stop the timer and give Ctrl-C back to Python (idempotent)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer.join()  # no thread left holding the connection when Python exits
+        self._cancel_timer()
         self._watched = None
         if self._installed:
             signal.signal(signal.SIGINT, self._previous)
             self._installed = False
+
+    def _start_timer(self, seconds: float) -> None:
+        self._timer = threading.Timer(seconds, self._stop, ("timeout",))
+        self._timer.daemon = True
+        self._timer_started = time.monotonic()
+        self._timer.start()
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer.join()  # no thread left holding the connection when Python exits
+            self._timer = None
 
     def check(self) -> None:
         """Raise QueryStopped if the timer or Ctrl-C has stopped the query."""

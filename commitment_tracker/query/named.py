@@ -21,6 +21,7 @@ parameters a file declares must be exactly those its SQL uses.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -328,6 +329,12 @@ class QueryRun:
     more: then ``truncated`` is True and :meth:`count` says how many). A timeout or Ctrl-C (the
     ``stopper``) interrupts it wherever it is. Every DuckDB error becomes QueryError, or
     QueryStopped for a timeout or Ctrl-C. Close it (or use it as a context manager) when done.
+
+    ``confirm``, when given, is called once before any row or column name is handed out and before
+    any error is raised (leaving the block with an error included), and may raise instead: the
+    statement runs meanwhile. ``query --from-build`` confirms there that the build's tables are
+    still those of the CSV files, hashed while the statement runs (``from_build.connect_hashing``).
+    The wait for it does not count towards the timeout; Ctrl-C stops without it.
     """
 
     def __init__(
@@ -336,11 +343,17 @@ class QueryRun:
         sql: str,
         params: Mapping[str, Any] | None = None,
         stopper: Stopper | None = None,
+        confirm: Callable[[], None] | None = None,
     ) -> None:
-        # The statement alone, without a trailing ';', so that it can be read as a subquery.
-        self.sql = check_read_only(con, sql).rstrip().rstrip(";")
-        self.params = dict(params or {})
         self.stopper = stopper or Stopper(None)
+        self._confirm = confirm
+        try:
+            # The statement alone, without a trailing ';', so that it can be read as a subquery.
+            self.sql = check_read_only(con, sql).rstrip().rstrip(";")
+        except Exception:
+            self._confirmed()
+            raise
+        self.params = dict(params or {})
         self.truncated = False
         self._total: int | None = None  # the whole result's row count, when counted while reading
         self._con = con
@@ -352,6 +365,7 @@ class QueryRun:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+        self._confirmed()  # an error of the statement or of its writing is reported only after it
 
     def close(self) -> None:
         self._cursor.close()
@@ -375,7 +389,7 @@ class QueryRun:
             counted = self._call(self._execute_within_memory, counting)
         if not counted:
             self._call(self._cursor.execute, plan.sql, self.params)
-        return Result(plan.columns, plan.types, self._batches(max_rows, plan, counted))
+        return Result(plan.columns, plan.types, self._confirmed_first(self._batches(max_rows, plan, counted)))
 
     def _execute_within_memory(self, sql: str) -> bool:
         """Run ``sql`` on the cursor; False when it needs more memory than the limit."""
@@ -392,7 +406,7 @@ class QueryRun:
         plan = self._plan(for_python=False)
         relation = self._call(self._cursor.sql, plan.sql, params=self.params)
         reader = self._call(relation.to_arrow_reader, BATCH_ROWS)
-        return reader.schema, self._arrow_batches(reader, max_rows)
+        return reader.schema, self._confirmed_first(self._arrow_batches(reader, max_rows))
 
     def count(self) -> int | None:
         """How many rows the whole result has: counted while reading (see ``result``), else
@@ -416,6 +430,29 @@ class QueryRun:
             return None
 
     # --- inside ---
+
+    def _confirmed(self) -> None:
+        """Wait for ``confirm`` (once; again only to raise what it raised), unless Ctrl-C stopped the
+        query: the user asked to stop, not to wait."""
+        if self._confirm is None or self.stopper.reason == "interrupt":
+            return
+        with self.stopper.paused():
+            self._confirm()
+        self._confirm = None
+
+    def _confirmed_first(self, batches: Iterator[Any]) -> Iterator[Any]:
+        """``batches`` with the first one read (the statement has run, or has started to stream)
+        and ``confirm`` passed before the caller sees anything: column names included. An error
+        reading it is raised where the caller would have met it, once confirmed."""
+        if self._confirm is None:
+            return batches
+        try:
+            first = next(batches, None)
+        except Exception as exc:
+            self._confirmed()
+            return _raising(exc)
+        self._confirmed()
+        return batches if first is None else itertools.chain([first], batches)
 
     def _call(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         try:
@@ -534,6 +571,11 @@ class QueryRun:
             return False
         except Exception as exc:
             raise self._error(exc) from None
+
+
+def _raising(exc: Exception) -> Iterator[Any]:
+    raise exc
+    yield  # a generator: raises when first read
 
 
 def sorts_whole_result(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
