@@ -30,7 +30,6 @@ import csv
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -606,46 +605,6 @@ def open_connection(
         raise LoadError(f"DuckDB refused the settings {config}: {first_line(exc)}") from None
 
 
-def open_in_background(config: dict[str, str] | None = None, harden: bool = True) -> Future:
-    """``open_connection`` of an in-memory database, in a thread: the Future of the connection.
-
-    DuckDB opens a database (about 40 ms in a fresh process) without holding the GIL, so the
-    caller meanwhile reads the descriptor and the query's file (``package_and_connection``).
-    """
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(open_connection, ":memory:", config, harden)
-    finally:
-        pool.shutdown(wait=False)  # the thread ends once the connection is open
-
-
-def package_and_connection(root: Path, opening: Future) -> tuple[Package, duckdb.DuckDBPyConnection]:
-    """The package's descriptor, read while ``opening`` (``open_in_background``) opens the
-    connection, and the connection. The descriptor's patterns are judged in RE2 on that connection
-    (opening a database for that alone cost about 40 ms of each query), all in one statement; when
-    RE2 refuses one, or the descriptor has any other issue, it is read again with each pattern
-    judged on its own, so DescriptorError lists every issue as it always did."""
-    try:
-        try:
-            with schema_checks.patterns_judged_later() as patterns:
-                package = schema_mod.load_package(root)
-        except schema_mod.DescriptorError:
-            package, patterns = None, set()
-        con = opening.result()
-    except BaseException:
-        with contextlib.suppress(Exception):
-            opening.result().close()
-        raise
-    try:
-        if package is None or not schema_checks.re2_accepts_all(con, patterns):
-            with schema_checks.patterns_on(con):
-                package = schema_mod.load_package(root)
-    except BaseException:
-        con.close()
-        raise
-    return package, con
-
-
 def lock(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """Forbid file access and configuration changes on ``con`` for the rest of its life."""
     for statement in _LOCK_STATEMENTS:
@@ -694,11 +653,13 @@ def connect(
     root = Path(root) if root is not None else paths.default_root()
     if package is None and str(database) != ":memory:":
         package = schema_mod.load_package(root)  # a bad descriptor creates no database file
-    if package is None:
-        package, con = package_and_connection(root, open_in_background(config, harden=lock_connection))
-    else:
-        con = open_connection(database, config, harden=lock_connection)
+    con = open_connection(database, config, harden=lock_connection)
     try:
+        if package is None:
+            # The descriptor's patterns are judged in RE2 on this connection's database: opening
+            # a second one for that alone cost about 40 ms of each query.
+            with schema_checks.patterns_on(con):
+                package = schema_mod.load_package(root)
         # Decided on the fresh connection, before any file is read and before the lock. A statement
         # reading anything but the resources and views (a file, a table function) gets None here,
         # so only a statement over the package's own tables is planned before the lock.

@@ -359,10 +359,6 @@ def _regex_problem(pattern: str) -> str | None:
         re.compile(pattern)
     except re.error as exc:
         return f"is not a valid regular expression: {exc}"
-    later = _RE2_LATER.get()
-    if later is not None:  # see patterns_judged_later
-        later.add(pattern)
-        return None
     return _re2_problem(pattern)
 
 
@@ -404,41 +400,6 @@ def patterns_on(con) -> Iterator[None]:  # con: duckdb.DuckDBPyConnection, impor
         yield
     finally:
         _RE2_DATABASE.reset(token)
-
-
-# Patterns left for RE2 to judge after the descriptor is read (see patterns_judged_later).
-_RE2_LATER: contextvars.ContextVar = contextvars.ContextVar("re2_later", default=None)
-
-
-@contextlib.contextmanager
-def patterns_judged_later() -> Iterator[set[str]]:
-    """Within the block, a pattern Python's ``re`` compiles counts as accepted by RE2 too, and is
-    added to the set yielded, for ``re2_accepts_all`` to judge once a DuckDB connection is open
-    (the query path reads the descriptor while DuckDB opens its database in a thread). Only when
-    RE2 accepts them all does what was read inside stand; otherwise read it again within
-    ``patterns_on``, which gives every issue, RE2's included, as always."""
-    patterns: set[str] = set()
-    token = _RE2_LATER.set(patterns)
-    try:
-        yield patterns
-    finally:
-        _RE2_LATER.reset(token)
-
-
-def re2_accepts_all(con, patterns: set[str]) -> bool:  # con: duckdb.DuckDBPyConnection
-    """Whether DuckDB's RE2 accepts every one of ``patterns``: one statement for all of them (a
-    statement per pattern cost about 10 ms of each query on the real descriptor)."""
-    import duckdb
-
-    if not patterns:
-        return True
-    try:
-        with contextlib.closing(con.cursor()) as cursor:
-            sql = "SELECT count(regexp_full_match('', p)) FROM (SELECT unnest($patterns) AS p)"
-            cursor.execute(sql, {"patterns": sorted(patterns)}).fetchall()
-    except duckdb.Error:
-        return False
-    return True
 
 
 def _missing_values_issues(schema: dict[str, Any], resource: str, where: str) -> Iterator[DescriptorIssue]:

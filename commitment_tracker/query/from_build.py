@@ -45,7 +45,8 @@ import duckdb
 
 from commitment_tracker import database
 from commitment_tracker.database import LoadError, quote_ident, quote_literal
-from commitment_tracker.datapackage import containment
+from commitment_tracker.datapackage import containment, schema_checks
+from commitment_tracker.datapackage import schema as schema_mod
 from commitment_tracker.datapackage.schema import Resource
 from commitment_tracker.publish import buildrecord
 from commitment_tracker.text import first_line
@@ -96,8 +97,10 @@ def connect_hashing(
     """
     del params
     root = Path(root)
-    package, con = database.package_and_connection(root, database.open_in_background(config))
+    con = database.open_connection(":memory:", config)
     try:
+        with schema_checks.patterns_on(con):
+            package = schema_mod.load_package(root)
         wanted = database.tables_read_by(con, sql, package)
         if wanted is None:  # cannot be told: every table, every file hashed
             wanted = list(package.resource_names)
