@@ -440,7 +440,9 @@ def _emit(
         click.echo(f"{verb} the first {written}{of} rows; use {hint}", err=True)
 
 
-def _connect(root: Path, sql: str, params: dict, memory_limit: str, from_build: bool):
+def _connect(
+    root: Path, sql: str, params: dict, memory_limit: str, from_build: bool
+) -> tuple[object, Callable[[], None] | None]:
     """The query's connection, and what QueryRun must confirm before showing anything of it: with
     --from-build, that the CSV files hashed meanwhile are those of the build."""
     config = {"memory_limit": memory_limit}

@@ -17,8 +17,8 @@ With ``--from-build`` a query:
    build, and a user who wants the CSVs leaves it out. With ``connect_hashing`` the statement
    runs before the hashes are known, on the locked connection, and nothing of its answer (nor any
    other error) is shown until they are: ``confirm`` raises the same BuildNotUsable then
-   (``named.QueryRun``). At 10^6 claims hashing is 0.1-0.2 s of a query's time, and the
-   statement mostly keeps one core busy: side by side they take the longer of the two.
+   (``named.QueryRun``). At 10^6 claims hashing is 0.1-0.2 s of CPU (the files a query reads),
+   which no longer waits for the statement or the statement for it when a core is free.
 
 The tables are read in place from the attached file (views over it: DuckDB reads only the
 columns and row groups a statement needs), not copied into memory: measured faster at 10^6
