@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import threading
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_package, pin_today, run_cli
-from test_query_from_build import change_one_byte_keeping_size_and_mtime
+from test_query_from_build import built_copy, change_one_byte_keeping_size_and_mtime  # noqa: F401 (a fixture)
 
 from commitment_tracker.publish import build as build_mod
 from commitment_tracker.publish import buildrecord
@@ -46,12 +45,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def stale(built: Path, tmp_path: Path) -> Path:
-    """A copy of the built package whose claims.csv has changed since the build."""
-    root = tmp_path / "pkg"
-    shutil.copytree(built, root, symlinks=True)
-    change_one_byte_keeping_size_and_mtime(root / "data" / "claims.csv")
-    return root
+def stale(built_copy: Path) -> Path:  # noqa: F811 (the fixture imported above)
+    """A copy of the built package (``built_copy`` of this module's ``built``) whose claims.csv
+    has changed since the build."""
+    change_one_byte_keeping_size_and_mtime(built_copy / "data" / "claims.csv")
+    return built_copy
 
 
 @pytest.fixture
