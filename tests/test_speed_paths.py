@@ -114,8 +114,19 @@ def _swap_two_rows(root):
         _bytes_edit(lambda b: b + b"\n"),  # a blank line at the end
         _bytes_edit(lambda b: b.replace(b"\n", b"\n\n", 1)),  # a blank line after the header
         _swap_two_rows,
+        _bytes_edit(lambda b: b.replace(b",,", b',"",', 1)),  # an empty field quoted
+        _bytes_edit(lambda b: re.sub(rb'\n([^,\n"]+),', rb'\n"\1""",', b, count=1)),  # a quote inside
     ],
-    ids=["canonical", "needless-quotes", "no-final-newline", "blank-end", "blank-inside", "unsorted"],
+    ids=[
+        "canonical",
+        "needless-quotes",
+        "no-final-newline",
+        "blank-end",
+        "blank-inside",
+        "unsorted",
+        "quoted-empty",
+        "quote-inside",
+    ],
 )
 def test_canonical_form_by_count_agrees_with_the_rewrite(package, edit):
     edit(package)
@@ -130,6 +141,35 @@ def test_canonical_file_with_quotes_and_line_breaks_passes_by_count(package):
     header, rows = read_rows(package, "claims")
     write_rows(package, "claims", header, rows)  # the csv writer quotes as the package does
     assert _canonical(package, "claims") == (True, True)
+
+
+def test_a_field_quoted_only_for_its_quote_passes_by_count(package):
+    set_cell(package, "claims", 3, "notes", 'say "hi"')
+    header, rows = read_rows(package, "claims")
+    write_rows(package, "claims", header, rows)
+    assert _canonical(package, "claims") == (True, True)
+
+
+def _sorted_by_sorting(text: pl.DataFrame, key: list[str]) -> bool:
+    """The reference: sort (empty is missing, missing last, stable) and see that no row moved
+    out of order."""
+    keys = text.select(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in key)
+    order = keys.with_row_index("__at").sort(key, nulls_last=True, maintain_order=True)
+    return text.height < 2 or bool(order["__at"].diff().drop_nulls().min() == 1)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sorted_by_neighbours_agrees_with_sorting(seed):
+    import random
+
+    rng = random.Random(seed)
+    cells = ["", None, "a", "b", "é", "B", "a-1", "a-10", "a-2"]
+    rows = [[rng.choice(cells) for _ in range(3)] for _ in range(rng.randint(0, 6))]
+    if seed % 2:  # half of them sorted, so both verdicts are exercised
+        rows.sort(key=lambda r: [(v in ("", None), v or "") for v in r])
+    text = pl.DataFrame(rows, schema=["k1", "k2", "k3"], orient="row")
+    for key in (["k1"], ["k1", "k2"], ["k1", "k2", "k3"]):
+        assert csvbytes.sorted_by(text, key) == _sorted_by_sorting(text, key), (rows, key)
 
 
 def test_canonical_body_size_is_what_the_writer_writes():
