@@ -172,6 +172,44 @@ def test_sorted_by_neighbours_agrees_with_sorting(seed):
         assert csvbytes.sorted_by(text, key) == _sorted_by_sorting(text, key), (rows, key)
 
 
+URIS = [
+    "https://example.org/dossiers/1",
+    "http://example.org",
+    "https://",
+    "http://a b",  # a space: not a plain web address, judged by frictionless
+    "https://exa%mple.org/%zz?q=[1]#frag'(x)*+,;=@!$&~",
+    "https://example.org/é",
+    "example.org/no-scheme",
+    "not a uri",
+    "1http://x",
+    ":http://x",
+    "HTTP://EXAMPLE.ORG",
+    "https:x",
+    "mailto:someone@example.org",
+]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_plain_web_addresses_are_what_frictionless_reads_as_uris(seed):
+    """rowchecks hands frictionless's uri reader only values outside PLAIN_WEB_URI: every value
+    inside it must be one the reader accepts."""
+    import random
+
+    import frictionless
+
+    from commitment_tracker.validation import rowchecks
+
+    rng = random.Random(seed)
+    alphabet = "abcXYZ019._~:/?#[]@!$&'()*+,;=%- é\\"
+    schemes = ["http://", "https://", "http:", "ftp://", ""]
+    values = URIS + [rng.choice(schemes) + "".join(rng.choices(alphabet, k=12)) for _ in range(300)]
+    field = frictionless.Field.from_descriptor({"name": "u", "type": "string", "format": "uri"})
+    read = field.create_cell_reader()
+    for value in values:
+        if re.fullmatch(rowchecks.PLAIN_WEB_URI, value):
+            assert read(value)[1] is None, value
+
+
 def test_canonical_body_size_is_what_the_writer_writes():
     values = ["plain", "with,comma", 'with "quote"', "two\nlines", "cr\rhere", "", None, "é ü", " lead"]
     text = pl.DataFrame({"a": values, "b": list(reversed(values))})
