@@ -13,6 +13,11 @@ number of quote bytes", and a delimiter or newline outside quotes separates fiel
 exactly as the reader does. Otherwise ``Layout.judged`` is False and the caller reads the records
 one by one, as before. Likewise a record of the wrong width is only counted here; the caller
 locates it with the reader.
+
+The same positions say whether the file is in canonical form as far as its bytes go: a blank
+line, or a quoted field holding no delimiter, line break or quote (a needless pair of quotes), is
+what a canonical rewrite would drop (round 7: this replaced counting the rewrite's size cell by
+cell, 1.4 s of CPU at 10^6 claims). ``sorted_by`` then compares each row with the one above it.
 """
 
 from __future__ import annotations
@@ -21,9 +26,6 @@ import dataclasses
 
 import numpy as np
 import polars as pl
-
-# Bytes examined per step: the temporary position arrays stay a few dozen MiB at any file size.
-CHUNK = 1 << 24
 
 
 @dataclasses.dataclass(frozen=True)
