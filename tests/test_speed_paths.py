@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import os
+import random
 import re
 import sys
 
@@ -24,7 +25,7 @@ import pytest
 from conftest import REPO, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker.datapackage import containment, csvio, schema
-from commitment_tracker.validation import content, csvbytes, gx_session, structure
+from commitment_tracker.validation import content, csvbytes, gx_session, rowchecks, structure
 from commitment_tracker.validation.context import ValidationContext
 from commitment_tracker.validation.validate import validate
 
@@ -160,8 +161,6 @@ def _sorted_by_sorting(text: pl.DataFrame, key: list[str]) -> bool:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_sorted_by_neighbours_agrees_with_sorting(seed):
-    import random
-
     rng = random.Random(seed)
     cells = ["", None, "a", "b", "é", "B", "a-1", "a-10", "a-2"]
     rows = [[rng.choice(cells) for _ in range(3)] for _ in range(rng.randint(0, 6))]
@@ -193,11 +192,7 @@ URIS = [
 def test_plain_web_addresses_are_what_frictionless_reads_as_uris(seed):
     """rowchecks hands frictionless's uri reader only values outside PLAIN_WEB_URI: every value
     inside it must be one the reader accepts."""
-    import random
-
     import frictionless
-
-    from commitment_tracker.validation import rowchecks
 
     rng = random.Random(seed)
     alphabet = "abcXYZ019._~:/?#[]@!$&'()*+,;=%- é\\"
