@@ -15,6 +15,7 @@ import datetime as dt
 import io
 import json
 import os
+import random
 import re
 import sys
 
@@ -24,7 +25,7 @@ import pytest
 from conftest import REPO, read_rows, run_cli, set_cell, write_rows
 
 from commitment_tracker.datapackage import containment, csvio, schema
-from commitment_tracker.validation import content, csvbytes, gx_session, structure
+from commitment_tracker.validation import content, csvbytes, gx_session, rowchecks, structure
 from commitment_tracker.validation.context import ValidationContext
 from commitment_tracker.validation.validate import validate
 
@@ -114,8 +115,19 @@ def _swap_two_rows(root):
         _bytes_edit(lambda b: b + b"\n"),  # a blank line at the end
         _bytes_edit(lambda b: b.replace(b"\n", b"\n\n", 1)),  # a blank line after the header
         _swap_two_rows,
+        _bytes_edit(lambda b: b.replace(b",,", b',"",', 1)),  # an empty field quoted
+        _bytes_edit(lambda b: re.sub(rb'\n([^,\n"]+),', rb'\n"\1""",', b, count=1)),  # a quote inside
     ],
-    ids=["canonical", "needless-quotes", "no-final-newline", "blank-end", "blank-inside", "unsorted"],
+    ids=[
+        "canonical",
+        "needless-quotes",
+        "no-final-newline",
+        "blank-end",
+        "blank-inside",
+        "unsorted",
+        "quoted-empty",
+        "quote-inside",
+    ],
 )
 def test_canonical_form_by_count_agrees_with_the_rewrite(package, edit):
     edit(package)
@@ -130,6 +142,67 @@ def test_canonical_file_with_quotes_and_line_breaks_passes_by_count(package):
     header, rows = read_rows(package, "claims")
     write_rows(package, "claims", header, rows)  # the csv writer quotes as the package does
     assert _canonical(package, "claims") == (True, True)
+
+
+def test_a_field_quoted_only_for_its_quote_passes_by_count(package):
+    set_cell(package, "claims", 3, "notes", 'say "hi"')
+    header, rows = read_rows(package, "claims")
+    write_rows(package, "claims", header, rows)
+    assert _canonical(package, "claims") == (True, True)
+
+
+def _sorted_by_sorting(text: pl.DataFrame, key: list[str]) -> bool:
+    """The reference: sort (empty is missing, missing last, stable) and see that no row moved
+    out of order."""
+    keys = text.select(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in key)
+    order = keys.with_row_index("__at").sort(key, nulls_last=True, maintain_order=True)
+    return text.height < 2 or bool(order["__at"].diff().drop_nulls().min() == 1)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sorted_by_neighbours_agrees_with_sorting(seed):
+    rng = random.Random(seed)
+    cells = ["", None, "a", "b", "é", "B", "a-1", "a-10", "a-2"]
+    rows = [[rng.choice(cells) for _ in range(3)] for _ in range(rng.randint(0, 6))]
+    if seed % 2:  # half of them sorted, so both verdicts are exercised
+        rows.sort(key=lambda r: [(v in ("", None), v or "") for v in r])
+    text = pl.DataFrame(rows, schema=["k1", "k2", "k3"], orient="row")
+    for key in (["k1"], ["k1", "k2"], ["k1", "k2", "k3"]):
+        assert csvbytes.sorted_by(text, key) == _sorted_by_sorting(text, key), (rows, key)
+
+
+URIS = [
+    "https://example.org/dossiers/1",
+    "http://example.org",
+    "https://",
+    "http://a b",  # a space: not a plain web address, judged by frictionless
+    "https://exa%mple.org/%zz?q=[1]#frag'(x)*+,;=@!$&~",
+    "https://example.org/é",
+    "example.org/no-scheme",
+    "not a uri",
+    "1http://x",
+    ":http://x",
+    "HTTP://EXAMPLE.ORG",
+    "https:x",
+    "mailto:someone@example.org",
+]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_plain_web_addresses_are_what_frictionless_reads_as_uris(seed):
+    """rowchecks hands frictionless's uri reader only values outside PLAIN_WEB_URI: every value
+    inside it must be one the reader accepts."""
+    import frictionless
+
+    rng = random.Random(seed)
+    alphabet = "abcXYZ019._~:/?#[]@!$&'()*+,;=%- é\\"
+    schemes = ["http://", "https://", "http:", "ftp://", ""]
+    values = URIS + [rng.choice(schemes) + "".join(rng.choices(alphabet, k=12)) for _ in range(300)]
+    field = frictionless.Field.from_descriptor({"name": "u", "type": "string", "format": "uri"})
+    read = field.create_cell_reader()
+    for value in values:
+        if re.fullmatch(rowchecks.PLAIN_WEB_URI, value):
+            assert read(value)[1] is None, value
 
 
 def test_canonical_body_size_is_what_the_writer_writes():

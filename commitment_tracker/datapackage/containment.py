@@ -26,7 +26,9 @@ already hold.
 from __future__ import annotations
 
 import errno
+import io
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,13 +138,31 @@ def read_bytes(path: Path, shown: str | None = None, follow: bool = True) -> byt
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags if follow else flags | os.O_NOFOLLOW)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _not_regular(shown or str(path), mode)
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise _not_regular(shown or str(path), info.st_mode)
+        if info.st_size < _SMALL:
+            return _read_small(fd, info.st_size)
+        # One buffer sized from fstat, read into in place (a large data file is never copied).
+        with io.FileIO(fd, "rb", closefd=False) as fh:
+            return fh.readall()
     finally:
         os.close(fd)
+
+
+# Below this size a file is read with os.read, without a file object: a seed of 10^6 claims'
+# 20,000 costs two system calls and no buffered reader (fdopen was a third of the read's CPU).
+_SMALL = 1 << 20
+
+
+def _read_small(fd: int, size: int) -> bytes:
+    """A small file whole: as many bytes as fstat said, then read until the end (an empty read),
+    in case a read came short or the file grew."""
+    first = os.read(fd, size + 1)
+    rest = []
+    while first and (chunk := os.read(fd, _SMALL)):
+        rest.append(chunk)
+    return first + b"".join(rest) if rest else first
 
 
 def read_package_file(root: Path, relative: str) -> bytes:
@@ -163,22 +183,30 @@ class PackageReader:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._real_root = _real(self.root)
-        self._folders: dict[Path, bool] = {}
+        self._folders: dict[str, bool] = {}
 
     def read(self, relative: str) -> bytes:
-        rel = _lexical(relative)
-        inside_folder = self._folders.get(rel.parent)
+        # A plain path (names of safe characters joined by single slashes, no "." or "..") is
+        # judged on its text, as _lexical would judge it; any other goes through _lexical.
+        # Building Path objects was half of this method's CPU for 20,000 seeds.
+        plain = isinstance(relative, str) and _PLAIN.fullmatch(relative) is not None
+        folder = relative.rpartition("/")[0] if plain else _lexical(relative).parent.as_posix()
+        inside_folder = self._folders.get(folder)
         if inside_folder is None:
-            inside_folder = _is_within(_real(self.root / rel.parent), self._real_root)
-            self._folders[rel.parent] = inside_folder
+            inside_folder = _is_within(_real(os.path.join(self.root, folder)), self._real_root)
+            self._folders[folder] = inside_folder
         if not inside_folder:
             return read_package_file(self.root, relative)
         try:
-            return read_bytes(self.root / rel, relative, follow=False)
+            return read_bytes(os.path.join(self.root, relative), relative, follow=False)
         except OSError as exc:
             if exc.errno != errno.ELOOP:
                 raise
             return read_package_file(self.root, relative)  # the name is a link: judge where it leads
+
+
+# Names of letters, digits, "_", "-" and "." (not "." or ".." alone) joined by single slashes.
+_PLAIN = re.compile(r"(?!\.{1,2}(?:/|$))[\w.-]+(?:/(?!\.{1,2}(?:/|$))[\w.-]+)*", re.ASCII)
 
 
 def read_package_path(root: Path, path: Path) -> bytes:
@@ -218,21 +246,43 @@ def walk_files(root: Path, relative: str) -> Iterator[tuple[str, ContainmentErro
     folder = check_folder(root, relative)
     if not folder.is_dir():
         return
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        base = Path(dirpath).relative_to(root)
-        # os.walk lists links to folders among dirnames but does not descend: judge them as files.
-        entries = sorted([*filenames, *(d for d in dirnames if (Path(dirpath) / d).is_symlink())])
-        for name in entries:
-            rel = (base / name).as_posix()
-            # A regular file that is no link, in a folder os.walk reached without following links
-            # under a folder inside the package, is inside and readable: no realpath walk needed.
-            yield rel, None if _plain_file(Path(dirpath) / name) else _problem_of(root, rel)
+    yield from _walk(root, str(folder), Path(folder).relative_to(root).as_posix())
 
 
-def _plain_file(path: Path) -> bool:
+def _walk(root: Path, folder: str, rel: str) -> Iterator[tuple[str, ContainmentError | None]]:
+    """``walk_files`` below one folder reached without following a link: its own entries sorted
+    by name (a link to a folder among them, judged as a file), then each real subfolder in name
+    order, as ``os.walk`` (top-down, sorted, not following links) lists them. A folder that cannot
+    be listed is skipped, as ``os.walk`` skips it. From ``os.scandir``'s entry types, without a
+    stat or a Path per file (0.4 s of CPU for the 20,000 seeds of 10^6 claims)."""
     try:
-        return stat.S_ISREG(os.lstat(path).st_mode)
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        if _real_folder(entry):
+            subfolders.append(entry)
+            continue
+        path = f"{rel}/{entry.name}"
+        # A regular file that is no link, in a folder reached without following links under a
+        # folder inside the package, is inside and readable: no realpath walk needed.
+        yield path, None if _plain_file(entry) else _problem_of(root, path)
+    for entry in subfolders:
+        yield from _walk(root, entry.path, f"{rel}/{entry.name}")
+
+
+def _real_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False  # as os.walk: an entry it cannot judge is listed, not descended into
+
+
+def _plain_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)
     except OSError:
         return False
 

@@ -13,6 +13,11 @@ number of quote bytes", and a delimiter or newline outside quotes separates fiel
 exactly as the reader does. Otherwise ``Layout.judged`` is False and the caller reads the records
 one by one, as before. Likewise a record of the wrong width is only counted here; the caller
 locates it with the reader.
+
+The same positions say whether the file is in canonical form as far as its bytes go: a blank
+line, or a quoted field holding no delimiter, line break or quote (a needless pair of quotes), is
+what a canonical rewrite would drop (round 7: this replaced counting the rewrite's size cell by
+cell, 1.4 s of CPU at 10^6 claims). ``sorted_by`` then compares each row with the one above it.
 """
 
 from __future__ import annotations
@@ -21,9 +26,6 @@ import dataclasses
 
 import numpy as np
 import polars as pl
-
-# Bytes examined per step: the temporary position arrays stay a few dozen MiB at any file size.
-CHUNK = 1 << 24
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +38,8 @@ class Layout:
     size: int = 0  # bytes in the file
     header: bytes = b""  # the header record, its newline included
     ends_with_newline: bool = False
+    blank_lines: bool = False  # a record is an empty line
+    needless_quotes: bool = False  # a quoted field holds no delimiter, quote or line break
 
 
 def layout(data: bytes, delimiter: str, quote_char: str) -> Layout:
@@ -49,7 +53,8 @@ def layout(data: bytes, delimiter: str, quote_char: str) -> Layout:
     quotes = np.flatnonzero(arr == quote)
     if not _quotes_well_placed(arr, quotes, delim, quote, newline):
         return Layout(judged=False)
-    counts, empty = _delimiters_per_record(arr, quotes, delim, newline)
+    delims, newlines = np.flatnonzero(arr == delim), np.flatnonzero(arr == newline)
+    counts, empty = _delimiters_per_record(len(arr), quotes, delims, newlines)
     if not len(counts) or empty[0]:
         return Layout(judged=False)  # no header, or a blank first line: let the reader say so
     width = int(counts[0]) + 1
@@ -65,6 +70,8 @@ def layout(data: bytes, delimiter: str, quote_char: str) -> Layout:
         size=len(data),
         header=header,
         ends_with_newline=data.endswith(b"\n"),
+        blank_lines=bool(empty.any()),
+        needless_quotes=_needless_quotes(quotes, delims, newlines),
     )
 
 
@@ -83,7 +90,7 @@ def _quotes_well_placed(arr: np.ndarray, quotes: np.ndarray, delim: int, quote: 
 
 
 def _delimiters_per_record(
-    arr: np.ndarray, quotes: np.ndarray, delim: int, newline: int
+    size: int, quotes: np.ndarray, delims: np.ndarray, newlines: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(delimiters in each record, whether the record is an empty line), records in file order.
 
@@ -92,11 +99,9 @@ def _delimiters_per_record(
     inside its quoted fields ([opening quote, closing quote) intervals). Only sorted positions are
     searched, never every byte one by one.
     """
-    delims = np.flatnonzero(arr == delim)
-    newlines = np.flatnonzero(arr == newline)
     newlines = newlines[(np.searchsorted(quotes, newlines) & 1) == 0]
-    ends = newlines if len(newlines) and newlines[-1] == len(arr) - 1 else np.append(newlines, len(arr))
-    if not len(arr):
+    ends = newlines if len(newlines) and newlines[-1] == size - 1 else np.append(newlines, size)
+    if not size:
         ends = ends[:0]
     upto = np.searchsorted(delims, ends)
     counts = np.diff(upto, prepend=0)
@@ -106,6 +111,26 @@ def _delimiters_per_record(
     counts -= per_record.astype(counts.dtype)
     starts = np.concatenate(([-1], ends[:-1]))
     return counts, ends - starts == 1
+
+
+def _needless_quotes(quotes: np.ndarray, delims: np.ndarray, newlines: np.ndarray) -> bool:
+    """Whether a quoted field holds no delimiter, no line feed and no quote (the file holds no
+    carriage return): the canonical writer would not quote it.
+
+    Quote bytes pair up as (opening, closing); a doubled quote inside a field closes one pair
+    where the next opens, one byte later, so a field of several pairs holds a quote.
+    """
+    if not len(quotes):
+        return False
+    opens, closes = quotes[0::2], quotes[1::2]
+    inside = np.searchsorted(delims, closes) - np.searchsorted(delims, opens)
+    inside += np.searchsorted(newlines, closes) - np.searchsorted(newlines, opens)
+    joined = opens[1:] == closes[:-1] + 1  # pair i + 1 continues the field of pair i
+    needed = inside > 0
+    needed[1:] |= joined
+    needed[:-1] |= joined
+    first_pairs = np.flatnonzero(np.concatenate(([True], ~joined)))
+    return not np.logical_or.reduceat(needed, first_pairs).all()
 
 
 def canonical_body_size(text: pl.DataFrame, delimiter: str, quote_char: str) -> int:
@@ -143,9 +168,21 @@ def _escape_class(char: str) -> str:
 
 def sorted_by(text: pl.DataFrame, key: list[str]) -> bool:
     """Whether rows are in ``csvio.to_canonical_text`` order: by the key's text (empty is missing),
-    code point order, missing last, ties in any order."""
+    code point order, missing last, ties in any order.
+
+    Each row is compared with the one before it, key column by key column (no sort: sorting the
+    1,000,000 claim ids to compare orders cost 0.3 s, the neighbours 0.01 s). UTF-8 bytes order
+    as code points do.
+    """
     if text.height < 2:
         return True
-    keys = text.select(pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c) for c in key)
-    order = keys.with_row_index("__at").sort(key, nulls_last=True, maintain_order=True)
-    return bool(order["__at"].diff().drop_nulls().min() == 1)
+    before_broken = pl.lit(False)  # a row sorts before the one above it
+    tied = pl.lit(True)  # the columns so far are equal
+    for c in key:
+        cur = pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c))
+        prev = cur.shift(1)
+        less = (prev.is_null() & cur.is_not_null()) | (cur < prev).fill_null(False)
+        equal = (prev.is_null() & cur.is_null()) | (cur == prev).fill_null(False)
+        before_broken = before_broken | (tied & less)
+        tied = tied & equal
+    return not text.select(before_broken.slice(1).any()).item()
