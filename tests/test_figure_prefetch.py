@@ -130,6 +130,10 @@ def _started(root: Path) -> tuple[figure_prefetch.Prefetch, object]:
 def test_arguments_not_exactly_read_ahead_are_left_to_the_judge():
     prefetch, text = _started(REPO)
     try:
+        for _ in range(600):  # its one chunk handed to the worker: then waited for, not taken back
+            if not prefetch._chunks:
+                break
+            time.sleep(0.05)
         stated = text.filter(text["value_stated"].is_not_null())
         row = stated.row(0, named=True)
         quote, said, value, unit, qualifier = (row[c] for c in COLUMNS)
@@ -154,9 +158,34 @@ def test_arguments_not_exactly_read_ahead_are_left_to_the_judge():
 
 @pytest.mark.subprocess
 def test_close_stops_the_workers_at_once(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(figure_prefetch, "CHUNK_ROWS", 1)
+    monkeypatch.setattr(figure_prefetch, "CHUNK_ROWS", 1)  # 12 chunks: the worker still busy
     prefetch, _ = _started(REPO)
     workers = list(prefetch._workers)
     prefetch.close()
     assert workers and all(w.process.wait(timeout=10) is not None for w in workers)
     assert not prefetch._working()
+
+
+def test_a_chunk_not_yet_sent_is_read_by_the_judge(monkeypatch: pytest.MonkeyPatch):
+    """With no worker (none could start) the chunks wait: the judge takes back the one it needs
+    at once instead of waiting for it, and later asks find it a miss, never pending."""
+    monkeypatch.setattr(figure_prefetch, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(figure_prefetch, "Worker", _refused)
+    prefetch, text = _started(REPO)
+    try:
+        stated = text.filter(text["value_stated"].is_not_null())
+        assert isinstance(prefetch.error, OSError) and len(prefetch._chunks) == -(-stated.height // 4)
+        row = stated.row(0, named=True)
+        args = [(row[c] if c != "value" else float(row[c]),) for c in COLUMNS]
+        types = [pa.string(), pa.string(), pa.float64(), pa.string(), pa.string()]
+        columns = [pa.array(list(a), type=t) for a, t in zip(args, types, strict=True)]
+        for _ in range(2):
+            answers, missing, _ = prefetch.answer("states_figure", columns)
+            assert answers == [None] and missing == [0]
+        assert len(prefetch._chunks) == -(-stated.height // 4) - 1
+    finally:
+        prefetch.close()
+
+
+def _refused() -> None:
+    raise OSError("no more processes")

@@ -7,8 +7,9 @@ Expectations suites keep one core busy and leave the other idle. So as soon as t
 layer has parsed claims.csv (``ValidationContext.keep_text``), a ``Prefetch`` hands the
 arguments the figure rules pass (``READINGS``) to a ``figure_worker`` process, in chunks of
 ``CHUNK_ROWS`` rows, and keeps its verdicts. When the rule runs, ``FigureJudge`` asks the
-prefetch first (``answer``) and reads only what it misses as before; a verdict still being
-computed is waited for, with one worker per core from then on.
+prefetch first (``answer``) and reads only what it misses as before: a verdict a worker is
+computing is waited for, a chunk not yet sent is taken back and read by the judge (in its own
+workers, beside the prefetch's), so no row is read twice.
 
 A verdict is a pure function of its arguments, and the prefetch answers a row only when the
 arguments DuckDB hands the function are exactly those it computed on: each argument row is found
@@ -101,6 +102,7 @@ class _Verdicts:
         self.order = np.argsort(hashes, kind="stable").astype(np.uint32)
         self.hashes = hashes[self.order]
         self.codes = np.full(len(self.rows), _PENDING, dtype=np.int8)
+        self.chunk_rows = CHUNK_ROWS  # rows per request, the rows from a multiple of it
 
     def arguments(self, positions: np.ndarray) -> pl.DataFrame:
         """The function's arguments at these text-frame rows, typed as DuckDB hands them over."""
@@ -180,18 +182,19 @@ class Prefetch:
             ).start()
 
     def _prepare(self, wanted: list[Reading], text: pl.DataFrame) -> None:
-        """Index the rows to read (in this thread: polars works without the GIL), then start one
-        worker; ``hurry`` adds the others."""
+        """Index the rows to read (in this thread: polars works without the GIL), then start the
+        worker: one, beside this process's own work (the structure layer, the suites)."""
         try:
             for reading in wanted:
                 verdicts = _Verdicts(reading, text)
                 if len(verdicts.rows) <= self.after_rows:
                     continue
+                size = verdicts.chunk_rows
                 with self._changed:
                     self.readings[reading.function] = verdicts
                     self._chunks.extend(
-                        (verdicts, i, min(i + CHUNK_ROWS, len(verdicts.rows)))
-                        for i in range(0, len(verdicts.rows), CHUNK_ROWS)
+                        (verdicts, i, min(i + size, len(verdicts.rows)))
+                        for i in range(0, len(verdicts.rows), size)
                     )
             if self._chunks:
                 self._start_worker()
@@ -240,14 +243,6 @@ class Prefetch:
             self._chunks.clear()
             self._changed.notify_all()
 
-    def hurry(self) -> None:
-        """The rule is waiting: one worker per core from now on (this process only waits)."""
-        while len(self._workers) < self.cores and self._chunks and not self._closed:
-            count = len(self._workers)
-            self._start_worker()
-            if len(self._workers) == count:
-                break
-
     def answer(
         self, function: str, columns: Sequence[Any]
     ) -> tuple[list[Any], list[int], pl.DataFrame] | None:
@@ -274,14 +269,22 @@ class Prefetch:
         return out, np.flatnonzero(~known).tolist(), arguments
 
     def _codes(self, verdicts: _Verdicts, index: np.ndarray) -> np.ndarray:
-        """The verdict codes at ``index``, waiting for those still being computed."""
+        """The verdict codes at ``index``: a chunk not yet sent to a worker is taken back (its rows
+        become misses, read by the judge now, so no row is read twice); a chunk a worker is
+        reading is waited for, about a second at most, so Ctrl-C is never held up long."""
+        import numpy as np
+
         with self._changed:
-            if (verdicts.codes[index] == _PENDING).any():
-                self.hurry()
+            pending = index[verdicts.codes[index] == _PENDING]
+            if len(pending):
+                starts = set((pending - pending % verdicts.chunk_rows).tolist())
+                taken = [c for c in self._chunks if c[0] is verdicts and c[1] in starts]
+                for chunk in taken:
+                    self._chunks.remove(chunk)
+                    verdicts.codes[chunk[1] : chunk[2]] = _UNKNOWN
             while (codes := verdicts.codes[index]).min(initial=0) == _PENDING and self._working():
-                # With a timeout: a Ctrl-C reaches this thread between waits.
                 self._changed.wait(timeout=0.2)
-        return codes
+        return np.where(codes == _PENDING, _UNKNOWN, codes)
 
     def _working(self) -> bool:
         return (
