@@ -8,8 +8,8 @@ layer has parsed claims.csv (``ValidationContext.keep_text``), a ``Prefetch`` ha
 arguments the figure rules pass (``READINGS``) to a ``figure_worker`` process, in chunks of
 ``CHUNK_ROWS`` rows, and keeps its verdicts. When the rule runs, ``FigureJudge`` asks the
 prefetch first (``answer``) and reads only what it misses as before: a verdict a worker is
-computing is waited for, a chunk not yet sent is taken back and read by the judge (in its own
-workers, beside the prefetch's), so no row is read twice.
+computing is waited for (and from then on one worker per core reads the chunks left), a chunk not
+yet sent is taken back and read by the judge, so no row is read twice.
 
 A verdict is a pure function of its arguments, and the prefetch answers a row only when the
 arguments DuckDB hands the function are exactly those it computed on: each argument row is found
@@ -243,6 +243,14 @@ class Prefetch:
             self._chunks.clear()
             self._changed.notify_all()
 
+    def _hurry(self) -> None:
+        """The rule is waiting: one worker per core from now on (this process only waits)."""
+        while len(self._workers) < self.cores and self._chunks and not self._closed and self.error is None:
+            count = len(self._workers)
+            self._start_worker()
+            if len(self._workers) == count:  # none could start
+                break
+
     def answer(
         self, function: str, columns: Sequence[Any]
     ) -> tuple[list[Any], list[int], pl.DataFrame] | None:
@@ -271,12 +279,14 @@ class Prefetch:
     def _codes(self, verdicts: _Verdicts, index: np.ndarray) -> np.ndarray:
         """The verdict codes at ``index``: a chunk not yet sent to a worker is taken back (its rows
         become misses, read by the judge now, so no row is read twice); a chunk a worker is
-        reading is waited for, about a second at most, so Ctrl-C is never held up long."""
+        reading is waited for, about a second at most, so Ctrl-C is never held up long; from the first
+        wait on, one worker per core reads the chunks left."""
         import numpy as np
 
         with self._changed:
             pending = index[verdicts.codes[index] == _PENDING]
             if len(pending):
+                self._hurry()
                 starts = set((pending - pending % verdicts.chunk_rows).tolist())
                 taken = [c for c in self._chunks if c[0] is verdicts and c[1] in starts]
                 for chunk in taken:
