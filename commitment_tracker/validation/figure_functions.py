@@ -10,6 +10,10 @@ one worker process per available core, while this process waits. The verdicts ar
 way (tests/test_figure_functions.py), only the wall time changes; CPU time grows by the workers'
 start-up (a few tenths of a second each).
 
+On a large package most verdicts are ready before the rule runs: ``figure_prefetch`` has a worker
+read the claims' figures while the structure layer and the suites run, and the judge asks it first
+(``ahead``), reading here or in workers only the rows it misses.
+
 A worker is ``python -m commitment_tracker.validation.figure_worker`` (see ``workers.py``): a new
 interpreter that imports only this module and the grammar, reads pickled batches on its standard
 input and writes the answers on its standard output.

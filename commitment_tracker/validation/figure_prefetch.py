@@ -277,10 +277,10 @@ class Prefetch:
         return out, np.flatnonzero(~known).tolist(), arguments
 
     def _codes(self, verdicts: _Verdicts, index: np.ndarray) -> np.ndarray:
-        """The verdict codes at ``index``: a chunk not yet sent to a worker is taken back (its rows
-        become misses, read by the judge now, so no row is read twice); a chunk a worker is
-        reading is waited for, about a second at most, so Ctrl-C is never held up long; from the first
-        wait on, one worker per core reads the chunks left."""
+        """The verdict codes at ``index``: a chunk not yet sent to a worker is taken back (its
+        rows become misses, read by the judge now, so no row is read twice); a chunk a worker is
+        reading is waited for, about a second at most, so Ctrl-C is never held up long. From the
+        first wait on, one worker per core reads the chunks left."""
         import numpy as np
 
         with self._changed:
