@@ -3,7 +3,8 @@
 On a large package ``validate`` hands the claims' figure arguments to a worker as soon as
 claims.csv is parsed (figure_prefetch.py), and the rules' judge asks it first. Here the size
 threshold (``PREFETCH_AFTER_ROWS``) and the chunk size are lowered so the real package takes that
-path: the report is the same with and without it, on a valid package and on broken ones; arguments
+path (whether a verdict comes from the prefetch or the judge then depends on timing): the report
+is the same with and without it, on a valid package and on broken ones; arguments
 that are not exactly the ones read ahead are left to the judge; workers that cannot start, and
 ``close``, leave nothing behind.
 """
@@ -66,7 +67,10 @@ def test_verdicts_read_ahead_give_the_same_report(monkeypatch: pytest.MonkeyPatc
     assert with_prefetch == without
     found = [p["row"] for p in without["problems"] if p["check"] == "rule:value-stated-in-quote"]
     assert found == wrong
-    assert prefetch.error is None and prefetch.rows_answered == len(_stated_rows(root))
+    # Every stated claim was offered to the prefetch (on a package this small the rule may come
+    # before the worker has answered: then the judge takes the rows back).
+    assert len(prefetch.readings["states_figure"].rows) == len(_stated_rows(root))
+    assert prefetch.error is None
 
 
 @pytest.mark.subprocess

@@ -259,7 +259,8 @@ class Prefetch:
             worker.stop()
         except (OSError, ValueError, WorkerError) as exc:  # the rule reads the rest itself
             worker.kill()
-            self._give_up(exc)
+            if not self._closed:  # else killed by close(): no failure
+                self._give_up(exc)
 
     def _give_up(self, exc: BaseException) -> None:
         with self._changed:
