@@ -123,7 +123,6 @@ def _started(root: Path) -> tuple[figure_prefetch.Prefetch, object]:
     text = csvio.read_table(root, package.resource("claims"))
     prefetch = figure_prefetch.Prefetch(root, after_rows=0, cores=2)
     prefetch.offer("claims", text)
-    prefetch.start()
     for _ in range(600):  # indexed in a thread: a few milliseconds here
         if prefetch.readings or prefetch.error:
             break

@@ -55,8 +55,6 @@ COLUMN_DOMAIN_PREFIXES = (
 
 
 def run(ctx: ValidationContext) -> list[CheckResult]:
-    if ctx.figures is not None:  # figures read ahead in a worker while the suites run
-        ctx.figures.start()
     checks = [check_suite_files(ctx)]
     names = suites.stored_suites(ctx.root, ctx.package)
     tables, unavailable = _typed_tables(ctx)  # read here, before the GX thread shares ctx

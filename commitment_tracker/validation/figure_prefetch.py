@@ -2,14 +2,13 @@
 
 On a large package the figure grammar is the largest piece of ``validate`` (at 10^6 claims,
 371,716 quotes read by ``states_figure``, about 19 s of CPU), and it used to start only when the
-content layer ran the rule value-stated-in-quote. Before it, the Great Expectations suites (about
-8 s at 10^6, single-threaded Python) leave a core idle. The structure layer's parsed claims.csv is
-offered to a ``Prefetch`` (``ValidationContext.keep_text``), and when the content layer starts
-(``start``) it hands the arguments the figure rules pass (``READINGS``) to a ``figure_worker``
-process, in chunks of ``CHUNK_ROWS`` rows, and keeps its verdicts. (Started as soon as claims.csv
-was parsed, the worker slowed the structure layer, whose DuckDB and polars work uses both cores,
-by more than it saved: bench/results.md, round 7.) When the rule runs, ``FigureJudge`` asks the
-prefetch first (``answer``) and reads only what it misses as before: a verdict a worker is
+content layer ran the rule value-stated-in-quote. Until then the structure layer and the Great
+Expectations suites (single-threaded Python, about 8 s at 10^6) often leave a core idle. So as
+soon as the structure layer has parsed claims.csv (``ValidationContext.keep_text``), a
+``Prefetch`` hands the arguments the figure rules pass (``READINGS``) to a ``figure_worker``
+process, in chunks of ``CHUNK_ROWS`` rows, and keeps its verdicts. When the rule runs,
+``FigureJudge`` asks the prefetch first (``answer``) and reads only what it misses as before: a
+verdict a worker is
 computing is waited for (and from then on one worker per core reads the chunks left), a chunk not
 yet sent is taken back and read by the judge, so no row is read twice.
 
@@ -18,7 +17,7 @@ arguments DuckDB hands the function are exactly those it computed on: each argum
 by a 64-bit hash of its values, then compared value by value (text exactly, numbers bit for bit)
 with the prefetched row. A hash shared by two rows, or arguments the rules pass from other columns
 than ``READINGS`` names, are misses, computed as without a prefetch: the report cannot change.
-Memory is about 25 bytes a prefetched row (indexes, hashes, verdicts): the text stays the run's
+Memory is about 17 bytes a prefetched row (indexes, hashes, verdicts): the text stays the run's
 own text frame.
 
 The first worker runs at the lowest priority (``BACKGROUND_NICENESS``): it reads on what CPU this
@@ -59,8 +58,9 @@ PREFETCH_AFTER_ROWS = PARALLEL_AFTER_ROWS
 # Rows per request to a worker: about 1 s of states_figure, so a stopped run waits for little.
 CHUNK_ROWS = 16_384
 HASH_SLICE_ROWS = 1 << 20
-# The first worker's niceness: it reads on the core this process leaves idle (the suites), and
-# yields to the rules' DuckDB queries and anything else running.
+# The first worker's niceness: it reads on the CPU this process leaves idle (the suites) and
+# yields to the structure layer's DuckDB and polars threads, which use both cores, and to anything
+# else running (measured: bench/results.md, round 7).
 BACKGROUND_NICENESS = 19
 _PENDING, _UNKNOWN = -1, -2  # verdict codes besides 0 (False) and 1 (True)
 
@@ -164,8 +164,7 @@ def _same_rows(a: pl.DataFrame, b: pl.DataFrame) -> np.ndarray:
 
 class Prefetch:
     """Reads the ``READINGS`` of a large claims table ahead in worker processes. ``offer`` it each
-    text frame as it is read, ``start`` it when the reading should begin; ``answer`` DuckDB's
-    argument batches; ``close`` when done."""
+    text frame as it is read; ``answer`` DuckDB's argument batches; ``close`` when done."""
 
     def __init__(self, root: Path, after_rows: int | None = None, cores: int | None = None) -> None:
         self.root = root
@@ -178,7 +177,6 @@ class Prefetch:
         self._workers: list[Worker] = []
         self._changed = threading.Condition()
         self._closed = False
-        self._offered: list[tuple[list[Reading], pl.DataFrame]] = []
 
     def offer(self, name: str, text: pl.DataFrame) -> None:
         """Start reading ahead if ``text`` is a table the figure rules read and it is large."""
@@ -190,14 +188,6 @@ class Prefetch:
         called = _functions_called(self.root)
         wanted = [r for r in wanted if r.function in called]
         if wanted:
-            self._offered.append((wanted, text))
-
-    def start(self) -> None:
-        """Start reading what was offered: called when the structure layer is done, whose DuckDB
-        and polars work keeps both cores busy (a worker beside it, even niced, made its 7 s at
-        10^6 11-14 s); the suites that follow are single-threaded Python."""
-        offered, self._offered = self._offered, []
-        for wanted, text in offered:
             threading.Thread(
                 target=self._prepare, args=(wanted, text), name="figure-prefetch", daemon=True
             ).start()
