@@ -288,13 +288,15 @@ def evaluate_rules(
             bad.checked = 1
             bad.problem("rule-malformed", str(exc), resource=paths.relative_to_root(ctx.root, path))
             evaluated.append(bad)
-    with FigureJudge() as judge:
+    with FigureJudge(ahead=ctx.figures) as judge:
         con = rules.connect(tables, judge, reads=parsed) if parsed else None
         try:
             evaluated.extend(_evaluate_rule(ctx, con, rule, tables, unavailable) for rule in parsed)
         finally:
             if con is not None:
                 con.close()
+            if ctx.figures is not None:  # nothing reads its verdicts after the rules
+                ctx.figures.close()
     return evaluated
 
 

@@ -48,6 +48,9 @@ class ValidationContext:
     # A Great Expectations session started before the layers ran (gx_session.RemoteSession, GX
     # importing in a worker meanwhile); None: the content layer starts one in this process.
     gx: Any = None
+    # Figure verdicts read ahead in a worker from the text frames as they are kept
+    # (figure_prefetch.Prefetch, asked by the rules' FigureJudge); None: none read ahead.
+    figures: Any = None
     # resource name -> why it cannot be read; filled by the structure layer's file checks.
     unreadable: dict[str, str] = field(default_factory=dict)
     # resource name -> what its bytes say (record widths, header, size); filled by the file checks.
@@ -77,6 +80,8 @@ class ValidationContext:
         shares the text frame's buffers and every export reads them in place.
         """
         self._text[name] = frame.rechunk()
+        if self.figures is not None:
+            self.figures.offer(name, self._text[name])
 
     def typed_table(self, name: str) -> pl.DataFrame:
         """Typed frame (cast once per run); values that do not parse become null (the structure

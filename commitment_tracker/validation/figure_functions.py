@@ -10,6 +10,10 @@ one worker process per available core, while this process waits. The verdicts ar
 way (tests/test_figure_functions.py), only the wall time changes; CPU time grows by the workers'
 start-up (a few tenths of a second each).
 
+On a large package most verdicts are ready before the rule runs: ``figure_prefetch`` has a worker
+read the claims' figures while the structure layer and the suites run, and the judge asks it first
+(``ahead``), reading here or in workers only the rows it misses.
+
 A worker is ``python -m commitment_tracker.validation.figure_worker`` (see ``workers.py``): a new
 interpreter that imports only this module and the grammar, reads pickled batches on its standard
 input and writes the answers on its standard output.
@@ -88,14 +92,15 @@ def available_cores() -> int:
 WORKER_FUNCTIONS = {f.__name__: f for f in (states_value, states_figure, figures_stated)}
 
 
-class _Worker(PipeWorker):
+class Worker(PipeWorker):
     """One ``figure_worker`` process: sends ``(function name, rows)``, receives the verdicts."""
 
     def __init__(self) -> None:
         super().__init__("commitment_tracker.validation.figure_worker")
 
-    def send(self, name: str, rows: Sequence[tuple[Any, ...]]) -> None:  # type: ignore[override]
-        super().send((name, list(rows)))
+    def send(self, name: str, rows: Sequence[tuple[Any, ...]] | bytes) -> None:  # type: ignore[override]
+        """``rows``: argument tuples, or a polars frame of them as Arrow IPC bytes (figure_prefetch)."""
+        super().send((name, rows if isinstance(rows, bytes) else list(rows)))
 
     def receive(self) -> list[Any]:
         answer = super().receive()
@@ -108,13 +113,17 @@ class FigureJudge:
     """Answers batches of rows with one of the functions above, in worker processes once the rows
     seen pass ``parallel_after``. Use as a context manager: leaving it stops the workers."""
 
-    def __init__(self, workers: int | None = None, parallel_after: int = PARALLEL_AFTER_ROWS) -> None:
+    def __init__(
+        self, workers: int | None = None, parallel_after: int = PARALLEL_AFTER_ROWS, ahead: Any = None
+    ) -> None:
         self.workers = available_cores() if workers is None else workers
+        # Verdicts read ahead while earlier layers ran (figure_prefetch.Prefetch), asked first.
+        self.ahead = ahead
         self.parallel_after = parallel_after
         self.rows_seen = 0
         self.rows_in_workers = 0
         self.error: BaseException | None = None  # why workers were given up, if they were
-        self._running: list[_Worker] = []
+        self._running: list[Worker] = []
         self._lock = threading.Lock()  # DuckDB may call from several of its threads
 
     def __enter__(self) -> FigureJudge:
@@ -151,7 +160,7 @@ class FigureJudge:
 
     def _in_workers(self, name: str, rows: Sequence[tuple[Any, ...]]) -> list[Any]:
         while len(self._running) < self.workers:
-            self._running.append(_Worker())
+            self._running.append(Worker())
         parts = _split(rows, len(self._running))
         for worker, part in zip(self._running, parts, strict=False):
             worker.send(name, part)
@@ -174,10 +183,19 @@ class FigureJudge:
         import polars as pl
 
         def batch(*columns):  # annotations left out: DuckDB evaluates them
-            rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
+            known = self.ahead.answer(function.__name__, columns) if self.ahead is not None else None
+            if known is None:
+                rows = list(zip(*(column.to_pylist() for column in columns), strict=True))
+                answers = self.map(function, rows)
+            else:  # only the rows not read ahead are read now
+                answers, missing, arguments = known
+                if missing:
+                    read = self.map(function, arguments[missing].rows())
+                    for i, answer in zip(missing, read, strict=True):
+                        answers[i] = answer
             # Built by polars, not ``pa.array``: pyarrow imports pandas (0.5 s) to build an array
             # from a list, and a validation has no other use for pandas in this process.
-            return pl.Series(self.map(function, rows)).to_arrow().cast(returns)
+            return pl.Series(answers).to_arrow().cast(returns)
 
         # DuckDB counts the parameters from the signature: give it the function's, unannotated.
         names = inspect.signature(function).parameters

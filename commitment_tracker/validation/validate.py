@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from commitment_tracker.datapackage.schema import DescriptorError, load_package
-from commitment_tracker.validation import content, gx_session, provenance, structure
+from commitment_tracker.validation import content, figure_prefetch, gx_session, provenance, structure
 from commitment_tracker.validation.context import ValidationContext, today_from_env
 from commitment_tracker.validation.report import CheckResult, Report
 
@@ -52,11 +52,17 @@ def validate(
     on return.
     """
     root = Path(root)
-    if gx is None and any(run is content.run for _, run in layers):
-        gx = gx_session.worker_if_idle(root)  # imports GX in another process while the layers run
+    figures = None
+    if any(run is content.run for _, run in layers):
+        if gx is None:
+            gx = gx_session.worker_if_idle(root)  # imports GX in another process while the layers run
+        # Reads figures ahead in a worker once a large claims table is parsed (figure_prefetch.py).
+        figures = figure_prefetch.Prefetch(root)
     try:
-        return _validate(root, layers, today, data_docs, frictionless_rows, gx)
+        return _validate(root, layers, today, data_docs, frictionless_rows, gx, figures)
     finally:
+        if figures is not None:
+            figures.close()
         if gx is not None:
             gx.close()
 
@@ -68,6 +74,7 @@ def _validate(
     data_docs: Path | None,
     frictionless_rows: bool,
     gx: gx_session.RemoteSession | None,
+    figures: figure_prefetch.Prefetch | None,
 ) -> Report:
     descriptor = CheckResult(
         "structure", "descriptor", "datapackage.json is JSON with a usable resource list", unit="files"
@@ -100,6 +107,7 @@ def _validate(
         data_docs=data_docs,
         frictionless_rows=frictionless_rows,
         gx=gx,
+        figures=figures,
     )
     report = Report(package=package.name, package_version=package.version, checks=[descriptor])
     for _name, run in layers:
