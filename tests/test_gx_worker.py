@@ -166,11 +166,34 @@ def test_a_busy_machine_keeps_gx_in_this_process(monkeypatch):
 
     cores = available_cores()
     monkeypatch.setattr(gx_session.os, "getloadavg", lambda: (cores + 1.0, 0.0, 0.0))
+    monkeypatch.setattr(gx_session, "_runnable_others", lambda: cores)
     assert gx_session.worker_if_idle(REPO) is None
     monkeypatch.setattr(gx_session.os, "getloadavg", lambda: (cores - 1.0, 0.0, 0.0))
     gx = gx_session.worker_if_idle(REPO)
     assert gx is not None
     gx.close()
+
+
+def test_a_load_average_still_counting_a_finished_job_does_not_keep_gx_here(monkeypatch):
+    """The 1-minute average lags: high, but nothing else runnable now, a core is free."""
+    from commitment_tracker.validation.figure_functions import available_cores
+
+    cores = available_cores()
+    monkeypatch.setattr(gx_session.os, "getloadavg", lambda: (cores + 1.0, 0.0, 0.0))
+    monkeypatch.setattr(gx_session, "_runnable_others", lambda: cores - 1)
+    gx = gx_session.worker_if_idle(REPO)
+    assert gx is not None
+    gx.close()
+    monkeypatch.setattr(gx_session, "_runnable_others", lambda: None)  # not Linux: the average decides
+    assert gx_session.worker_if_idle(REPO) is None
+
+
+def test_the_runnable_count_is_read_from_this_system():
+    others = gx_session._runnable_others()
+    if Path("/proc/loadavg").is_file():
+        assert isinstance(others, int) and others >= 0
+    else:
+        assert others is None
 
 
 def test_data_docs_written_by_the_worker_list_what_this_process_would(monkeypatch, tmp_path):
