@@ -159,6 +159,9 @@ def test_an_unusable_descriptor_stops_the_worker_at_once(package):
 def test_an_unreadable_descriptor_starts_no_worker(package):
     (package / "datapackage.json").write_text("{", encoding="utf-8")
     assert gx_session.start_worker(package) is None
+    # Nested deeper than Python's JSON parser recurses: no worker, and no crash either.
+    (package / "datapackage.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    assert gx_session.start_worker(package) is None
 
 
 def test_a_busy_machine_keeps_gx_in_this_process(monkeypatch):

@@ -551,6 +551,7 @@ def _small_package(root: Path) -> bool:
         for resource in descriptor["resources"]:
             for relative in resource["path"] if isinstance(resource["path"], list) else [resource["path"]]:
                 total += os.stat(paths.resolve(root, relative)).st_size
-    except (OSError, ValueError, KeyError, TypeError):
+    # RecursionError: JSON nested too deep for Python's parser (the structure layer reports it).
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return False
     return total <= WORKER_UP_TO_BYTES
